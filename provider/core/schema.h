@@ -1,0 +1,93 @@
+/* core/schema.h - schemas as data: attributes, nested blocks, behaviour flags, validators.
+ *
+ * A resource or provider schema is a static const table. Behaviour lives in the table,
+ * not in code: required / optional / computed, sensitive, requires_replace,
+ * keep_state_when_unknown (the framework's UseStateForUnknown), a default, a validator.
+ * The generic planner (core/plan.h), the validators, the protocol translation
+ * (tfproto/) and the docs generator all read the same table.
+ * Ownership: everything is borrowed static data; schema_implied_type() builds the object
+ * type once per schema and caches it (thread-safe, never freed before exit).
+ */
+#ifndef XA_CORE_SCHEMA_H
+#define XA_CORE_SCHEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/diag.h"
+#include "core/value.h"
+
+enum attr_flag {
+    ATTR_REQUIRED = 1u << 0,
+    ATTR_OPTIONAL = 1u << 1,
+    ATTR_COMPUTED = 1u << 2,
+    ATTR_SENSITIVE = 1u << 3,
+    ATTR_REQUIRES_REPLACE = 1u << 4,      /* a change plans a replacement */
+    ATTR_KEEP_STATE_WHEN_UNKNOWN = 1u << 5, /* computed: on update keep the prior value */
+    ATTR_DEPRECATED = 1u << 6,
+};
+
+enum validator_kind {
+    VALIDATE_NONE = 0,
+    VALIDATE_ONE_OF,      /* string in one_of[] (NULL-terminated) */
+    VALIDATE_REGEX,       /* POSIX extended regex on a string */
+    VALIDATE_INT_RANGE,   /* integer number in [min, max] */
+    VALIDATE_LENGTH,      /* string length in [min, max] bytes */
+    VALIDATE_CUSTOM,      /* fn(value, path, diags) */
+};
+
+struct validator {
+    enum validator_kind kind;
+    const char *const *one_of;
+    const char *pattern;
+    int64_t min, max;
+    void (*fn)(const struct value *v, const struct attr_path *path, struct diags *d);
+    const char *message;   /* the human sentence used when the check fails */
+};
+
+struct schema_attribute {
+    const char *name;
+    const struct type *type;
+    unsigned flags;                 /* enum attr_flag bits */
+    const char *default_json;       /* planned when config is null, e.g. "\"AWS_PROXY\"", "29000" */
+    struct validator validator;     /* applied to known, non-null config values */
+    const char *description;        /* Markdown, for the schema and docs/ */
+};
+
+enum block_nesting { NEST_SINGLE = 1, NEST_LIST = 2, NEST_SET = 3, NEST_MAP = 4, NEST_GROUP = 5 };
+
+struct schema_block;
+
+struct schema_nested_block {
+    const char *name;
+    enum block_nesting nesting;
+    const struct schema_block *block;
+    int64_t min_items, max_items;   /* 0 = unbounded max */
+};
+
+struct schema_block {
+    const struct schema_attribute *attrs;   /* sorted by name */
+    size_t nattrs;
+    const struct schema_nested_block *blocks;
+    size_t nblocks;
+    const char *description;
+    bool deprecated;
+};
+
+struct schema {
+    int64_t version;
+    struct schema_block block;
+};
+
+/* The object type of a block (attributes and nested blocks); cached, never NULL unless
+ * allocation failed on first use. */
+const struct type *schema_implied_type(const struct schema_block *b);
+const struct schema_attribute *schema_attr(const struct schema_block *b, const char *name);
+const struct schema_nested_block *schema_block(const struct schema_block *b, const char *name);
+
+/* Runs every validator of every known attribute of config (recursing into blocks) and
+ * checks required attributes; adds diagnostics with paths. Unknown values are skipped. */
+void schema_validate(const struct schema_block *b, const struct value *config, struct diags *d);
+
+#endif
