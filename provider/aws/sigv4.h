@@ -62,6 +62,13 @@ struct sigv4_credentials {
 enum xa_status sigv4_canonical_uri(const char *wire_path, const struct sigv4_params *p,
                                    struct xbuf *out);
 enum xa_status sigv4_canonical_query(const char *wire_query, struct xbuf *out);
+/* Removes "." and ".." segments and repeated '/' from a path, keeping a trailing '/'
+ * (no encoding); appends the result, always starting with '/'. */
+enum xa_status sigv4_normalize_path(const char *path, struct xbuf *out);
+/* The canonical header block ("name:value\n" per signed name, sorted) and, appended to
+ * names, the ';'-joined signed header names. */
+enum xa_status sigv4_canonical_headers(const struct sigv4_request *r, const struct sigv4_params *p,
+                                       struct xbuf *out, struct xbuf *names);
 /* Canonical request; signed_headers_out (may be NULL) receives "host;x-amz-date". */
 enum xa_status sigv4_canonical_request(const struct sigv4_request *r, const struct sigv4_params *p,
                                        struct xbuf *out, struct xbuf *signed_headers_out);
@@ -78,8 +85,12 @@ void sigv4_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* All stages at once. The request's headers must already contain Host, X-Amz-Date (for
  * unix_time) and, when the credentials carry a session token, X-Amz-Security-Token
- * (sigv4_sign_headers below adds them). Fills authorization with the full header value
- * "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...". */
+ * (aws/http adds them before calling). Fills authorization with the full header value
+ * "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...".
+ * XA_EINVAL also when Host is missing (unless signed_headers is given), when an
+ * X-Amz-Date header names another instant than unix_time, or when region, service or
+ * access key id are empty or contain '/', ',', '=' or white space.
+ * sigv4_result_cleanup wipes the buffers (the canonical request holds the token). */
 struct sigv4_result {
     struct xbuf canonical_request;
     struct xbuf string_to_sign;
