@@ -1,0 +1,251 @@
+/* tests/unit/test_lambda.c - aws/lambda: request shapes, answers, policy statements.
+ *
+ * The function ARN must reach the wire as one percent-encoded label and the signature
+ * must verify for it (the signer encodes it again for the canonical URI).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#define FAKE_WITH_CLIENT
+#include "fake_aws_server.c"
+
+#include <jansson.h>
+
+#include "aws/lambda.h"
+#include "util/alloc.h"
+
+#define FN_ARN "arn:aws:lambda:us-east-1:123456789012:function:my-fn"
+#define FN_WIRE "arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Amy-fn"
+
+struct fixture {
+    struct fake_server *srv;
+    struct aws_client *c;
+    struct aws_error err;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    unsetenv("AWS_ENDPOINT_URL");
+    unsetenv("AWS_ENDPOINT_URL_LAMBDA");
+    f->srv = fake_server_start();
+    f->c = fake_client_new(f->srv, "us-east-1");
+    assert_non_null(f->c);
+    aws_error_init(&f->err);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    aws_client_free(f->c);
+    fake_server_stop(f->srv);
+    aws_error_cleanup(&f->err);
+    free(f);
+    return 0;
+}
+
+static struct fake_request *only_request(struct fixture *f, const char *method, const char *path,
+                                         const char *query)
+{
+    assert_int_equal(fake_server_count(f->srv), 1);
+    struct fake_request *r = &f->srv->reqs[0];
+    assert_string_equal(r->method, method);
+    assert_string_equal(r->path, path);
+    assert_string_equal(r->query, query);
+    assert_int_equal(fake_verify_sigv4(r, FAKE_SECRET, "us-east-1", "lambda"), 0);
+    return r;
+}
+
+static void lambda_get_function_encodes_arn_label(void **state)
+{
+    struct fixture *f = *state;
+    struct fake_response s = {.status = 200, .body =
+        "{\"Configuration\":{\"FunctionName\":\"my-fn\",\"FunctionArn\":\"" FN_ARN ":prod\","
+        "\"Runtime\":\"python3.12\",\"Version\":\"3\",\"RevisionId\":\"rev-1\",\"State\":\"Active\"},"
+        "\"Code\":{\"Location\":\"https://x\"}}"};
+    fake_server_script(f->srv, &s, 1);
+    struct lambda_function fn;
+    assert_int_equal(lambda_get_function(f->c, NULL, FN_ARN, "prod", &fn, &f->err), XA_OK);
+    only_request(f, "GET", "/2015-03-31/functions/" FN_WIRE, "Qualifier=prod");
+    assert_string_equal(fn.function_name, "my-fn");
+    assert_string_equal(fn.function_arn, FN_ARN ":prod");
+    assert_string_equal(fn.revision_id, "rev-1");
+    assert_null(fn.handler);
+    lambda_function_cleanup(&fn);
+}
+
+static void lambda_add_permission_sends_every_field(void **state)
+{
+    struct fixture *f = *state;
+    struct fake_response s = {.status = 201, .body =
+        "{\"Statement\":\"{\\\"Sid\\\":\\\"xacct-1\\\",\\\"Effect\\\":\\\"Allow\\\","
+        "\\\"Principal\\\":{\\\"Service\\\":\\\"apigateway.amazonaws.com\\\"},"
+        "\\\"Action\\\":\\\"lambda:InvokeFunction\\\",\\\"Resource\\\":\\\"" FN_ARN "\\\","
+        "\\\"Condition\\\":{\\\"ArnLike\\\":{\\\"AWS:SourceArn\\\":\\\"arn:aws:execute-api:"
+        "eu-west-1:111:api1/*/GET/pets\\\"}}}\"}"};
+    fake_server_script(f->srv, &s, 1);
+    struct lambda_add_permission_req req = {
+        .function_name = "my-fn", .qualifier = "live", .statement_id = "xacct-1",
+        .action = "lambda:InvokeFunction", .principal = "apigateway.amazonaws.com",
+        .source_arn = "arn:aws:execute-api:eu-west-1:111:api1/*/GET/pets",
+        .source_account = "111", .event_source_token = "tok", .principal_org_id = "o-abc",
+        .function_url_auth_type = "NONE", .revision_id = "rev-9",
+    };
+    struct lambda_add_permission_resp resp;
+    assert_int_equal(lambda_add_permission(f->c, NULL, &req, &resp, &f->err), XA_OK);
+    struct fake_request *r = only_request(f, "POST", "/2015-03-31/functions/my-fn/policy",
+                                          "Qualifier=live");
+    json_t *b = json_loads(r->body, 0, NULL);
+    assert_non_null(b);
+    const char *expect[][2] = {
+        {"StatementId", "xacct-1"}, {"Action", "lambda:InvokeFunction"},
+        {"Principal", "apigateway.amazonaws.com"},
+        {"SourceArn", "arn:aws:execute-api:eu-west-1:111:api1/*/GET/pets"},
+        {"SourceAccount", "111"}, {"EventSourceToken", "tok"}, {"PrincipalOrgID", "o-abc"},
+        {"FunctionUrlAuthType", "NONE"}, {"RevisionId", "rev-9"},
+    };
+    for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
+        assert_string_equal(json_string_value(json_object_get(b, expect[i][0])), expect[i][1]);
+    assert_int_equal(json_object_size(b), 9);
+    json_decref(b);
+    struct lambda_statement st;
+    assert_int_equal(lambda_policy_find_statement(resp.statement, "xacct-1", &st), XA_OK);
+    assert_string_equal(st.principal, "apigateway.amazonaws.com");
+    assert_string_equal(st.source_arn, "arn:aws:execute-api:eu-west-1:111:api1/*/GET/pets");
+    lambda_statement_cleanup(&st);
+    lambda_add_permission_resp_cleanup(&resp);
+}
+
+static void lambda_get_policy_reads_document(void **state)
+{
+    struct fixture *f = *state;
+    struct fake_response s = {.status = 200, .body =
+        "{\"Policy\":\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[]}\","
+        "\"RevisionId\":\"rev-2\"}"};
+    fake_server_script(f->srv, &s, 1);
+    struct lambda_policy p;
+    assert_int_equal(lambda_get_policy(f->c, NULL, FN_ARN, NULL, &p, &f->err), XA_OK);
+    only_request(f, "GET", "/2015-03-31/functions/" FN_WIRE "/policy", "");
+    assert_string_equal(p.policy, "{\"Version\":\"2012-10-17\",\"Statement\":[]}");
+    assert_string_equal(p.revision_id, "rev-2");
+    lambda_policy_cleanup(&p);
+}
+
+static void lambda_remove_permission_sends_query(void **state)
+{
+    struct fixture *f = *state;
+    struct fake_response s = {.status = 204, .body = ""};
+    fake_server_script(f->srv, &s, 1);
+    assert_int_equal(lambda_remove_permission(f->c, NULL, FN_ARN, "xacct 1/a", "prod", "rev=3",
+                                              &f->err), XA_OK);
+    only_request(f, "DELETE", "/2015-03-31/functions/" FN_WIRE "/policy/xacct%201%2Fa",
+                 "Qualifier=prod&RevisionId=rev%3D3");
+}
+
+static void lambda_not_found_is_an_aws_error(void **state)
+{
+    struct fixture *f = *state;
+    struct fake_response s = {.status = 404,
+                              .headers = "x-amzn-ErrorType: ResourceNotFoundException\r\n",
+                              .body = "{\"Type\":\"User\",\"Message\":\"The resource you requested "
+                                      "does not exist.\"}"};
+    fake_server_script(f->srv, &s, 1);
+    struct lambda_policy p;
+    assert_int_equal(lambda_get_policy(f->c, NULL, "my-fn", NULL, &p, &f->err), XA_EAWS);
+    assert_true(aws_error_is(&f->err, "ResourceNotFoundException"));
+    assert_string_equal(f->err.operation, "Lambda GetPolicy");
+    assert_non_null(f->err.request_id);
+    assert_null(p.policy);
+    lambda_policy_cleanup(&p);
+}
+
+static void lambda_rejects_missing_fields_without_sending(void **state)
+{
+    struct fixture *f = *state;
+    struct lambda_add_permission_req req = {.function_name = "f", .action = "lambda:InvokeFunction",
+                                            .principal = "s3.amazonaws.com"};
+    struct lambda_add_permission_resp resp;
+    assert_int_equal(lambda_add_permission(f->c, NULL, &req, &resp, &f->err), XA_EINVAL);
+    struct lambda_function fn;
+    assert_int_equal(lambda_get_function(f->c, NULL, "", NULL, &fn, &f->err), XA_EINVAL);
+    assert_int_equal(lambda_remove_permission(f->c, NULL, "f", "", NULL, NULL, &f->err), XA_EINVAL);
+    assert_int_equal(fake_server_count(f->srv), 0);
+}
+
+static void lambda_policy_find_statement_reads_conditions(void **state)
+{
+    const char *policy =
+        "{\"Version\":\"2012-10-17\",\"Id\":\"default\",\"Statement\":["
+        "{\"Sid\":\"other\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:*\"},"
+        "{\"Sid\":\"xacct-1\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111:root\"},"
+        "\"Action\":[\"lambda:InvokeFunction\"],\"Resource\":\"" FN_ARN "\",\"Condition\":{"
+        "\"StringEquals\":{\"AWS:SourceAccount\":\"111\",\"lambda:EventSourceToken\":\"tok\","
+        "\"aws:PrincipalOrgID\":[\"o-abc\"],\"lambda:FunctionUrlAuthType\":\"AWS_IAM\"},"
+        "\"ArnLike\":{\"AWS:SourceArn\":\"arn:aws:execute-api:us-east-1:111:a/*\"}}}]}";
+    struct lambda_statement s;
+    assert_int_equal(lambda_policy_find_statement(policy, "xacct-1", &s), XA_OK);
+    assert_string_equal(s.effect, "Allow");
+    assert_string_equal(s.action, "lambda:InvokeFunction");
+    assert_string_equal(s.principal, "arn:aws:iam::111:root");
+    assert_string_equal(s.resource, FN_ARN);
+    assert_string_equal(s.source_account, "111");
+    assert_string_equal(s.event_source_token, "tok");
+    assert_string_equal(s.principal_org_id, "o-abc");
+    assert_string_equal(s.function_url_auth_type, "AWS_IAM");
+    assert_string_equal(s.source_arn, "arn:aws:execute-api:us-east-1:111:a/*");
+    lambda_statement_cleanup(&s);
+    assert_int_equal(lambda_policy_find_statement(policy, "other", &s), XA_OK);
+    assert_string_equal(s.principal, "*");
+    assert_null(s.source_arn);
+    lambda_statement_cleanup(&s);
+    assert_int_equal(lambda_policy_find_statement(policy, "gone", &s), XA_ENOTFOUND);
+    assert_int_equal(lambda_policy_find_statement("{\"Statement\":5}", "x", &s), XA_EINVAL);
+    assert_int_equal(lambda_policy_find_statement("not json", "x", &s), XA_EINVAL);
+    assert_int_equal(lambda_policy_find_statement("[1,2]", "x", &s), XA_EINVAL);
+}
+
+static void lambda_survives_allocation_failures(void **state)
+{
+    struct fixture *f = *state;
+    struct fake_response s = {.status = 200, .body =
+        "{\"Policy\":\"{\\\"Statement\\\":[{\\\"Sid\\\":\\\"a\\\",\\\"Principal\\\":"
+        "{\\\"Service\\\":\\\"x\\\"}}]}\",\"RevisionId\":\"r\"}"};
+    fake_server_script(f->srv, &s, 1);
+    for (long n = 0;; n++) {
+        struct lambda_policy p;
+        struct lambda_statement st = {0};
+        aws_error_reset(&f->err);
+        alloc_fail_after(n);
+        enum xa_status rc = lambda_get_policy(f->c, NULL, FN_ARN, "q", &p, &f->err);
+        if (rc == XA_OK)
+            rc = lambda_policy_find_statement(p.policy, "a", &st);
+        alloc_fail_reset();
+        lambda_policy_cleanup(&p);
+        lambda_statement_cleanup(&st);
+        if (rc == XA_OK)
+            break;
+        assert_true(n < 500);
+    }
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(lambda_get_function_encodes_arn_label),
+        T(lambda_add_permission_sends_every_field),
+        T(lambda_get_policy_reads_document),
+        T(lambda_remove_permission_sends_query),
+        T(lambda_not_found_is_an_aws_error),
+        T(lambda_rejects_missing_fields_without_sending),
+        cmocka_unit_test(lambda_policy_find_statement_reads_conditions),
+        T(lambda_survives_allocation_failures),
+    };
+    return cmocka_run_group_tests_name("lambda", tests, NULL, NULL);
+}
