@@ -31,6 +31,10 @@ enum xa_status codec_msgpack_encode(const struct value *v, const struct type *t,
 struct value *codec_json_decode(const char *data, size_t len, const struct type *t,
                                 bool allow_extra, struct diags *d);
 enum xa_status codec_json_encode(const struct value *v, struct xbuf *out);
+/* As codec_json_encode, but values where t says "dynamic" are written as
+ * {"type": <type JSON>, "value": ...}, so codec_json_decode(.., t, ..) reads them back. */
+enum xa_status codec_json_encode_typed(const struct value *v, const struct type *t,
+                                       struct xbuf *out);
 
 /* Type JSON: "string", ["list","string"], ["object",{...}], ... */
 enum xa_status codec_type_json(const struct type *t, struct xbuf *out);

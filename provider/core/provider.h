@@ -69,7 +69,8 @@ void provider_plan_resource(struct provider *p, const char *type_name, const str
 struct value *provider_apply_resource(struct provider *p, const char *type_name,
                                       const struct value *prior, const struct value *planned,
                                       const struct value *config, struct diags *d);
-/* Returns the refreshed state, or a null value when the object is gone. */
+/* Returns the refreshed state, or a null value when the object is gone; NULL (with an
+ * error diagnostic) when the read failed. */
 struct value *provider_read_resource(struct provider *p, const char *type_name,
                                      const struct value *state, struct diags *d);
 struct value *provider_import_resource(struct provider *p, const char *type_name,

@@ -108,7 +108,8 @@ const char *value_get_string(const struct value *v);         /* NULL unless a kn
 size_t value_string_len(const struct value *v);
 
 /* Containers. value_attr: NULL if obj is not a known object or has no such attribute.
- * Elements of sets are in a deterministic order (sorted by encoding); maps by key. */
+ * Elements of sets are in a deterministic order (sorted by value, known duplicates
+ * removed); maps by key. */
 const struct value *value_attr(const struct value *obj, const char *name);
 size_t value_length(const struct value *collection);
 const struct value *value_index(const struct value *collection, size_t i);

@@ -14,7 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/diag.h"
 #include "core/value.h"
+#include "util/buf.h"
 
 /* A new heap type (refs = 1). `elem` is a reference taken by the call. NULL on failure. */
 const struct type *type_new_collection(enum type_kind kind, const struct type *elem);
@@ -39,5 +41,16 @@ int value_cmp(const struct value *a, const struct value *b);
 
 /* Does a value of type `vt` fit where `t` is expected? dynamic accepts anything. */
 bool type_conforms(const struct type *vt, const struct type *t);
+
+/* JSON string literal (quotes, escapes) of n bytes of UTF-8. */
+enum xa_status json_append_string(struct xbuf *out, const char *s, size_t n);
+
+/* Type JSON from a parsed jansson value (codec_type.c), for the JSON value decoder. */
+struct json_t;
+const struct type *codec_type_from_jansson(const struct json_t *j, int depth,
+                                           struct diags *d);
+
+/* Nesting bound shared by the decoders. */
+#define CODEC_MAX_DEPTH 64
 
 #endif

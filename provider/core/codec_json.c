@@ -1,0 +1,447 @@
+/* core/codec_json.c - cty values as JSON (raw state, DynamicValue.json), on jansson.
+ *
+ * Decoding parses with jansson, then walks the tree guided by the type, so the nesting is
+ * bounded by the type (and CODEC_MAX_DEPTH for dynamic values inside dynamic values).
+ * Like go-cty, primitives convert where cty would: a string holding a number or
+ * "true"/"false" decodes as a number or bool, a number or bool decodes as a string.
+ * Attributes missing from an object are null; attributes the type lacks are an error
+ * unless allow_extra (old raw state, whose removed attributes we drop).
+ *
+ * Number precision: jansson cannot hand back a number's text, so number_table pairs each
+ * number node with its source token and numbers keep their exact decimal text (integers
+ * of any size, fractions of any length). Only if the pairing fails (an object with a
+ * duplicate key) do numbers come from jansson: integers within int64 exact, the rest
+ * (re-parsed with JSON_DECODE_INT_AS_REAL when an integer overflows) through a double.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/codec.h"
+#include "core/value_priv.h"
+#include "util/alloc.h"
+
+static const char summary[] = "Invalid JSON value";
+
+/* The source text of one JSON number node. */
+struct numtext {
+    const json_t *node;
+    const char *text;
+    size_t len;
+};
+
+struct jreader {
+    struct attr_path path;
+    struct diags *d;
+    bool allow_extra;
+    bool failed;
+    int depth;
+    struct numtext *nums;       /* sorted by node; NULL: fall back to jansson's numbers */
+    size_t nnums;
+};
+
+/* ---- exact numbers ---------------------------------------------------------------- */
+
+/* jansson keeps numbers only as long long or double. To give numbers their exact text we
+ * list the number tokens of the source in document order, list the number nodes of the
+ * parsed tree in document order (arrays in order, objects in insertion order, which
+ * jansson >= 2.8 keeps), and pair them. If the counts differ (duplicate keys drop
+ * nodes) the table is abandoned and jansson's values are used. */
+static size_t scan_numbers(const char *s, size_t n, struct numtext *out)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"') {
+            for (i++; i < n && s[i] != '"'; i++)
+                if (s[i] == '\\')
+                    i++;
+        } else if (s[i] == '-' || (s[i] >= '0' && s[i] <= '9')) {
+            size_t start = i;
+            while (i < n && strchr("+-.eE0123456789", s[i]) && s[i] != '\0')
+                i++;
+            if (out)
+                out[count] = (struct numtext){.text = s + start, .len = i - start};
+            count++;
+            i--;
+        }
+    }
+    return count;
+}
+
+static void collect_nodes(const json_t *j, struct numtext *out, size_t cap, size_t *n)
+{
+    if (json_is_number(j)) {
+        if (*n < cap)
+            out[*n].node = j;
+        (*n)++;
+    } else if (json_is_array(j)) {
+        for (size_t i = 0; i < json_array_size(j); i++)
+            collect_nodes(json_array_get(j, i), out, cap, n);
+    } else if (json_is_object(j)) {
+        const char *key;
+        json_t *val;
+        json_object_foreach((json_t *)j, key, val)
+            collect_nodes(val, out, cap, n);
+    }
+}
+
+static int numtext_cmp(const void *a, const void *b)
+{
+    const json_t *x = ((const struct numtext *)a)->node, *y = ((const struct numtext *)b)->node;
+    return x < y ? -1 : x > y;
+}
+
+/* Fills r->nums, or leaves it NULL (out of memory, or counts that do not pair up). */
+static void number_table(struct jreader *r, const char *data, size_t len, const json_t *root)
+{
+    size_t tokens = scan_numbers(data, len, NULL), nodes = 0;
+    if (tokens == 0)
+        return;
+    struct numtext *t = xa_calloc(tokens, sizeof *t);
+    if (!t)
+        return;
+    scan_numbers(data, len, t);
+    collect_nodes(root, t, tokens, &nodes);
+    if (nodes != tokens) {
+        xa_free(t);
+        return;
+    }
+    qsort(t, tokens, sizeof *t, numtext_cmp);
+    r->nums = t;
+    r->nnums = tokens;
+}
+
+static const struct numtext *number_text(const struct jreader *r, const json_t *j)
+{
+    struct numtext key = {.node = j};
+    return r->nums ? bsearch(&key, r->nums, r->nnums, sizeof key, numtext_cmp) : NULL;
+}
+
+static struct value *jfail(struct jreader *r, const char *fmt, const char *arg)
+{
+    if (r->failed)
+        return NULL;
+    r->failed = true;
+    char *where = attr_path_str(&r->path);
+    char sentence[256];
+    snprintf(sentence, sizeof sentence, fmt, arg ? arg : "");
+    if (where && *where)
+        diag_add(r->d, DIAG_ERROR, &r->path, summary, "%s: %s.", where, sentence);
+    else
+        diag_add(r->d, DIAG_ERROR, NULL, summary, "%s.", sentence);
+    xa_free(where);
+    return NULL;
+}
+
+static struct value *need(struct jreader *r, struct value *v)
+{
+    return v ? v : jfail(r, "out of memory while decoding%s", NULL);
+}
+
+static struct value *jdecode(struct jreader *r, const json_t *j, const struct type *t);
+
+static struct value *jnumber(struct jreader *r, const json_t *j)
+{
+    const struct numtext *nt = json_is_number(j) ? number_text(r, j) : NULL;
+    if (nt) {
+        char *text = xa_strndup(nt->text, nt->len);
+        struct value *v = text ? value_new_number_text(text) : NULL;
+        xa_free(text);
+        if (v)
+            return v;
+        if (text)
+            return jfail(r, "the number is too large or too small%s", NULL);
+        return need(r, NULL);
+    }
+    if (json_is_integer(j))
+        return need(r, value_new_int((int64_t)json_integer_value(j)));
+    if (json_is_real(j))
+        return need(r, value_new_double(json_real_value(j)));
+    if (json_is_string(j)) {
+        const char *s = json_string_value(j);
+        /* JSON has no infinities, so a string naming one would not survive re-encoding */
+        bool ok = strlen(s) == json_string_length(j) && !strchr(s, 'I') && !strchr(s, 'i');
+        struct value *v = ok ? value_new_number_text(s) : NULL;
+        return v ? v : jfail(r, "a number is required, but \"%.60s\" is not a number", s);
+    }
+    return jfail(r, "a number is required%s", NULL);
+}
+
+static struct value *jprimitive(struct jreader *r, const json_t *j, const struct type *t)
+{
+    if (t->kind == TYPE_NUMBER)
+        return jnumber(r, j);
+    if (t->kind == TYPE_BOOL) {
+        if (json_is_boolean(j))
+            return need(r, value_new_bool(json_is_true(j)));
+        const char *s = json_string_value(j);
+        if (s && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0))
+            return need(r, value_new_bool(s[0] == 't'));
+        return jfail(r, "a bool is required%s", NULL);
+    }
+    if (json_is_string(j))
+        return need(r, value_new_stringn(json_string_value(j), json_string_length(j)));
+    if (json_is_boolean(j))
+        return need(r, value_new_string(json_is_true(j) ? "true" : "false"));
+    if (json_is_number(j)) {
+        struct value *n = jnumber(r, j);
+        struct value *s = n ? value_new_string(value_number_text(n)) : NULL;
+        value_free(n);
+        return n ? need(r, s) : NULL;
+    }
+    return jfail(r, "a string is required%s", NULL);
+}
+
+static struct value *jlist(struct jreader *r, const json_t *j, const struct type *t)
+{
+    if (!json_is_array(j))
+        return jfail(r, "a %s is required", t->kind == TYPE_TUPLE ? "tuple" : "list or set");
+    size_t n = json_array_size(j);
+    if (t->kind == TYPE_TUPLE && n != t->nelems)
+        return jfail(r, "a tuple of a different length is required%s", NULL);
+    struct value *c = need(r, value_new_collection(t));
+    for (size_t i = 0; c && i < n; i++) {
+        if (!attr_path_push_index(&r->path, (int64_t)i)) {
+            value_free(c);
+            return need(r, NULL);
+        }
+        struct value *e = jdecode(r, json_array_get(j, i),
+                                  t->kind == TYPE_TUPLE ? t->elems[i] : t->elem);
+        attr_path_pop(&r->path);
+        bool had = e != NULL;
+        bool ok = e && (t->kind == TYPE_TUPLE ? value_tuple_set(c, i, e)
+                        : t->kind == TYPE_SET ? value_set_append_raw(c, e)
+                                              : value_list_append(c, e));
+        if (!ok) {
+            value_free(c);
+            return had ? need(r, NULL) : NULL;
+        }
+    }
+    value_set_finish(c);
+    return c;
+}
+
+static struct value *jmap(struct jreader *r, const json_t *j, const struct type *t)
+{
+    if (!json_is_object(j))
+        return jfail(r, "a map is required%s", NULL);
+    struct value *m = need(r, value_new_collection(t));
+    const char *key;
+    json_t *val;
+    json_object_foreach((json_t *)j, key, val) {
+        if (!m)
+            break;
+        if (!attr_path_push_key(&r->path, key)) {
+            value_free(m);
+            return need(r, NULL);
+        }
+        struct value *e = jdecode(r, val, t->elem);
+        attr_path_pop(&r->path);
+        bool had = e != NULL;
+        if (!e || !value_map_set(m, key, e)) {
+            value_free(m);
+            return had ? need(r, NULL) : NULL;
+        }
+    }
+    return m;
+}
+
+static struct value *jobject(struct jreader *r, const json_t *j, const struct type *t)
+{
+    if (!json_is_object(j))
+        return jfail(r, "an object is required%s", NULL);
+    if (!r->allow_extra) {
+        const char *key;
+        json_t *val;
+        json_object_foreach((json_t *)j, key, val) {
+            if (type_attr_index(t, key) < 0)
+                return jfail(r, "unsupported attribute \"%s\"", key);
+        }
+    }
+    struct value *o = need(r, value_new_object(t));
+    for (size_t i = 0; o && i < t->nattrs; i++) {
+        const json_t *a = json_object_get(j, t->attrs[i].name);
+        if (!a)
+            continue;
+        if (!attr_path_push_attr(&r->path, t->attrs[i].name)) {
+            value_free(o);
+            return need(r, NULL);
+        }
+        struct value *e = jdecode(r, a, t->attrs[i].type);
+        attr_path_pop(&r->path);
+        bool had = e != NULL;
+        if (!e || !value_object_set(o, t->attrs[i].name, e)) {
+            value_free(o);
+            return had ? need(r, NULL) : NULL;
+        }
+    }
+    return o;
+}
+
+static struct value *jdynamic(struct jreader *r, const json_t *j)
+{
+    const json_t *tj = json_object_get(j, "type"), *vj = json_object_get(j, "value");
+    if (!json_is_object(j) || !tj || !vj || json_object_size(j) != 2)
+        return jfail(r, "a dynamic value is required: {\"type\": ..., \"value\": ...}%s", NULL);
+    struct diags td;
+    diags_init(&td);
+    const struct type *t = codec_type_from_jansson(tj, 0, &td);
+    diags_cleanup(&td);
+    if (!t)
+        return jfail(r, "a dynamic value's type is not a valid type%s", NULL);
+    struct value *v = t->kind == TYPE_DYNAMIC
+                          ? jfail(r, "a dynamic value cannot have the type \"dynamic\"%s", NULL)
+                          : jdecode(r, vj, t);
+    type_unref(t);
+    return v;
+}
+
+static struct value *jdecode(struct jreader *r, const json_t *j, const struct type *t)
+{
+    if (json_is_null(j))
+        return need(r, value_new_null(t));
+    if (++r->depth > CODEC_MAX_DEPTH) {
+        r->depth--;
+        return jfail(r, "values are nested too deeply%s", NULL);
+    }
+    struct value *v;
+    switch (t->kind) {
+    case TYPE_LIST:
+    case TYPE_SET:
+    case TYPE_TUPLE:
+        v = jlist(r, j, t);
+        break;
+    case TYPE_MAP:
+        v = jmap(r, j, t);
+        break;
+    case TYPE_OBJECT:
+        v = jobject(r, j, t);
+        break;
+    case TYPE_DYNAMIC:
+        v = jdynamic(r, j);
+        break;
+    default:
+        v = jprimitive(r, j, t);
+        break;
+    }
+    r->depth--;
+    return v;
+}
+
+struct value *codec_json_decode(const char *data, size_t len, const struct type *t,
+                                bool allow_extra, struct diags *d)
+{
+    if (!t) {
+        diag_bug(d, summary, "codec_json_decode was called without a type.");
+        return NULL;
+    }
+    json_error_t err;
+    json_t *j = json_loadb(data ? data : "", len, JSON_DECODE_ANY, &err);
+    if (!j && strstr(err.text, "too big"))
+        j = json_loadb(data, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &err);
+    if (!j) {
+        diag_error(d, summary, "The JSON is not valid: %s (line %d, column %d).", err.text,
+                   err.line, err.column);
+        return NULL;
+    }
+    struct jreader r = {.d = d, .allow_extra = allow_extra};
+    attr_path_init(&r.path);
+    number_table(&r, data, len, j);
+    struct value *v = jdecode(&r, j, t);
+    attr_path_cleanup(&r.path);
+    xa_free(r.nums);
+    json_decref(j);
+    return v;
+}
+
+/* ---- encoding --------------------------------------------------------------------- */
+
+/* `want` is the type the reader expects (NULL: untyped); dynamic wraps the value. */
+static enum xa_status jencode(const struct value *v, const struct type *want, struct xbuf *out,
+                              int depth)
+{
+    if (depth > CODEC_MAX_DEPTH || value_is_unknown(v))
+        return XA_EINVAL;
+    if (value_is_null(v))
+        return xbuf_append_str(out, "null");
+    const struct type *t = value_type(v);
+    enum xa_status st = XA_OK;
+    if (want && want->kind == TYPE_DYNAMIC) {
+        st = xbuf_append_str(out, "{\"type\":");
+        if (st == XA_OK)
+            st = codec_type_json(t, out);
+        if (st == XA_OK)
+            st = xbuf_append_str(out, ",\"value\":");
+        if (st == XA_OK)
+            st = jencode(v, t, out, depth + 1);
+        return st == XA_OK ? xbuf_append_char(out, '}') : st;
+    }
+    if (want && !type_conforms(t, want))
+        return XA_EINVAL;
+    switch (t->kind) {
+    case TYPE_BOOL: {
+        bool b = false;
+        value_get_bool(v, &b);
+        return xbuf_append_str(out, b ? "true" : "false");
+    }
+    case TYPE_NUMBER:
+        if (value_number_is_inf(v, NULL))
+            return XA_EINVAL;
+        return xbuf_append_str(out, value_number_text(v));
+    case TYPE_STRING:
+        return json_append_string(out, value_get_string(v), value_string_len(v));
+    case TYPE_LIST:
+    case TYPE_SET:
+    case TYPE_TUPLE:
+        st = xbuf_append_char(out, '[');
+        for (size_t i = 0; i < value_length(v) && st == XA_OK; i++) {
+            if (i > 0)
+                st = xbuf_append_char(out, ',');
+            if (st == XA_OK)
+                st = jencode(value_index(v, i),
+                             !want                   ? NULL
+                             : t->kind == TYPE_TUPLE ? want->elems[i]
+                                                     : want->elem,
+                             out, depth + 1);
+        }
+        return st == XA_OK ? xbuf_append_char(out, ']') : st;
+    case TYPE_MAP:
+    case TYPE_OBJECT:
+        st = xbuf_append_char(out, '{');
+        for (size_t i = 0; i < value_length(v) && st == XA_OK; i++) {
+            const char *k = t->kind == TYPE_MAP ? value_map_key(v, i) : t->attrs[i].name;
+            if (i > 0)
+                st = xbuf_append_char(out, ',');
+            if (st == XA_OK)
+                st = json_append_string(out, k, strlen(k));
+            if (st == XA_OK)
+                st = xbuf_append_char(out, ':');
+            if (st == XA_OK)
+                st = jencode(value_index(v, i),
+                             !want                 ? NULL
+                             : t->kind == TYPE_MAP ? want->elem
+                                                   : want->attrs[i].type,
+                             out, depth + 1);
+        }
+        return st == XA_OK ? xbuf_append_char(out, '}') : st;
+    default:
+        return XA_EINVAL;
+    }
+}
+
+enum xa_status codec_json_encode(const struct value *v, struct xbuf *out)
+{
+    return codec_json_encode_typed(v, NULL, out);
+}
+
+enum xa_status codec_json_encode_typed(const struct value *v, const struct type *t,
+                                       struct xbuf *out)
+{
+    size_t mark = out->len;
+    enum xa_status st = jencode(v, t, out, 0);
+    if (st != XA_OK && out->data) {
+        out->len = mark;
+        out->data[mark] = '\0';
+    }
+    return st;
+}
