@@ -1,0 +1,37 @@
+# An API in us-east-1 calling a function in eu-west-1 of another account. The integration
+# computes source_arn with the function's region, as the tutorial's note requires when the
+# API and the function are in different regions; hand it to the permission unchanged.
+
+terraform {
+  required_providers {
+    xacct = { source = "xacct/xacct" }
+  }
+}
+
+provider "xacct" {
+  alias  = "api"
+  region = "us-east-1"
+}
+
+provider "xacct" {
+  alias  = "function"
+  region = "eu-west-1"
+  assume_role {
+    role_arn = "arn:aws:iam::222222222222:role/xacct-deployer"
+  }
+}
+
+resource "xacct_lambda_integration" "orders" {
+  provider      = xacct.api
+  rest_api_id   = "a1b2c3d4e5"
+  resource_path = "/orders"
+  http_method   = "POST"
+  function_arn  = "arn:aws:lambda:eu-west-1:222222222222:function:orders:live"
+}
+
+resource "xacct_lambda_permission" "orders" {
+  provider      = xacct.function
+  function_name = "orders"
+  qualifier     = "live"
+  source_arn    = xacct_lambda_integration.orders.source_arn
+}
