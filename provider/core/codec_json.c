@@ -7,14 +7,22 @@
  * Attributes missing from an object are null; attributes the type lacks are an error
  * unless allow_extra (old raw state, whose removed attributes we drop).
  *
- * Number precision: jansson cannot hand back a number's text, so number_table pairs each
- * number node with its source token and numbers keep their exact decimal text (integers
- * of any size, fractions of any length). Only if the pairing fails (an object with a
- * duplicate key) do numbers come from jansson: integers within int64 exact, the rest
- * (re-parsed with JSON_DECODE_INT_AS_REAL when an integer overflows) through a double.
+ * Number precision: numbers are what jansson makes of them. Integers that fit int64 are
+ * exact. jansson refuses an integer beyond int64 ("too big integer"); the document is
+ * then read again with JSON_DECODE_INT_AS_REAL, so every integer in that document goes
+ * through a double and integers beyond int64 (and, in such a document, any beyond 2^53)
+ * lose precision. Reals keep the shortest decimal text that reads back as the same
+ * double (1.5 stays 1.5, 0.1 stays 0.1); digits a double cannot hold are lost, reals
+ * beyond the double range are refused by jansson and those below it read as 0. Strings
+ * holding numbers keep their exact text, within the double range so that the encoder,
+ * which refuses numbers beyond it as it refuses unknowns, can write them back. Only raw
+ * state (UpgradeResourceState, MoveResourceState) is JSON; Terraform's DynamicValues are
+ * msgpack, where numbers of any size are exact (codec_msgpack.c).
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/codec.h"
@@ -23,99 +31,13 @@
 
 static const char summary[] = "Invalid JSON value";
 
-/* The source text of one JSON number node. */
-struct numtext {
-    const json_t *node;
-    const char *text;
-    size_t len;
-};
-
 struct jreader {
     struct attr_path path;
     struct diags *d;
     bool allow_extra;
     bool failed;
     int depth;
-    struct numtext *nums;       /* sorted by node; NULL: fall back to jansson's numbers */
-    size_t nnums;
 };
-
-/* ---- exact numbers ---------------------------------------------------------------- */
-
-/* jansson keeps numbers only as long long or double. To give numbers their exact text we
- * list the number tokens of the source in document order, list the number nodes of the
- * parsed tree in document order (arrays in order, objects in insertion order, which
- * jansson >= 2.8 keeps), and pair them. If the counts differ (duplicate keys drop
- * nodes) the table is abandoned and jansson's values are used. */
-static size_t scan_numbers(const char *s, size_t n, struct numtext *out)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') {
-            for (i++; i < n && s[i] != '"'; i++)
-                if (s[i] == '\\')
-                    i++;
-        } else if (s[i] == '-' || (s[i] >= '0' && s[i] <= '9')) {
-            size_t start = i;
-            while (i < n && strchr("+-.eE0123456789", s[i]) && s[i] != '\0')
-                i++;
-            if (out)
-                out[count] = (struct numtext){.text = s + start, .len = i - start};
-            count++;
-            i--;
-        }
-    }
-    return count;
-}
-
-static void collect_nodes(const json_t *j, struct numtext *out, size_t cap, size_t *n)
-{
-    if (json_is_number(j)) {
-        if (*n < cap)
-            out[*n].node = j;
-        (*n)++;
-    } else if (json_is_array(j)) {
-        for (size_t i = 0; i < json_array_size(j); i++)
-            collect_nodes(json_array_get(j, i), out, cap, n);
-    } else if (json_is_object(j)) {
-        const char *key;
-        json_t *val;
-        json_object_foreach((json_t *)j, key, val)
-            collect_nodes(val, out, cap, n);
-    }
-}
-
-static int numtext_cmp(const void *a, const void *b)
-{
-    const json_t *x = ((const struct numtext *)a)->node, *y = ((const struct numtext *)b)->node;
-    return x < y ? -1 : x > y;
-}
-
-/* Fills r->nums, or leaves it NULL (out of memory, or counts that do not pair up). */
-static void number_table(struct jreader *r, const char *data, size_t len, const json_t *root)
-{
-    size_t tokens = scan_numbers(data, len, NULL), nodes = 0;
-    if (tokens == 0)
-        return;
-    struct numtext *t = xa_calloc(tokens, sizeof *t);
-    if (!t)
-        return;
-    scan_numbers(data, len, t);
-    collect_nodes(root, t, tokens, &nodes);
-    if (nodes != tokens) {
-        xa_free(t);
-        return;
-    }
-    qsort(t, tokens, sizeof *t, numtext_cmp);
-    r->nums = t;
-    r->nnums = tokens;
-}
-
-static const struct numtext *number_text(const struct jreader *r, const json_t *j)
-{
-    struct numtext key = {.node = j};
-    return r->nums ? bsearch(&key, r->nums, r->nnums, sizeof key, numtext_cmp) : NULL;
-}
 
 static struct value *jfail(struct jreader *r, const char *fmt, const char *arg)
 {
@@ -140,29 +62,45 @@ static struct value *need(struct jreader *r, struct value *v)
 
 static struct value *jdecode(struct jreader *r, const json_t *j, const struct type *t);
 
+/* Numbers beyond the double range: jansson refuses them as bare JSON numbers. */
+static bool jansson_readable(const struct value *num)
+{
+    return !value_number_is_inf(num, NULL) && isfinite(strtod(value_number_text(num), NULL));
+}
+
+/* The shortest of %.15g, %.16g, %.17g that reads back as d, as canonical number text. */
+static struct value *real_value(struct jreader *r, double d)
+{
+    if (!isfinite(d))
+        return jfail(r, "the number is too large or too small%s", NULL);
+    char buf[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    return need(r, value_new_number_text(buf));
+}
+
 static struct value *jnumber(struct jreader *r, const json_t *j)
 {
-    const struct numtext *nt = json_is_number(j) ? number_text(r, j) : NULL;
-    if (nt) {
-        char *text = xa_strndup(nt->text, nt->len);
-        struct value *v = text ? value_new_number_text(text) : NULL;
-        xa_free(text);
-        if (v)
-            return v;
-        if (text)
-            return jfail(r, "the number is too large or too small%s", NULL);
-        return need(r, NULL);
-    }
     if (json_is_integer(j))
         return need(r, value_new_int((int64_t)json_integer_value(j)));
     if (json_is_real(j))
-        return need(r, value_new_double(json_real_value(j)));
+        return real_value(r, json_real_value(j));
     if (json_is_string(j)) {
         const char *s = json_string_value(j);
         /* JSON has no infinities, so a string naming one would not survive re-encoding */
         bool ok = strlen(s) == json_string_length(j) && !strchr(s, 'I') && !strchr(s, 'i');
         struct value *v = ok ? value_new_number_text(s) : NULL;
-        return v ? v : jfail(r, "a number is required, but \"%.60s\" is not a number", s);
+        if (!v)
+            return jfail(r, "a number is required, but \"%.60s\" is not a number", s);
+        /* nor would one jansson refuses as a bare number */
+        if (!jansson_readable(v)) {
+            value_free(v);
+            return jfail(r, "the number \"%.60s\" is beyond the range of a double", s);
+        }
+        return v;
     }
     return jfail(r, "a number is required%s", NULL);
 }
@@ -336,9 +274,11 @@ struct value *codec_json_decode(const char *data, size_t len, const struct type 
         return NULL;
     }
     json_error_t err;
-    json_t *j = json_loadb(data ? data : "", len, JSON_DECODE_ANY, &err);
-    if (!j && strstr(err.text, "too big"))
-        j = json_loadb(data, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &err);
+    const char *text = data ? data : "";
+    json_t *j = json_loadb(text, len, JSON_DECODE_ANY, &err);
+    /* an integer beyond int64: read every integer of the document as a double */
+    if (!j && json_error_code(&err) == json_error_numeric_overflow)
+        j = json_loadb(text, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &err);
     if (!j) {
         diag_error(d, summary, "The JSON is not valid: %s (line %d, column %d).", err.text,
                    err.line, err.column);
@@ -346,10 +286,8 @@ struct value *codec_json_decode(const char *data, size_t len, const struct type 
     }
     struct jreader r = {.d = d, .allow_extra = allow_extra};
     attr_path_init(&r.path);
-    number_table(&r, data, len, j);
     struct value *v = jdecode(&r, j, t);
     attr_path_cleanup(&r.path);
-    xa_free(r.nums);
     json_decref(j);
     return v;
 }
@@ -385,7 +323,7 @@ static enum xa_status jencode(const struct value *v, const struct type *want, st
         return xbuf_append_str(out, b ? "true" : "false");
     }
     case TYPE_NUMBER:
-        if (value_number_is_inf(v, NULL))
+        if (!jansson_readable(v))
             return XA_EINVAL;
         return xbuf_append_str(out, value_number_text(v));
     case TYPE_STRING:

@@ -1,19 +1,31 @@
 /* core/codec_msgpack.c - cty values in msgpack, exact to go-cty (PROTOCOL-FACTS.md §4).
  *
- * Encoding uses msgpack-c's packer writing straight into the caller's xbuf. Decoding is a
- * small bounds-checked reader over the input bytes that builds values as it goes: msgpack-
- * c's unpacker would first build its own object tree, allocating for element counts the
- * input merely claims, and cannot tell us which attribute path it was in when it failed.
- * Here every count is checked against the bytes left (each element takes at least one
- * byte), nesting is bounded by CODEC_MAX_DEPTH, and the first problem becomes one error
- * diagnostic naming the attribute path and saying what was expected.
+ * Both directions use msgpack-c. Encoding: its packer writes straight into the caller's
+ * xbuf. Decoding: msgpack_unpack_next parses the whole input into msgpack-c's object tree
+ * (strings, bins and extension payloads point into the input, nothing is copied), then a
+ * walk guided by the cty type builds the value, tracks the attribute path and turns the
+ * first problem into one error diagnostic naming that path and saying what was expected.
+ *
+ * Hostile input. msgpack-c allocates for the element count an array or map header
+ * declares before it reads the elements. The only check made before parsing is one that
+ * needs no parsing: input over 256 MiB (Terraform's gRPC message limit) is refused. A
+ * declared count larger than memory makes msgpack-c fail with NOMEM, which becomes a
+ * diagnostic like any other failure (under AddressSanitizer that needs
+ * ASAN_OPTIONS=allocator_may_return_null=1, which scripts/test and scripts/fuzz set). A
+ * smaller false claim costs address space only until msgpack-c finds the data truncated.
+ * msgpack-c also stops at 32 nested arrays/maps (its fixed parse stack) with the same
+ * NOMEM code, so values nest at most 32 containers deep; the walk keeps CODEC_MAX_DEPTH
+ * as a second bound. Truncated data, bytes msgpack does not use and bytes after the one
+ * top-level value are errors too.
  *
  * Unknowns: any extension type decodes as unknown; a payload longer than one byte is a
- * refinement only for type 12 (validated as a msgpack map of at most 1024 bytes, then
- * ignored); other types with a longer payload are errors. Unknowns encode as d4 00 00.
+ * refinement only for type 12 (at most 1024 bytes, checked to be a msgpack map by a
+ * second msgpack_unpack_next, then ignored); other types with a longer payload are
+ * errors. Unknowns encode as d4 00 00.
  */
 #include <math.h>
 #include <msgpack.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,533 +34,366 @@
 #include "util/alloc.h"
 
 #define REFINEMENT_MAX 1024
+#define MESSAGE_MAX ((size_t)256 << 20)
 
 static const char summary[] = "Invalid value encoding";
 
-struct reader {
-    const unsigned char *p, *end;
+struct walker {
     int depth;
     struct attr_path path;
     struct diags *d;
     bool failed;
 };
 
-/* ---- reading ---------------------------------------------------------------------- */
+/* ---- decoding --------------------------------------------------------------------- */
 
-static void fail(struct reader *r, const char *fmt, const char *arg)
+static void fail(struct walker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Records the first problem only: later ones are consequences of it. */
+static void fail(struct walker *w, const char *fmt, ...)
 {
-    if (r->failed)
+    if (w->failed)
         return;
-    r->failed = true;
-    char *where = attr_path_str(&r->path);
+    w->failed = true;
     char sentence[256];
-    snprintf(sentence, sizeof sentence, fmt, arg ? arg : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sentence, sizeof sentence, fmt, ap);
+    va_end(ap);
+    char *where = attr_path_str(&w->path);
     if (where && *where)
-        diag_add(r->d, DIAG_ERROR, &r->path, summary, "%s: %s.", where, sentence);
+        diag_add(w->d, DIAG_ERROR, &w->path, summary, "%s: %s.", where, sentence);
     else
-        diag_add(r->d, DIAG_ERROR, NULL, summary, "%s.", sentence);
+        diag_add(w->d, DIAG_ERROR, NULL, summary, "%s.", sentence);
     xa_free(where);
 }
 
-static size_t left(const struct reader *r) { return (size_t)(r->end - r->p); }
-
-static bool take(struct reader *r, size_t n, const unsigned char **out)
+static struct value *oom(struct walker *w)
 {
-    if (left(r) < n) {
-        fail(r, "the data ends in the middle of a value%s", NULL);
-        return false;
-    }
-    *out = r->p;
-    r->p += n;
-    return true;
+    fail(w, "out of memory while decoding");
+    return NULL;
 }
 
-static uint64_t be(const unsigned char *p, size_t n)
+static struct value *or_oom(struct walker *w, struct value *v) { return v ? v : oom(w); }
+
+/* The sentence for a msgpack_unpack_next result other than success. */
+static const char *unpack_problem(msgpack_unpack_return rc)
 {
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++)
-        v = (v << 8) | p[i];
-    return v;
+    switch (rc) {
+    case MSGPACK_UNPACK_CONTINUE:
+        return "the data ends in the middle of a value";
+    case MSGPACK_UNPACK_NOMEM_ERROR:
+        return "the data is nested too deeply (more than 32 arrays or maps) or declares "
+               "more elements than fit in memory";
+    default:
+        return "the data is not valid msgpack (it uses a byte msgpack does not define)";
+    }
 }
 
-/* Reads a length of `n` big-endian bytes. */
-static bool take_len(struct reader *r, size_t n, size_t *len)
+/* go-cty ignores refinements; we only check that the payload is a msgpack map (bytes
+ * after the map inside the payload are ignored, as go-cty does). */
+static bool check_refinement(struct walker *w, const msgpack_object_ext *ext)
 {
-    const unsigned char *b;
-    if (!take(r, n, &b))
-        return false;
-    *len = (size_t)be(b, n);
-    return true;
-}
-
-static bool is_ext(unsigned char b) { return (b >= 0xd4 && b <= 0xd8) || (b >= 0xc7 && b <= 0xc9); }
-
-/* Header of an ext: type and payload, bounds-checked. */
-static bool read_ext(struct reader *r, int *type, const unsigned char **payload, size_t *len)
-{
-    unsigned char b = *r->p++;
-    const unsigned char *tb;
-    if (b >= 0xd4 && b <= 0xd8)
-        *len = (size_t)1 << (b - 0xd4);
-    else if (!take_len(r, (size_t)1 << (b - 0xc7), len))
-        return false;
-    if (!take(r, 1, &tb) || !take(r, *len, payload))
-        return false;
-    *type = (signed char)tb[0];
-    return true;
-}
-
-/* String or bin header: 0 = str, 1 = bin; -1 when neither. */
-static int read_bytes(struct reader *r, const unsigned char **s, size_t *n)
-{
-    unsigned char b = *r->p;
-    int kind = 0;
-    size_t lenbytes = 0;
-    if (b >= 0xa0 && b <= 0xbf) {
-        r->p++;
-        *n = b & 0x1f;
-    } else if (b >= 0xd9 && b <= 0xdb) {
-        lenbytes = (size_t)1 << (b - 0xd9);
-    } else if (b >= 0xc4 && b <= 0xc6) {
-        lenbytes = (size_t)1 << (b - 0xc4);
-        kind = 1;
-    } else {
-        return -1;
-    }
-    if (lenbytes) {
-        r->p++;
-        if (!take_len(r, lenbytes, n))
-            return -2;
-    }
-    return take(r, *n, s) ? kind : -2;
-}
-
-/* Array (want_map false) or map header: false when the byte is neither; true with *ok
- * false when the header is truncated or claims more elements than bytes remain
- * (already reported). */
-static bool read_container(struct reader *r, bool want_map, size_t *n, bool *ok)
-{
-    unsigned char b = *r->p;
-    unsigned char fix = want_map ? 0x80 : 0x90, w16 = want_map ? 0xde : 0xdc;
-    *ok = false;
-    if ((b & 0xf0) == fix) {
-        r->p++;
-        *n = b & 0x0f;
-    } else if (b == w16 || b == w16 + 1) {
-        r->p++;
-        if (!take_len(r, b == w16 ? 2 : 4, n))
-            return true;
-    } else {
+    if (ext->size > REFINEMENT_MAX) {
+        fail(w, "an unknown value's refinements are longer than 1024 bytes");
         return false;
     }
-    if (*n > left(r) / (want_map ? 2 : 1)) {
-        fail(r, "the data ends in the middle of a value%s", NULL);
-        return true;
-    }
-    *ok = true;
-    return true;
-}
-
-/* Skips one value (refinement payloads). */
-static bool skip(struct reader *r, int depth)
-{
-    if (depth > CODEC_MAX_DEPTH) {
-        fail(r, "values are nested too deeply%s", NULL);
-        return false;
-    }
-    if (left(r) == 0) {
-        fail(r, "the data ends in the middle of a value%s", NULL);
-        return false;
-    }
-    unsigned char b = *r->p;
-    const unsigned char *s;
-    size_t n;
-    bool ok;
-    if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
-        r->p++;
-        return true;
-    }
-    if (b >= 0xcc && b <= 0xd3) {   /* uint8..64, int8..64 */
-        r->p++;
-        return take(r, (size_t)1 << ((b - 0xcc) & 3), &s);
-    }
-    if (b == 0xca || b == 0xcb) {
-        r->p++;
-        return take(r, b == 0xca ? 4 : 8, &s);
-    }
-    if (is_ext(b)) {
-        int type;
-        return read_ext(r, &type, &s, &n);
-    }
-    int k = read_bytes(r, &s, &n);
-    if (k >= 0)
-        return true;
-    if (k == -2)
-        return false;
-    bool is_map = (b & 0xf0) == 0x80 || b == 0xde || b == 0xdf;
-    if (!read_container(r, is_map, &n, &ok)) {
-        fail(r, "a value starts with a byte that is not valid msgpack%s", NULL);
-        return false;
-    }
-    for (size_t i = 0; ok && i < n * (is_map ? 2 : 1); i++)
-        ok = skip(r, depth + 1);
+    msgpack_unpacked u;
+    msgpack_unpacked_init(&u);
+    size_t off = 0;
+    msgpack_unpack_return rc = msgpack_unpack_next(&u, ext->ptr, ext->size, &off);
+    bool ok = rc == MSGPACK_UNPACK_SUCCESS && u.data.type == MSGPACK_OBJECT_MAP;
+    msgpack_unpacked_destroy(&u);
+    if (!ok)
+        fail(w, "an unknown value's refinements are not a valid msgpack map");
     return ok;
 }
 
-static bool check_refinement(struct reader *r, const unsigned char *payload, size_t len)
+static struct value *decode(struct walker *w, const msgpack_object *o, const struct type *t);
+
+static struct value *decode_unknown(struct walker *w, const msgpack_object_ext *ext,
+                                    const struct type *t)
 {
-    if (len > REFINEMENT_MAX) {
-        fail(r, "an unknown value's refinements are longer than 1024 bytes%s", NULL);
-        return false;
+    if (ext->size > 1 && ext->type != 12) {
+        fail(w, "unknown values with an extension payload of type %s are not supported",
+             ext->type == 0 ? "0" : "other than 12");
+        return NULL;
     }
-    /* the sub-reader's own message is dropped: the error is reported at r's path */
-    struct diags tmp;
-    diags_init(&tmp);
-    struct reader sub = {.p = payload, .end = payload + len, .d = &tmp};
-    attr_path_init(&sub.path);
-    size_t n;
-    bool ok = false;
-    if (!read_container(&sub, true, &n, &ok))
-        ok = false;
-    for (size_t i = 0; ok && i < 2 * n; i++)
-        ok = skip(&sub, 1);
-    diags_cleanup(&tmp);
-    /* like go-cty, bytes after the map inside the payload are ignored */
-    if (!ok) {
-        fail(r, "an unknown value's refinements are not a valid msgpack map%s", NULL);
-        return false;
-    }
-    return true;
+    if (ext->size > 1 && t->kind != TYPE_DYNAMIC && !check_refinement(w, ext))
+        return NULL;
+    return or_oom(w, value_new_unknown(t));
 }
 
-static struct value *decode(struct reader *r, const struct type *t);
-
-static struct value *oom(struct reader *r)
+/* Every msgpack number form, and strings of decimal text (go-cty writes numbers that
+ * are not exact float64 values that way). */
+static struct value *decode_number(struct walker *w, const msgpack_object *o)
 {
-    fail(r, "out of memory while decoding%s", NULL);
-    return NULL;
-}
-
-static struct value *or_oom(struct reader *r, struct value *v) { return v ? v : oom(r); }
-
-static struct value *decode_number(struct reader *r)
-{
-    unsigned char b = *r->p;
-    const unsigned char *s;
-    size_t n;
-    char buf[40];
-    if (b <= 0x7f || b >= 0xe0) {
-        r->p++;
-        return value_new_int(b <= 0x7f ? b : (int)(signed char)b);
-    }
-    if (b >= 0xcc && b <= 0xcf) {
-        r->p++;
-        if (!take(r, (size_t)1 << (b - 0xcc), &s))
-            return NULL;
-        snprintf(buf, sizeof buf, "%llu", (unsigned long long)be(s, (size_t)1 << (b - 0xcc)));
-        return value_new_number_text(buf);
-    }
-    if (b >= 0xd0 && b <= 0xd3) {
-        size_t w = (size_t)1 << (b - 0xd0);
-        r->p++;
-        if (!take(r, w, &s))
-            return NULL;
-        uint64_t u = be(s, w);
-        int64_t v = w == 1 ? (int8_t)u : w == 2 ? (int16_t)u : w == 4 ? (int32_t)u : (int64_t)u;
-        return value_new_int(v);
-    }
-    if (b == 0xca || b == 0xcb) {
-        r->p++;
-        if (!take(r, b == 0xca ? 4 : 8, &s))
-            return NULL;
-        double d;
-        if (b == 0xca) {
-            uint32_t u = (uint32_t)be(s, 4);
-            float f;
-            memcpy(&f, &u, 4);
-            d = f;
-        } else {
-            uint64_t u = be(s, 8);
-            memcpy(&d, &u, 8);
-        }
-        if (isnan(d)) {
-            fail(r, "a number is required, not NaN%s", NULL);
+    char buf[32];
+    switch (o->type) {
+    case MSGPACK_OBJECT_POSITIVE_INTEGER:
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)o->via.u64);
+        return or_oom(w, value_new_number_text(buf));
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+        return or_oom(w, value_new_int(o->via.i64));
+    case MSGPACK_OBJECT_FLOAT32:
+    case MSGPACK_OBJECT_FLOAT64:
+        if (isnan(o->via.f64)) {
+            fail(w, "a number is required, not NaN");
             return NULL;
         }
-        return or_oom(r, value_new_double(d));
-    }
-    int k = read_bytes(r, &s, &n);
-    if (k == 0) {
-        char *text = xa_strndup((const char *)s, n);
-        struct value *v = text && strlen(text) == n ? value_new_number_text(text) : NULL;
+        return or_oom(w, value_new_double(o->via.f64));
+    case MSGPACK_OBJECT_STR: {
+        size_t n = o->via.str.size;
+        char *text = xa_strndup(o->via.str.ptr, n);
+        if (!text)
+            return oom(w);
+        struct value *v = strlen(text) == n ? value_new_number_text(text) : NULL;
         xa_free(text);
         if (!v)
-            fail(r, "a number is required, but the string is not a decimal number%s", NULL);
+            fail(w, "a number is required, but the string is not a decimal number");
         return v;
     }
-    if (k != -2)
-        fail(r, "a number is required%s", NULL);
-    return NULL;
-}
-
-static struct value *decode_list(struct reader *r, const struct type *t)
-{
-    size_t n;
-    bool ok;
-    if (!read_container(r, false, &n, &ok)) {
-        fail(r, "a %s is required", t->kind == TYPE_TUPLE ? "tuple" : "list or set");
+    default:
+        fail(w, "a number is required");
         return NULL;
     }
-    if (!ok)
+}
+
+static struct value *decode_string(struct walker *w, const msgpack_object *o)
+{
+    if (o->type != MSGPACK_OBJECT_STR) {
+        fail(w, "a string is required");
         return NULL;
+    }
+    struct value *v = value_new_stringn(o->via.str.ptr, o->via.str.size);
+    if (!v)
+        fail(w, "a string is required, but the bytes are not valid UTF-8");
+    return v;
+}
+
+static struct value *decode_list(struct walker *w, const msgpack_object *o, const struct type *t)
+{
+    if (o->type != MSGPACK_OBJECT_ARRAY) {
+        fail(w, "a %s is required", t->kind == TYPE_TUPLE ? "tuple" : "list or set");
+        return NULL;
+    }
+    size_t n = o->via.array.size;
     if (t->kind == TYPE_TUPLE && n != t->nelems) {
-        fail(r, "a tuple of a different length is required%s", NULL);
+        fail(w, "a tuple of a different length is required");
         return NULL;
     }
     struct value *c = value_new_collection(t);
     if (!c)
-        return oom(r);
+        return oom(w);
     for (size_t i = 0; i < n; i++) {
-        if (!attr_path_push_index(&r->path, (int64_t)i)) {
+        if (!attr_path_push_index(&w->path, (int64_t)i)) {
             value_free(c);
-            return oom(r);
+            return oom(w);
         }
         const struct type *et = t->kind == TYPE_TUPLE ? t->elems[i] : t->elem;
-        struct value *e = decode(r, et);
-        attr_path_pop(&r->path);
+        struct value *e = decode(w, &o->via.array.ptr[i], et);
+        attr_path_pop(&w->path);
         bool had = e != NULL;
         bool added = e && (t->kind == TYPE_TUPLE  ? value_tuple_set(c, i, e)
                            : t->kind == TYPE_SET  ? value_set_append_raw(c, e)
                                                   : value_list_append(c, e));
         if (!added) {
             value_free(c);
-            return had ? oom(r) : NULL;
+            return had ? oom(w) : NULL;
         }
     }
     value_set_finish(c);
     return c;
 }
 
-static struct value *decode_map(struct reader *r, const struct type *t)
+/* A map key as a NUL-terminated copy; NULL when it is not a string or holds a NUL byte
+ * (reported), or out of memory (reported). */
+static char *key_text(struct walker *w, const msgpack_object *k, const char *what)
 {
-    size_t n;
-    bool ok;
-    if (!read_container(r, true, &n, &ok)) {
-        fail(r, "a map is required%s", NULL);
+    if (k->type != MSGPACK_OBJECT_STR) {
+        fail(w, "%s must be strings", what);
         return NULL;
     }
-    if (!ok)
+    char *s = xa_strndup(k->via.str.ptr, k->via.str.size);
+    if (!s)
+        oom(w);
+    else if (strlen(s) != k->via.str.size)
+        fail(w, "%s must not contain NUL bytes", what);
+    if (s && w->failed) {
+        xa_free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+static struct value *decode_map(struct walker *w, const msgpack_object *o, const struct type *t)
+{
+    if (o->type != MSGPACK_OBJECT_MAP) {
+        fail(w, "a map is required");
         return NULL;
+    }
     struct value *m = value_new_collection(t);
     if (!m)
-        return oom(r);
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char *s;
-        size_t kn;
-        char *key = NULL;
-        int k = left(r) ? read_bytes(r, &s, &kn) : (take(r, 1, &s), -2);
-        if (k != 0) {
-            if (k != -2)
-                fail(r, "map keys must be strings%s", NULL);
-            value_free(m);
-            return NULL;
-        }
-        key = xa_strndup((const char *)s, kn);
-        if (!key || !attr_path_push_key(&r->path, key)) {
+        return oom(w);
+    for (size_t i = 0; i < o->via.map.size && !w->failed; i++) {
+        const msgpack_object_kv *kv = &o->via.map.ptr[i];
+        char *key = key_text(w, &kv->key, "map keys");
+        if (!key)
+            break;
+        if (!attr_path_push_key(&w->path, key)) {
             xa_free(key);
-            value_free(m);
-            return oom(r);
+            oom(w);
+            break;
         }
-        struct value *e = decode(r, t->elem);
+        struct value *e = decode(w, &kv->val, t->elem);
         if (e && value_map_get(m, key)) {
-            fail(r, "the map key appears twice%s", NULL);
+            fail(w, "the map key appears twice");
             value_free(e);
-            e = NULL;
+        } else if (e && !value_map_set(m, key, e)) {
+            /* value_map_set took e */
+            fail(w, "map keys must be valid UTF-8");
         }
-        if (e && strlen(key) != kn) {
-            value_free(e);
-            e = NULL;
-        }
-        if (e && !value_map_set(m, key, e))
-            e = NULL;
-        if (!e)
-            fail(r, "map keys must be valid UTF-8 without NUL bytes%s", NULL);
-        attr_path_pop(&r->path);
+        attr_path_pop(&w->path);
         xa_free(key);
-        if (!e) {
-            value_free(m);
-            return NULL;
-        }
+    }
+    if (w->failed) {
+        value_free(m);
+        return NULL;
     }
     return m;
 }
 
-static struct value *decode_object(struct reader *r, const struct type *t)
+static struct value *decode_object(struct walker *w, const msgpack_object *o,
+                                   const struct type *t)
 {
-    size_t n;
-    bool ok;
-    if (!read_container(r, true, &n, &ok)) {
-        fail(r, "an object is required%s", NULL);
+    if (o->type != MSGPACK_OBJECT_MAP) {
+        fail(w, "an object is required");
         return NULL;
     }
-    if (!ok)
-        return NULL;
-    struct value *o = value_new_object(t);
+    struct value *obj = value_new_object(t);
     bool *seen = xa_calloc(t->nattrs ? t->nattrs : 1, 1);
-    if (!o || !seen) {
-        value_free(o);
+    if (!obj || !seen) {
+        value_free(obj);
         xa_free(seen);
-        return oom(r);
+        return oom(w);
     }
-    for (size_t i = 0; i < n && !r->failed; i++) {
-        const unsigned char *s;
-        size_t kn;
-        int k = left(r) ? read_bytes(r, &s, &kn) : (take(r, 1, &s), -2);
-        if (k != 0) {
-            if (k != -2)
-                fail(r, "attribute names must be strings%s", NULL);
-            break;
-        }
-        char *name = xa_strndup((const char *)s, kn);
+    for (size_t i = 0; i < o->via.map.size && !w->failed; i++) {
+        const msgpack_object_kv *kv = &o->via.map.ptr[i];
+        char *name = key_text(w, &kv->key, "attribute names");
         long idx = name ? type_attr_index(t, name) : -1;
         if (!name)
-            oom(r);
-        else if (idx < 0 || strlen(name) != kn)
-            fail(r, "unsupported attribute \"%s\"", name);
+            break;
+        if (idx < 0)
+            fail(w, "unsupported attribute \"%s\"", name);
         else if (seen[idx])
-            fail(r, "attribute \"%s\" appears twice", name);
-        else if (!attr_path_push_attr(&r->path, name))
-            oom(r);
-        if (!r->failed) {
+            fail(w, "attribute \"%s\" appears twice", name);
+        else if (!attr_path_push_attr(&w->path, name))
+            oom(w);
+        if (!w->failed) {
             seen[idx] = true;
-            struct value *e = decode(r, t->attrs[idx].type);
-            attr_path_pop(&r->path);
-            if (e && !value_object_set(o, name, e))
-                oom(r);
+            struct value *e = decode(w, &kv->val, t->attrs[idx].type);
+            attr_path_pop(&w->path);
+            if (e && !value_object_set(obj, name, e))
+                oom(w);
         }
         xa_free(name);
     }
-    for (size_t i = 0; i < t->nattrs && !r->failed; i++) {
-        if (!seen[i]) {
-            if (attr_path_push_attr(&r->path, t->attrs[i].name)) {
-                fail(r, "attribute \"%s\" is required", t->attrs[i].name);
-                attr_path_pop(&r->path);
-            } else {
-                oom(r);
-            }
+    for (size_t i = 0; i < t->nattrs && !w->failed; i++) {
+        if (seen[i])
+            continue;
+        if (attr_path_push_attr(&w->path, t->attrs[i].name)) {
+            fail(w, "attribute \"%s\" is required", t->attrs[i].name);
+            attr_path_pop(&w->path);
+        } else {
+            oom(w);
         }
     }
     xa_free(seen);
-    if (r->failed) {
-        value_free(o);
+    if (w->failed) {
+        value_free(obj);
         return NULL;
     }
-    return o;
+    return obj;
 }
 
-static struct value *decode_dynamic(struct reader *r)
+/* [type JSON as bin (or str), value] */
+static struct value *decode_dynamic(struct walker *w, const msgpack_object *o)
 {
-    size_t n;
-    bool ok;
-    if (!read_container(r, false, &n, &ok) || (ok && n != 2)) {
-        fail(r, "a dynamic value is required: [type JSON, value]%s", NULL);
+    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != 2) {
+        fail(w, "a dynamic value is required: [type JSON, value]");
         return NULL;
     }
-    const unsigned char *s;
+    const msgpack_object *tj = &o->via.array.ptr[0];
+    const char *json;
     size_t len;
-    int k = ok && left(r) ? read_bytes(r, &s, &len) : -1;
-    if (k < 0) {
-        if (ok && k == -1)
-            fail(r, "a dynamic value's type must be JSON bytes%s", NULL);
+    if (tj->type == MSGPACK_OBJECT_BIN) {
+        json = tj->via.bin.ptr;
+        len = tj->via.bin.size;
+    } else if (tj->type == MSGPACK_OBJECT_STR) {
+        json = tj->via.str.ptr;
+        len = tj->via.str.size;
+    } else {
+        fail(w, "a dynamic value's type must be JSON bytes");
         return NULL;
     }
     struct diags td;
     diags_init(&td);
-    const struct type *t = codec_type_from_json((const char *)s, len, &td);
+    const struct type *t = codec_type_from_json(json, len, &td);
     diags_cleanup(&td);
     if (!t) {
-        fail(r, "a dynamic value's type is not a valid type%s", NULL);
+        fail(w, "a dynamic value's type is not a valid type");
         return NULL;
     }
-    struct value *v = t->kind == TYPE_DYNAMIC ? NULL : decode(r, t);
+    struct value *v = NULL;
     if (t->kind == TYPE_DYNAMIC)
-        fail(r, "a dynamic value cannot have the type \"dynamic\"%s", NULL);
+        fail(w, "a dynamic value cannot have the type \"dynamic\"");
+    else
+        v = decode(w, &o->via.array.ptr[1], t);
     type_unref(t);
     return v;
 }
 
-static struct value *decode(struct reader *r, const struct type *t)
+static struct value *decode(struct walker *w, const msgpack_object *o, const struct type *t)
 {
-    if (left(r) == 0) {
-        fail(r, "the data ends where a value was expected%s", NULL);
-        return NULL;
-    }
-    unsigned char b = *r->p;
-    if (b == 0xc0) {
-        r->p++;
-        return or_oom(r, value_new_null(t));
-    }
-    if (is_ext(b)) {
-        int type;
-        const unsigned char *payload;
-        size_t len;
-        if (!read_ext(r, &type, &payload, &len))
-            return NULL;
-        if (len > 1 && type != 12) {
-            fail(r, "unknown values with an extension payload of type %s are not supported",
-                 type == 0 ? "0" : "other than 12");
-            return NULL;
-        }
-        if (len > 1 && t->kind != TYPE_DYNAMIC && !check_refinement(r, payload, len))
-            return NULL;
-        return or_oom(r, value_new_unknown(t));
-    }
-    if (++r->depth > CODEC_MAX_DEPTH) {
-        fail(r, "values are nested too deeply%s", NULL);
+    if (o->type == MSGPACK_OBJECT_NIL)
+        return or_oom(w, value_new_null(t));
+    if (o->type == MSGPACK_OBJECT_EXT)
+        return decode_unknown(w, &o->via.ext, t);
+    if (++w->depth > CODEC_MAX_DEPTH) {
+        w->depth--;
+        fail(w, "values are nested too deeply");
         return NULL;
     }
     struct value *v = NULL;
-    const unsigned char *s;
-    size_t n;
     switch (t->kind) {
     case TYPE_BOOL:
-        if (b == 0xc2 || b == 0xc3) {
-            r->p++;
-            v = or_oom(r, value_new_bool(b == 0xc3));
-        } else {
-            fail(r, "a bool is required%s", NULL);
-        }
+        if (o->type == MSGPACK_OBJECT_BOOLEAN)
+            v = or_oom(w, value_new_bool(o->via.boolean));
+        else
+            fail(w, "a bool is required");
         break;
     case TYPE_NUMBER:
-        v = decode_number(r);
+        v = decode_number(w, o);
         break;
-    case TYPE_STRING: {
-        int k = read_bytes(r, &s, &n);
-        if (k == 0) {
-            v = value_new_stringn((const char *)s, n);
-            if (!v)
-                fail(r, "a string is required, but the bytes are not valid UTF-8%s", NULL);
-        } else if (k != -2) {
-            fail(r, "a string is required%s", NULL);
-        }
+    case TYPE_STRING:
+        v = decode_string(w, o);
         break;
-    }
     case TYPE_LIST:
     case TYPE_SET:
     case TYPE_TUPLE:
-        v = decode_list(r, t);
+        v = decode_list(w, o, t);
         break;
     case TYPE_MAP:
-        v = decode_map(r, t);
+        v = decode_map(w, o, t);
         break;
     case TYPE_OBJECT:
-        v = decode_object(r, t);
+        v = decode_object(w, o, t);
         break;
     case TYPE_DYNAMIC:
-        v = decode_dynamic(r);
+        v = decode_dynamic(w, o);
         break;
     }
-    r->depth--;
+    w->depth--;
     return v;
 }
 
@@ -565,19 +410,30 @@ struct value *codec_msgpack_decode(const void *data, size_t len, const struct ty
             diag_error(d, summary, "Out of memory while decoding a value.");
         return v;
     }
-    struct reader r = {.p = data, .end = (const unsigned char *)data + len, .d = d};
-    attr_path_init(&r.path);
-    struct value *v = decode(&r, t);
-    if (v && r.p != r.end) {
-        fail(&r, "there are extra bytes after the value%s", NULL);
-        value_free(v);
-        v = NULL;
+    if (len > MESSAGE_MAX) {
+        diag_error(d, summary, "The value is %zu bytes long, more than Terraform's 256 MiB "
+                               "message limit.", len);
+        return NULL;
     }
-    attr_path_cleanup(&r.path);
+    struct walker w = {.d = d};
+    attr_path_init(&w.path);
+    msgpack_unpacked u;
+    msgpack_unpacked_init(&u);
+    size_t off = 0;
+    struct value *v = NULL;
+    msgpack_unpack_return rc = msgpack_unpack_next(&u, data, len, &off);
+    if (rc != MSGPACK_UNPACK_SUCCESS)
+        fail(&w, "%s", unpack_problem(rc));
+    else if (off != len)
+        fail(&w, "there are extra bytes after the value");
+    else
+        v = decode(&w, &u.data, t);
+    msgpack_unpacked_destroy(&u);
+    attr_path_cleanup(&w.path);
     return v;
 }
 
-/* ---- writing ---------------------------------------------------------------------- */
+/* ---- encoding --------------------------------------------------------------------- */
 
 static int xbuf_write(void *data, const char *buf, size_t len)
 {

@@ -3,7 +3,8 @@
  * Decodes the input as JSON against a rich object type, strictly and with allow_extra.
  * A decoded value must encode to JSON and msgpack; the JSON must decode to an equal
  * value and so must the msgpack. Values are compared after one normalising JSON round,
- * because input with duplicate keys takes its numbers from jansson (through a double).
+ * because numbers come from jansson: a number written in a string keeps its exact text,
+ * and an integer beyond int64 sends every integer of its document through a double.
  */
 #include <stdint.h>
 #include <stdlib.h>

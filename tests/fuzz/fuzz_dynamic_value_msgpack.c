@@ -4,6 +4,12 @@
  * a tuple, a number, a bool and a dynamic attribute) and as a bare dynamic value. Any
  * value that decodes must encode, and the encoding must decode to an equal value: a
  * mismatch aborts, so the fuzzer reports it.
+ *
+ * msgpack-c allocates for the element count a header declares before reading the
+ * elements, so a few bytes can ask for gigabytes. The decoder's contract is that a
+ * failed allocation becomes a diagnostic; for the fuzzer to test that rather than stop
+ * at its malloc limit, ASan returns NULL for requests over 256 MiB (below libFuzzer's
+ * -malloc_limit_mb, which defaults to -rss_limit_mb). ASAN_OPTIONS can still override.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +54,12 @@ static void round_trip(const uint8_t *data, size_t size, const struct type *t)
     }
     value_free(v);
     diags_cleanup(&d);
+}
+
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1:max_allocation_size_mb=256";
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
