@@ -114,12 +114,10 @@ static struct value *decode(struct walker *w, const msgpack_object *o, const str
 static struct value *decode_unknown(struct walker *w, const msgpack_object_ext *ext,
                                     const struct type *t)
 {
-    if (ext->size > 1 && ext->type != 12) {
-        fail(w, "unknown values with an extension payload of type %s are not supported",
-             ext->type == 0 ? "0" : "other than 12");
-        return NULL;
-    }
-    if (ext->size > 1 && t->kind != TYPE_DYNAMIC && !check_refinement(w, ext))
+    /* Any extension is an unknown (the issue's "extension 0 with or without a refinement
+     * payload"); only type 12 payloads are refinements worth checking, and those we
+     * validate but ignore. */
+    if (ext->size > 1 && ext->type == 12 && t->kind != TYPE_DYNAMIC && !check_refinement(w, ext))
         return NULL;
     return or_oom(w, value_new_unknown(t));
 }
