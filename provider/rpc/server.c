@@ -1,0 +1,501 @@
+/* rpc/server.c - gRPC core server: completion queue, workers, the per-call state machine
+ * and go-plugin's side services (see server.h for what is served).
+ *
+ * Every call is a struct rpc_call used as the completion-queue tag of exactly one
+ * outstanding batch at a time; its state says which batch that is, and call_step() is
+ * the one switch that moves it on:
+ *   REQUESTED  a generic request matched a call: re-arm, classify, start the first batch
+ *   RECEIVED   the request message is here: run the handler, send answer + status
+ *   HOLDING    a held stream ended (client left or shutdown cancelled it): send status
+ *   FINISHED   the final batch completed: free the call
+ * A failed batch (client gone, server cancelling) skips to the final status batch, whose
+ * own completion frees the call whatever its outcome. Nothing here asserts on runtime
+ * failures: an allocation failure answers RESOURCE_EXHAUSTED for that one call.
+ */
+#include <stdatomic.h>
+#include <pthread.h>
+#include <string.h>
+
+#include <grpc/byte_buffer.h>
+#include <grpc/byte_buffer_reader.h>
+#include <grpc/grpc.h>
+#include <grpc/grpc_security.h>
+#include <grpc/support/alloc.h>
+#include <grpc/support/log.h>
+#include <grpc/support/time.h>
+
+#include "health.pb-c.h"
+#include "rpc/server.h"
+#include "tfproto/tfproto.h"
+#include "util/alloc.h"
+#include "util/log.h"
+
+#define MAX_MESSAGE (256 << 20)
+#define ARMED_REQUESTS 32
+#define DEFAULT_WORKERS 16
+#define MAX_WORKERS 64
+
+enum call_kind {
+    KIND_PROVIDER,      /* a tfproto method */
+    KIND_SHUTDOWN,      /* GRPCController.Shutdown */
+    KIND_HEALTH_CHECK,
+    KIND_HEALTH_WATCH,
+    KIND_HOLD,          /* broker and stdio streams: open until shutdown */
+    KIND_UNIMPLEMENTED,
+};
+
+enum call_state { CALL_REQUESTED, CALL_RECEIVED, CALL_HOLDING, CALL_FINISHED };
+
+struct rpc_server {
+    grpc_server *server;
+    grpc_completion_queue *cq;
+    struct provider *provider;
+    void (*on_shutdown)(void *ctx);
+    void *ctx;
+    pthread_t threads[MAX_WORKERS];
+    int nthreads;
+    atomic_int live_calls;          /* armed requests + calls not yet freed */
+    atomic_int armed;               /* generic requests waiting for a call */
+    atomic_bool shutting_down;
+    atomic_bool shutdown_notified;  /* the shutdown_and_notify tag came back */
+    atomic_bool cq_shut;
+    int shutdown_tag;               /* its address is the tag */
+};
+
+struct rpc_call {
+    struct rpc_server *srv;
+    enum call_state state;
+    enum call_kind kind;
+    const struct tfproto_method *method;
+    grpc_call *call;
+    grpc_call_details details;
+    grpc_metadata_array request_md;
+    grpc_byte_buffer *recv;
+    grpc_byte_buffer *send;
+    int cancelled;                  /* RECV_CLOSE_ON_SERVER's output */
+    bool close_received;            /* RECV_CLOSE_ON_SERVER already done */
+    bool md_sent;                   /* SEND_INITIAL_METADATA already done */
+    bool notify_shutdown;           /* Shutdown answered: tell main once the batch is done */
+    grpc_slice status_details;
+    bool has_status_details;
+};
+
+/* ---- arming and freeing ------------------------------------------------------------------ */
+
+static void maybe_shutdown_cq(struct rpc_server *s)
+{
+    if (atomic_load(&s->shutdown_notified) && atomic_load(&s->live_calls) == 0 &&
+        !atomic_exchange(&s->cq_shut, true))
+        grpc_completion_queue_shutdown(s->cq);
+}
+
+static void call_free(struct rpc_call *c)
+{
+    struct rpc_server *s = c->srv;
+    if (c->call)
+        grpc_call_unref(c->call);
+    grpc_call_details_destroy(&c->details);
+    grpc_metadata_array_destroy(&c->request_md);
+    if (c->recv)
+        grpc_byte_buffer_destroy(c->recv);
+    if (c->send)
+        grpc_byte_buffer_destroy(c->send);
+    if (c->has_status_details)
+        grpc_slice_unref(c->status_details);
+    xa_free(c);
+    atomic_fetch_sub(&s->live_calls, 1);
+    maybe_shutdown_cq(s);
+}
+
+static bool arm_one(struct rpc_server *s)
+{
+    struct rpc_call *c = xa_calloc(1, sizeof *c);
+    if (!c)
+        return false;
+    c->srv = s;
+    c->state = CALL_REQUESTED;
+    grpc_call_details_init(&c->details);
+    grpc_metadata_array_init(&c->request_md);
+    atomic_fetch_add(&s->live_calls, 1);
+    atomic_fetch_add(&s->armed, 1);
+    if (grpc_server_request_call(s->server, &c->call, &c->details, &c->request_md, s->cq, s->cq,
+                                 c) != GRPC_CALL_OK) {
+        atomic_fetch_sub(&s->armed, 1);
+        c->call = NULL;
+        call_free(c);
+        return false;
+    }
+    return true;
+}
+
+/* Keeps ARMED_REQUESTS generic requests posted, so that that many calls can start at
+ * once; one that could not be posted (out of memory) is retried on the next call. */
+static void arm(struct rpc_server *s)
+{
+    while (!atomic_load(&s->shutting_down) && atomic_load(&s->armed) < ARMED_REQUESTS) {
+        if (!arm_one(s)) {
+            log_msg(LOG_ERROR, "xacct.rpc", "cannot post a call request (out of memory)");
+            break;
+        }
+    }
+}
+
+/* ---- batches ---------------------------------------------------------------------------- */
+
+static void start_batch(struct rpc_call *c, const grpc_op *ops, size_t n, enum call_state next)
+{
+    c->state = next;
+    if (grpc_call_start_batch(c->call, ops, n, c, NULL) != GRPC_CALL_OK) {
+        log_msg(LOG_ERROR, "xacct.rpc", "cannot start a batch on call %p", (void *)c);
+        call_free(c);
+    }
+}
+
+/* The last batch of every call: optional answer, status, and the close if not seen. */
+static void finish(struct rpc_call *c, grpc_status_code code, const char *details)
+{
+    grpc_op ops[3];
+    size_t n = 0;
+    if (details) {
+        c->status_details = grpc_slice_from_copied_string(details);
+        c->has_status_details = true;
+    }
+    if (c->send && code == GRPC_STATUS_OK)
+        ops[n++] = (grpc_op){.op = GRPC_OP_SEND_MESSAGE, .data.send_message.send_message = c->send};
+    ops[n++] = (grpc_op){
+        .op = GRPC_OP_SEND_STATUS_FROM_SERVER,
+        .data.send_status_from_server = {.status = code,
+                                         .status_details = details ? &c->status_details : NULL}};
+    if (!c->close_received) {
+        ops[n++] = (grpc_op){.op = GRPC_OP_RECV_CLOSE_ON_SERVER,
+                             .data.recv_close_on_server.cancelled = &c->cancelled};
+        c->close_received = true;
+    }
+    start_batch(c, ops, n, CALL_FINISHED);
+}
+
+static void hold(struct rpc_call *c)
+{
+    grpc_op ops[3];
+    size_t n = 0;
+    if (!c->md_sent) {
+        ops[n++] = (grpc_op){.op = GRPC_OP_SEND_INITIAL_METADATA};
+        c->md_sent = true;
+    }
+    if (c->send)
+        ops[n++] = (grpc_op){.op = GRPC_OP_SEND_MESSAGE, .data.send_message.send_message = c->send};
+    ops[n++] = (grpc_op){.op = GRPC_OP_RECV_CLOSE_ON_SERVER,
+                         .data.recv_close_on_server.cancelled = &c->cancelled};
+    c->close_received = true;
+    start_batch(c, ops, n, CALL_HOLDING);
+}
+
+static bool set_send(struct rpc_call *c, const void *p, size_t n)
+{
+    grpc_slice slice = grpc_slice_from_copied_buffer(p, n);
+    c->send = grpc_raw_byte_buffer_create(&slice, 1);
+    grpc_slice_unref(slice);
+    return c->send != NULL;
+}
+
+/* ---- classification and handlers ----------------------------------------------------------- */
+
+static bool method_is(const grpc_slice m, const char *name)
+{
+    size_t n = strlen(name);
+    return GRPC_SLICE_LENGTH(m) == n && memcmp(GRPC_SLICE_START_PTR(m), name, n) == 0;
+}
+
+static void classify(struct rpc_call *c)
+{
+    const grpc_slice m = c->details.method;
+    c->method = tfproto_lookup((const char *)GRPC_SLICE_START_PTR(m), GRPC_SLICE_LENGTH(m));
+    if (c->method)
+        c->kind = KIND_PROVIDER;
+    else if (method_is(m, "/plugin.GRPCController/Shutdown"))
+        c->kind = KIND_SHUTDOWN;
+    else if (method_is(m, "/grpc.health.v1.Health/Check"))
+        c->kind = KIND_HEALTH_CHECK;
+    else if (method_is(m, "/grpc.health.v1.Health/Watch"))
+        c->kind = KIND_HEALTH_WATCH;
+    else if (method_is(m, "/plugin.GRPCBroker/StartStream") ||
+             method_is(m, "/plugin.GRPCStdio/StreamStdio"))
+        c->kind = KIND_HOLD;
+    else
+        c->kind = KIND_UNIMPLEMENTED;
+}
+
+static bool read_message(grpc_byte_buffer *bb, struct xbuf *out)
+{
+    grpc_byte_buffer_reader r;
+    if (!bb)
+        return true;        /* no message: decode as an empty one */
+    if (!grpc_byte_buffer_reader_init(&r, bb))
+        return false;
+    grpc_slice all = grpc_byte_buffer_reader_readall(&r);
+    bool ok = xbuf_append(out, GRPC_SLICE_START_PTR(all), GRPC_SLICE_LENGTH(all)) == XA_OK;
+    grpc_slice_unref(all);
+    grpc_byte_buffer_reader_destroy(&r);
+    return ok;
+}
+
+/* Health: "" (the whole server) and "plugin" (go-plugin's Ping) are SERVING. */
+static grpc_status_code health_answer(struct rpc_call *c, const struct xbuf *req)
+{
+    Grpc__Health__V1__HealthCheckRequest *rq = grpc__health__v1__health_check_request__unpack(
+        NULL, req->len, (const uint8_t *)req->data);
+    Grpc__Health__V1__HealthCheckResponse rs = GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__INIT;
+    uint8_t buf[8];
+    grpc_status_code code = GRPC_STATUS_INVALID_ARGUMENT;
+    if (!rq)
+        return code;
+    code = GRPC_STATUS_NOT_FOUND;
+    if (!strcmp(rq->service, "") || !strcmp(rq->service, "plugin")) {
+        rs.status = GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVING;
+        size_t n = grpc__health__v1__health_check_response__pack(&rs, buf);
+        code = set_send(c, buf, n) ? GRPC_STATUS_OK : GRPC_STATUS_RESOURCE_EXHAUSTED;
+    }
+    grpc__health__v1__health_check_request__free_unpacked(rq, NULL);
+    return code;
+}
+
+static void run_provider(struct rpc_call *c, const struct xbuf *req)
+{
+    struct xbuf out;
+    xbuf_init(&out);
+    enum xa_status st = c->method->fn(c->srv->provider, (const uint8_t *)req->data, req->len, &out);
+    if (st == XA_OK && set_send(c, out.data, out.len)) {
+        finish(c, GRPC_STATUS_OK, NULL);
+    } else if (st == XA_EINVAL) {
+        log_kv(LOG_WARN, "xacct.rpc", "request does not decode", "method", c->method->path, NULL);
+        finish(c, GRPC_STATUS_INVALID_ARGUMENT,
+               "the request message could not be decoded as the method's protobuf type");
+    } else {
+        finish(c, GRPC_STATUS_RESOURCE_EXHAUSTED, "the provider ran out of memory");
+    }
+    xbuf_cleanup(&out);
+}
+
+static void on_received(struct rpc_call *c)
+{
+    struct xbuf req;
+    xbuf_init(&req);
+    if (!read_message(c->recv, &req)) {
+        finish(c, GRPC_STATUS_RESOURCE_EXHAUSTED, "cannot read the request");
+        goto out;
+    }
+    switch (c->kind) {
+    case KIND_PROVIDER:
+        run_provider(c, &req);
+        break;
+    case KIND_SHUTDOWN:
+        c->notify_shutdown = true;
+        if (set_send(c, "", 0))
+            finish(c, GRPC_STATUS_OK, NULL);
+        else
+            finish(c, GRPC_STATUS_RESOURCE_EXHAUSTED, NULL);
+        break;
+    case KIND_HEALTH_CHECK: {
+        grpc_status_code code = health_answer(c, &req);
+        finish(c, code, code == GRPC_STATUS_NOT_FOUND ? "unknown service" : NULL);
+        break;
+    }
+    case KIND_HEALTH_WATCH:
+        if (health_answer(c, &req) == GRPC_STATUS_OK)
+            hold(c);
+        else
+            finish(c, GRPC_STATUS_NOT_FOUND, "unknown service");
+        break;
+    case KIND_UNIMPLEMENTED:
+        finish(c, GRPC_STATUS_UNIMPLEMENTED, "xacct does not implement this method");
+        break;
+    case KIND_HOLD:
+        finish(c, GRPC_STATUS_INTERNAL, NULL);   /* not reached: no message is read */
+        break;
+    }
+out:
+    xbuf_cleanup(&req);
+}
+
+static void on_requested(struct rpc_call *c)
+{
+    grpc_op ops[2] = {{.op = GRPC_OP_SEND_INITIAL_METADATA}};
+    arm(c->srv);
+    classify(c);
+    if (c->kind == KIND_UNIMPLEMENTED && log_enabled(LOG_DEBUG)) {
+        char *name = grpc_slice_to_c_string(c->details.method);
+        log_kv(LOG_DEBUG, "xacct.rpc", "unimplemented method", "method", name, NULL);
+        gpr_free(name);
+    }
+    if (c->kind == KIND_HOLD) {
+        hold(c);
+        return;
+    }
+    /* Everything else, unknown methods included, first reads its request: gRPC core
+     * does not deliver the client's close (nor, in practice, our early status) while a
+     * message is still unread. */
+    c->md_sent = true;
+    ops[1] = (grpc_op){.op = GRPC_OP_RECV_MESSAGE, .data.recv_message.recv_message = &c->recv};
+    start_batch(c, ops, 2, CALL_RECEIVED);
+}
+
+/* The one place a call moves from state to state. */
+static void call_step(struct rpc_call *c, bool ok)
+{
+    switch (c->state) {
+    case CALL_REQUESTED:
+        atomic_fetch_sub(&c->srv->armed, 1);
+        if (!ok) {              /* the server is shutting down: the request was cancelled */
+            c->call = NULL;
+            call_free(c);
+            return;
+        }
+        on_requested(c);
+        break;
+    case CALL_RECEIVED:
+        if (ok)
+            on_received(c);
+        else
+            finish(c, GRPC_STATUS_CANCELLED, NULL);
+        break;
+    case CALL_HOLDING:
+        if (c->send) {
+            grpc_byte_buffer_destroy(c->send);
+            c->send = NULL;
+        }
+        finish(c, GRPC_STATUS_OK, NULL);
+        break;
+    case CALL_FINISHED: {
+        struct rpc_server *s = c->srv;
+        bool notify = c->notify_shutdown;   /* asked for, even if the answer was lost */
+        call_free(c);
+        if (notify && s->on_shutdown)
+            s->on_shutdown(s->ctx);
+        break;
+    }
+    }
+}
+
+static void *worker(void *arg)
+{
+    struct rpc_server *s = arg;
+    for (;;) {
+        grpc_event ev = grpc_completion_queue_next(s->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+        if (ev.type == GRPC_QUEUE_SHUTDOWN)
+            break;
+        if (ev.type != GRPC_OP_COMPLETE)
+            continue;
+        if (ev.tag == &s->shutdown_tag) {
+            atomic_store(&s->shutdown_notified, true);
+            maybe_shutdown_cq(s);
+            continue;
+        }
+        call_step(ev.tag, ev.success != 0);
+    }
+    return NULL;
+}
+
+/* ---- lifecycle ------------------------------------------------------------------------------ */
+
+static grpc_server_credentials *make_credentials(const struct rpc_server_config *cfg)
+{
+    if (!cfg->client_ca_pem)
+        return grpc_insecure_server_credentials_create();
+    grpc_ssl_pem_key_cert_pair pair = {.private_key = cfg->key_pem, .cert_chain = cfg->cert_pem};
+    return grpc_ssl_server_credentials_create_ex(
+        cfg->client_ca_pem, &pair, 1, GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY,
+        NULL);
+}
+
+struct rpc_server *rpc_server_new(const struct rpc_server_config *cfg, struct xbuf *why)
+{
+    struct rpc_server *s = xa_calloc(1, sizeof *s);
+    if (!s) {
+        xbuf_append_str(why, "out of memory");
+        return NULL;
+    }
+    grpc_init();
+    s->provider = cfg->provider;
+    s->on_shutdown = cfg->on_shutdown;
+    s->ctx = cfg->ctx;
+    grpc_arg args[] = {
+        {.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH,
+         .value.integer = MAX_MESSAGE},
+        {.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_MAX_SEND_MESSAGE_LENGTH,
+         .value.integer = MAX_MESSAGE},
+        {.type = GRPC_ARG_INTEGER, .key = GRPC_ARG_ALLOW_REUSEPORT, .value.integer = 0},
+    };
+    grpc_channel_args chargs = {.num_args = sizeof args / sizeof args[0], .args = args};
+    s->cq = grpc_completion_queue_create_for_next(NULL);
+    s->server = grpc_server_create(&chargs, NULL);
+    grpc_server_register_completion_queue(s->server, s->cq, NULL);
+    grpc_server_credentials *creds = make_credentials(cfg);
+    int port = creds ? grpc_server_add_http2_port(s->server, cfg->address, creds) : 0;
+    if (creds)
+        grpc_server_credentials_release(creds);
+    if (!port) {
+        xbuf_appendf(why, "cannot listen on %s%s", cfg->address,
+                     creds ? "" : " (the TLS credentials were refused)");
+        grpc_server_destroy(s->server);
+        grpc_completion_queue_shutdown(s->cq);
+        while (grpc_completion_queue_next(s->cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL).type !=
+               GRPC_QUEUE_SHUTDOWN) {
+        }
+        grpc_completion_queue_destroy(s->cq);
+        xa_free(s);
+        grpc_shutdown();
+        return NULL;
+    }
+    grpc_server_start(s->server);
+    arm(s);
+    int want = cfg->workers > 0 ? cfg->workers : DEFAULT_WORKERS;
+    if (want > MAX_WORKERS)
+        want = MAX_WORKERS;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 1 << 20);
+    for (int i = 0; i < want; i++)
+        if (pthread_create(&s->threads[s->nthreads], &attr, worker, s) == 0)
+            s->nthreads++;
+    pthread_attr_destroy(&attr);
+    if (!s->nthreads) {
+        xbuf_append_str(why, "cannot start worker threads");
+        rpc_server_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void rpc_server_free(struct rpc_server *s)
+{
+    if (!s)
+        return;
+    atomic_store(&s->shutting_down, true);
+    grpc_server_shutdown_and_notify(s->server, s->cq, &s->shutdown_tag);
+    grpc_server_cancel_all_calls(s->server);
+    if (s->nthreads) {
+        for (int i = 0; i < s->nthreads; i++)
+            pthread_join(s->threads[i], NULL);
+    } else {
+        worker(s);      /* no pool (start-up failure): drain on this thread */
+    }
+    grpc_server_destroy(s->server);
+    grpc_completion_queue_destroy(s->cq);
+    xa_free(s);
+    grpc_shutdown();
+}
+
+/* ---- gRPC core's own log -------------------------------------------------------------------- */
+
+static void grpc_log_to_hclog(gpr_log_func_args *a)
+{
+    enum log_level lv = a->severity == GPR_LOG_SEVERITY_ERROR  ? LOG_ERROR
+                        : a->severity == GPR_LOG_SEVERITY_INFO ? LOG_DEBUG
+                                                               : LOG_TRACE;
+    log_msg(lv, "xacct.grpc", "%s (%s:%d)", a->message, a->file, a->line);
+}
+
+void rpc_log_init(void)
+{
+    gpr_set_log_function(grpc_log_to_hclog);
+}

@@ -1,0 +1,249 @@
+/* test_tfproto - tfproto/ without a network: method tables, every handler's answer to an
+ * empty and to an undecodable request, the schema answer, DynamicValue decoding rules,
+ * private bytes passing through, and survival of allocation failures. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/codec.h"
+#include "core/provider.h"
+#include "resources/registry.h"
+#include "tfplugin5.pb-c.h"
+#include "tfplugin6.pb-c.h"
+#include "tfproto/common.h"
+#include "tfproto/tfproto.h"
+#include "util/alloc.h"
+
+static struct provider *prov;
+
+static int setup(void **state)
+{
+    (void)state;
+    prov = provider_new(&xacct_provider_type);
+    return prov ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    provider_free(prov);
+    return 0;
+}
+
+/* Handlers that may reach AWS with an empty request are left out of the sweeps. */
+static bool may_call_aws(const char *path)
+{
+    return strstr(path, "Configure") || strstr(path, "ApplyResourceChange") ||
+           strstr(path, "ReadResource") || strstr(path, "ImportResourceState");
+}
+
+static void tfproto_lookup_finds_every_method(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    for (const struct tfproto_method *m = tfproto_v6_methods; m->path; m++, n++)
+        assert_ptr_equal(tfproto_lookup(m->path, strlen(m->path)), m);
+    for (const struct tfproto_method *m = tfproto_v5_methods; m->path; m++, n++)
+        assert_ptr_equal(tfproto_lookup(m->path, strlen(m->path)), m);
+    assert_true(n > 60);
+    const char *v6 = "/tfplugin6.Provider/GetProviderSchema";
+    const char *v5 = "/tfplugin5.Provider/GetSchema";
+    assert_non_null(tfproto_lookup(v6, strlen(v6)));
+    assert_non_null(tfproto_lookup(v5, strlen(v5)));
+    assert_null(tfproto_lookup("/tfplugin5.Provider/GetProviderSchema", 37));
+    assert_null(tfproto_lookup("/plugin.GRPCController/Shutdown", 31));
+    assert_null(tfproto_lookup("/tfplugin6.Provider/GetProviderSchem", 36));
+}
+
+static void tfproto_handlers_answer_empty_and_reject_garbage(void **state)
+{
+    (void)state;
+    const struct tfproto_method *tables[] = {tfproto_v6_methods, tfproto_v5_methods};
+    for (size_t t = 0; t < 2; t++) {
+        for (const struct tfproto_method *m = tables[t]; m->path; m++) {
+            struct xbuf out;
+            xbuf_init(&out);
+            if (!may_call_aws(m->path)) {
+                enum xa_status st = m->fn(prov, (const uint8_t *)"", 0, &out);
+                if (st != XA_OK)
+                    fail_msg("%s: empty request gave %s", m->path, xa_status_str(st));
+            }
+            xbuf_clear(&out);
+            /* Field 1 claims 100 bytes that are not there. */
+            enum xa_status st = m->fn(prov, (const uint8_t *)"\x0a\x64\x01", 3, &out);
+            if (st != XA_EINVAL)
+                fail_msg("%s: garbage gave %s", m->path, xa_status_str(st));
+            xbuf_cleanup(&out);
+        }
+    }
+}
+
+static void tfproto_schema_answer_is_complete_and_stable(void **state)
+{
+    (void)state;
+    const struct tfproto_method *m = tfproto_lookup("/tfplugin6.Provider/GetProviderSchema", 37);
+    struct xbuf a, b;
+    xbuf_init(&a);
+    xbuf_init(&b);
+    assert_int_equal(m->fn(prov, NULL, 0, &a), XA_OK);
+    assert_int_equal(m->fn(prov, NULL, 0, &b), XA_OK);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    Tfplugin6__GetProviderSchema__Response *rs = (void *)protobuf_c_message_unpack(
+        &tfplugin6__get_provider_schema__response__descriptor, NULL, a.len, (uint8_t *)a.data);
+    assert_non_null(rs);
+    assert_int_equal(rs->n_resource_schemas, xacct_provider_type.nresources);
+    assert_true(rs->server_capabilities->plan_destroy);
+    assert_true(rs->server_capabilities->move_resource_state);
+    assert_false(rs->server_capabilities->get_provider_schema_optional);
+    const Tfplugin6__Schema__Block *pb = rs->provider->block;
+    assert_int_equal(pb->n_attributes, xacct_provider_type.schema->block.nattrs);
+    for (size_t i = 0; i < pb->n_attributes; i++) {
+        assert_true(pb->attributes[i]->type.len > 1);
+        assert_int_equal(pb->attributes[i]->description_kind, TFPLUGIN6__STRING_KIND__MARKDOWN);
+    }
+    protobuf_c_message_free_unpacked(&rs->base, NULL);
+    xbuf_cleanup(&a);
+    xbuf_cleanup(&b);
+}
+
+static void tfproto_decode_value_follows_terraform(void **state)
+{
+    (void)state;
+    struct diags d;
+    diags_init(&d);
+    ProtobufCBinaryData empty = {0}, json = {.data = (uint8_t *)"\"hi\"", .len = 4},
+                        mp = {.data = (uint8_t *)"\xa2ok", .len = 3};
+    struct value *v = tfproto_decode_value(false, &mp, &json, &type_string, "x", &d);
+    assert_true(value_is_null(v));                 /* absent field: null */
+    value_free(v);
+    v = tfproto_decode_value(true, &empty, &empty, &type_string, "x", &d);
+    assert_true(value_is_null(v));                 /* both empty: null */
+    value_free(v);
+    v = tfproto_decode_value(true, &empty, &json, &type_string, "x", &d);
+    assert_string_equal(value_get_string(v), "hi");    /* JSON when msgpack is empty */
+    value_free(v);
+    v = tfproto_decode_value(true, &mp, &json, &type_string, "x", &d);
+    assert_string_equal(value_get_string(v), "ok");    /* msgpack wins */
+    value_free(v);
+    assert_false(diags_has_error(&d));
+    ProtobufCBinaryData bad = {.data = (uint8_t *)"\xc1", .len = 1};
+    assert_null(tfproto_decode_value(true, &bad, NULL, &type_string, "x", &d));
+    assert_true(diags_has_error(&d));
+    diags_cleanup(&d);
+}
+
+static void tfproto_plan_passes_private_through(void **state)
+{
+    (void)state;
+    const struct type *t = NULL;
+    for (size_t i = 0; i < xacct_provider_type.nresources; i++)
+        if (!strcmp(xacct_provider_type.resources[i]->name, "xacct_lambda_permission"))
+            t = schema_implied_type(&xacct_provider_type.resources[i]->schema->block);
+    assert_non_null(t);
+    /* A destroy plan: null config and proposed state, private bytes as Terraform sent. */
+    struct xbuf nullv;
+    xbuf_init(&nullv);
+    xbuf_append_char(&nullv, (char)0xc0);
+    Tfplugin6__DynamicValue dv = TFPLUGIN6__DYNAMIC_VALUE__INIT;
+    dv.msgpack.data = (uint8_t *)nullv.data;
+    dv.msgpack.len = 1;
+    Tfplugin6__PlanResourceChange__Request rq = TFPLUGIN6__PLAN_RESOURCE_CHANGE__REQUEST__INIT;
+    rq.type_name = "xacct_lambda_permission";
+    rq.prior_state = &dv;
+    rq.proposed_new_state = &dv;
+    rq.config = &dv;
+    rq.prior_private.data = (uint8_t *)"secret-bytes";
+    rq.prior_private.len = 12;
+    struct xbuf req, out;
+    xbuf_init(&req);
+    xbuf_init(&out);
+    assert_int_equal(tfproto_pack(&rq.base, &req), XA_OK);
+    const struct tfproto_method *m = tfproto_lookup("/tfplugin6.Provider/PlanResourceChange", 38);
+    assert_int_equal(m->fn(prov, (uint8_t *)req.data, req.len, &out), XA_OK);
+    Tfplugin6__PlanResourceChange__Response *rs = (void *)protobuf_c_message_unpack(
+        &tfplugin6__plan_resource_change__response__descriptor, NULL, out.len, (uint8_t *)out.data);
+    assert_non_null(rs);
+    assert_int_equal(rs->n_diagnostics, 0);
+    assert_int_equal(rs->planned_private.len, 12);
+    assert_memory_equal(rs->planned_private.data, "secret-bytes", 12);
+    assert_non_null(rs->planned_state);
+    assert_int_equal(rs->planned_state->msgpack.len, 1);       /* destroy plans null */
+    assert_int_equal(rs->planned_state->msgpack.data[0], 0xc0);
+    protobuf_c_message_free_unpacked(&rs->base, NULL);
+    xbuf_cleanup(&req);
+    xbuf_cleanup(&out);
+    xbuf_cleanup(&nullv);
+}
+
+static void tfproto_upgrade_rejects_flatmap(void **state)
+{
+    (void)state;
+    Tfplugin5__RawState__FlatmapEntry e = TFPLUGIN5__RAW_STATE__FLATMAP_ENTRY__INIT;
+    Tfplugin5__RawState__FlatmapEntry *ep = &e;
+    Tfplugin5__RawState raw = TFPLUGIN5__RAW_STATE__INIT;
+    Tfplugin5__UpgradeResourceState__Request rq = TFPLUGIN5__UPGRADE_RESOURCE_STATE__REQUEST__INIT;
+    e.key = "id";
+    e.value = "x";
+    raw.n_flatmap = 1;
+    raw.flatmap = &ep;
+    rq.type_name = "xacct_lambda_permission";
+    rq.raw_state = &raw;
+    struct xbuf req, out;
+    xbuf_init(&req);
+    xbuf_init(&out);
+    assert_int_equal(tfproto_pack(&rq.base, &req), XA_OK);
+    const struct tfproto_method *m = tfproto_lookup("/tfplugin5.Provider/UpgradeResourceState", 40);
+    assert_int_equal(m->fn(prov, (uint8_t *)req.data, req.len, &out), XA_OK);
+    Tfplugin5__UpgradeResourceState__Response *rs = (void *)protobuf_c_message_unpack(
+        &tfplugin5__upgrade_resource_state__response__descriptor, NULL, out.len,
+        (uint8_t *)out.data);
+    assert_non_null(rs);
+    assert_int_equal(rs->n_diagnostics, 1);
+    assert_int_equal(rs->diagnostics[0]->severity, TFPLUGIN5__DIAGNOSTIC__SEVERITY__ERROR);
+    assert_non_null(strstr(rs->diagnostics[0]->summary, "State too old"));
+    protobuf_c_message_free_unpacked(&rs->base, NULL);
+    xbuf_cleanup(&req);
+    xbuf_cleanup(&out);
+}
+
+static void tfproto_survives_allocation_failures(void **state)
+{
+    (void)state;
+    const struct tfproto_method *m =
+        tfproto_lookup("/tfplugin6.Provider/ValidateResourceConfig", 42);
+    Tfplugin6__ValidateResourceConfig__Request rq =
+        TFPLUGIN6__VALIDATE_RESOURCE_CONFIG__REQUEST__INIT;
+    rq.type_name = "xacct_no_such_type";
+    struct xbuf req;
+    xbuf_init(&req);
+    assert_int_equal(tfproto_pack(&rq.base, &req), XA_OK);
+    for (long n = 0; n < 200; n++) {
+        struct xbuf out;
+        xbuf_init(&out);
+        alloc_fail_after(n);
+        enum xa_status st = m->fn(prov, (uint8_t *)req.data, req.len, &out);
+        alloc_fail_reset();
+        assert_true(st == XA_OK || st == XA_ENOMEM);
+        xbuf_cleanup(&out);
+    }
+    xbuf_cleanup(&req);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tfproto_lookup_finds_every_method),
+        cmocka_unit_test(tfproto_handlers_answer_empty_and_reject_garbage),
+        cmocka_unit_test(tfproto_schema_answer_is_complete_and_stable),
+        cmocka_unit_test(tfproto_decode_value_follows_terraform),
+        cmocka_unit_test(tfproto_plan_passes_private_through),
+        cmocka_unit_test(tfproto_upgrade_rejects_flatmap),
+        cmocka_unit_test(tfproto_survives_allocation_failures),
+    };
+    return cmocka_run_group_tests_name("tfproto", tests, setup, teardown);
+}
