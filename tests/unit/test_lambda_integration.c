@@ -1,0 +1,452 @@
+/* tests/unit/test_lambda_integration.c - xacct_lambda_integration without AWS
+ * (resources/lambda_integration.c).
+ *
+ * Validation, plan-time values (the tutorial's same-region and cross-region cases,
+ * unknown inputs), equivalent method spellings, integration URI parsing, update patches,
+ * import IDs, upgrade from schema version 0 and MoveResourceState from hashicorp/aws,
+ * and the mapping of GetIntegration answers back to state (drift).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/codec.h"
+#include "core/plan.h"
+#include "core/resource.h"
+#include "resources/integration_internal.h"
+#include "resources/xacct.h"
+#include "util/alloc.h"
+
+extern const struct resource_type xacct_lambda_integration_type;
+#define RT (&xacct_lambda_integration_type)
+#define FN_W2 "arn:aws:lambda:us-west-2:222222222222:function:my-function"
+#define FN_E1 "arn:aws:lambda:us-east-1:222222222222:function:my-function:live"
+
+static struct xacct_meta meta_e1 = {.region = "us-east-1", .account_id = "111111111111",
+                                    .partition = "aws"};
+
+static struct value *from_json(const char *json)
+{
+    struct diags d;
+    diags_init(&d);
+    struct value *v = codec_json_decode(json, strlen(json),
+                                        schema_implied_type(&RT->schema->block), false, &d);
+    assert_false(diags_has_error(&d));
+    diags_cleanup(&d);
+    assert_non_null(v);
+    return v;
+}
+
+/* Generic planner + the resource's plan, as core/provider does. */
+static struct value *plan(const struct value *prior, const struct value *config,
+                          struct path_list *rr, struct diags *d)
+{
+    struct value *planned = plan_resource(&RT->schema->block, prior, config, rr, d);
+    assert_non_null(planned);
+    RT->plan(&meta_e1, prior, config, planned, rr, d);
+    return planned;
+}
+
+static bool has_rr(const struct path_list *rr, const char *attr)
+{
+    for (size_t i = 0; i < rr->len; i++)
+        if (rr->items[i].len == 1 && strcmp(rr->items[i].steps[0].name, attr) == 0)
+            return true;
+    return false;
+}
+
+static void integration_validate_requires_exactly_one_resource(void **state)
+{
+    struct {
+        const char *name, *json;
+        bool error;
+    } cases[] = {
+        {"neither", "{\"rest_api_id\":\"a\",\"http_method\":\"GET\",\"function_arn\":\"" FN_W2 "\"}", true},
+        {"both", "{\"rest_api_id\":\"a\",\"http_method\":\"GET\",\"resource_id\":\"r\","
+                 "\"resource_path\":\"/\",\"function_arn\":\"" FN_W2 "\"}", true},
+        {"path", "{\"rest_api_id\":\"a\",\"http_method\":\"GET\",\"resource_path\":\"/\","
+                 "\"function_arn\":\"" FN_W2 "\"}", false},
+        {"name not arn", "{\"rest_api_id\":\"a\",\"http_method\":\"GET\",\"resource_path\":\"/\","
+                         "\"function_arn\":\"my-function\"}", true},
+        {"partial arn", "{\"rest_api_id\":\"a\",\"http_method\":\"GET\",\"resource_path\":\"/\","
+                        "\"function_arn\":\"222222222222:function:f\"}", true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct value *c = from_json(cases[i].json);
+        struct diags d;
+        diags_init(&d);
+        RT->validate(c, &d);
+        if (diags_has_error(&d) != cases[i].error)
+            fail_msg("case %s: error=%d", cases[i].name, diags_has_error(&d));
+        diags_cleanup(&d);
+        value_free(c);
+    }
+}
+
+static void integration_validate_accepts_lowercase_method(void **state)
+{
+    assert_true(integration_method_valid("get"));
+    assert_true(integration_method_valid("ANY"));
+    assert_false(integration_method_valid("FETCH"));
+    assert_false(integration_method_valid(NULL));
+}
+
+static void integration_plan_shows_values_known_at_plan_time(void **state)
+{
+    struct value *c = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"GET\","
+                                "\"resource_id\":\"root1\",\"function_arn\":\"" FN_W2 "\"}");
+    struct path_list rr;
+    struct diags d;
+    path_list_init(&rr);
+    diags_init(&d);
+    struct value *p = plan(NULL, c, &rr, &d);
+    assert_false(diags_has_error(&d));
+    assert_string_equal(value_attr_string(p, "invoke_uri"),
+                        "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/" FN_W2
+                        "/invocations");
+    assert_string_equal(value_attr_string(p, "function_region"), "us-west-2");
+    assert_string_equal(value_attr_string(p, "function_account_id"), "222222222222");
+    assert_string_equal(value_attr_string(p, "api_account_id"), "111111111111");
+    assert_string_equal(value_attr_string(p, "region"), "us-east-1");
+    assert_string_equal(value_attr_string(p, "id"), "abc123/root1/GET");
+    assert_string_equal(value_attr_string(p, "type"), "AWS_PROXY");
+    int64_t t = 0;
+    assert_true(value_attr_int64(p, "timeout_milliseconds", &t));
+    assert_int_equal(t, 29000);
+    /* resource_path is computed from resource_id after apply: unknown now, and so is the
+     * source ARN that contains it. */
+    assert_true(xacct_attr_unknown(p, "resource_path"));
+    assert_true(xacct_attr_unknown(p, "source_arn"));
+    value_free(p);
+    value_free(c);
+    path_list_cleanup(&rr);
+    diags_cleanup(&d);
+}
+
+static void integration_plan_source_arn_uses_function_region(void **state)
+{
+    struct {
+        const char *name, *fn, *want;
+    } cases[] = {
+        {"cross-region", FN_W2, "arn:aws:execute-api:us-west-2:111111111111:abc123/*/GET/"},
+        {"same region, alias", FN_E1, "arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/"},
+        {"path parameters", FN_W2, "arn:aws:execute-api:us-west-2:111111111111:abc123/*/GET/pets/*/x"},
+    };
+    const char *paths[] = {"/", "/", "/pets/{id}/x"};
+    for (size_t i = 0; i < 3; i++) {
+        char json[512];
+        snprintf(json, sizeof json, "{\"rest_api_id\":\"abc123\",\"http_method\":\"GET\","
+                 "\"resource_path\":\"%s\",\"function_arn\":\"%s\"}", paths[i], cases[i].fn);
+        struct value *c = from_json(json);
+        struct path_list rr;
+        struct diags d;
+        path_list_init(&rr);
+        diags_init(&d);
+        struct value *p = plan(NULL, c, &rr, &d);
+        const char *got = value_attr_string(p, "source_arn");
+        if (!got || strcmp(got, cases[i].want) != 0)
+            fail_msg("case %s: source_arn %s", cases[i].name, got ? got : "(unknown)");
+        assert_true(xacct_attr_unknown(p, "id"));   /* resource_id not known yet */
+        value_free(p);
+        value_free(c);
+        path_list_cleanup(&rr);
+        diags_cleanup(&d);
+    }
+}
+
+static void integration_plan_unknown_function_stays_unknown(void **state)
+{
+    struct value *c = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"ANY\","
+                                "\"resource_path\":\"/pets\",\"function_arn\":\"" FN_W2 "\"}");
+    assert_true(xacct_set_unknown(c, "function_arn"));
+    struct path_list rr;
+    struct diags d;
+    path_list_init(&rr);
+    diags_init(&d);
+    struct value *p = plan(NULL, c, &rr, &d);
+    assert_false(diags_has_error(&d));
+    assert_true(xacct_attr_unknown(p, "function_arn"));
+    assert_true(xacct_attr_unknown(p, "invoke_uri"));
+    assert_true(xacct_attr_unknown(p, "function_region"));
+    assert_true(xacct_attr_unknown(p, "source_arn"));
+    value_free(p);
+    value_free(c);
+    path_list_cleanup(&rr);
+    diags_cleanup(&d);
+}
+
+static struct value *applied_state(void)
+{
+    return from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"GET\",\"resource_id\":\"r1\","
+                     "\"resource_path\":\"/\",\"function_arn\":\"" FN_W2 "\",\"type\":\"AWS_PROXY\","
+                     "\"timeout_milliseconds\":29000,\"region\":\"us-east-1\","
+                     "\"api_account_id\":\"111111111111\",\"cache_namespace\":\"r1\","
+                     "\"passthrough_behavior\":\"WHEN_NO_MATCH\",\"id\":\"abc123/r1/GET\","
+                     "\"function_region\":\"us-west-2\",\"function_account_id\":\"222222222222\","
+                     "\"invoke_uri\":\"arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/"
+                     "functions/" FN_W2 "/invocations\",\"source_arn\":\"arn:aws:execute-api:"
+                     "us-west-2:111111111111:abc123/*/GET/\"}");
+}
+
+static void integration_plan_after_apply_is_empty_and_method_case_is_no_change(void **state)
+{
+    struct value *prior = applied_state();
+    struct value *c = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"get\","
+                                "\"resource_path\":\"/\",\"function_arn\":\"" FN_W2 "\"}");
+    struct path_list rr;
+    struct diags d;
+    path_list_init(&rr);
+    diags_init(&d);
+    struct value *p = plan(prior, c, &rr, &d);
+    assert_false(diags_has_error(&d));
+    assert_int_equal(rr.len, 0);
+    assert_true(value_equal(p, prior));
+    value_free(p);
+    value_free(c);
+    path_list_cleanup(&rr);
+    diags_cleanup(&d);
+    value_free(prior);
+}
+
+static void integration_plan_function_change_is_in_place(void **state)
+{
+    struct value *prior = applied_state();
+    struct value *c = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"GET\","
+                                "\"resource_path\":\"/\",\"function_arn\":\"" FN_E1 "\"}");
+    struct path_list rr;
+    struct diags d;
+    path_list_init(&rr);
+    diags_init(&d);
+    struct value *p = plan(prior, c, &rr, &d);
+    assert_false(has_rr(&rr, "function_arn"));
+    assert_int_equal(rr.len, 0);
+    assert_string_equal(value_attr_string(p, "function_region"), "us-east-1");
+    assert_string_equal(value_attr_string(p, "source_arn"),
+                        "arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/");
+    struct integration_patch patch;
+    integration_patch_init(&patch);
+    assert_true(integration_patch_build(&patch, prior, p));
+    assert_false(patch.needs_put);
+    assert_int_equal(patch.nops, 1);
+    assert_string_equal(patch.ops[0].path, "/uri");
+    integration_patch_cleanup(&patch);
+    value_free(p);
+    value_free(c);
+    path_list_cleanup(&rr);
+    diags_cleanup(&d);
+    value_free(prior);
+}
+
+static void integration_plan_resource_change_replaces(void **state)
+{
+    struct value *prior = applied_state();
+    struct value *c = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"POST\","
+                                "\"resource_path\":\"/\",\"function_arn\":\"" FN_W2 "\"}");
+    struct path_list rr;
+    struct diags d;
+    path_list_init(&rr);
+    diags_init(&d);
+    struct value *p = plan(prior, c, &rr, &d);
+    assert_true(has_rr(&rr, "http_method"));
+    value_free(p);
+    value_free(c);
+    path_list_cleanup(&rr);
+    diags_cleanup(&d);
+    value_free(prior);
+}
+
+static void integration_patch_maps_sets_and_type(void **state)
+{
+    struct value *prior = applied_state();
+    struct value *next = value_clone(prior);
+    struct value *m = value_new_collection(&type_map_string);
+    assert_true(value_map_set(m, "integration.request.header.a/b", value_new_string("'x'")));
+    assert_true(value_object_set(next, "request_parameters", m));
+    assert_true(xacct_set_int(next, "timeout_milliseconds", 1000));
+    struct integration_patch patch;
+    integration_patch_init(&patch);
+    assert_true(integration_patch_build(&patch, prior, next));
+    assert_int_equal(patch.nops, 2);
+    assert_string_equal(patch.ops[0].path, "/timeoutInMillis");
+    assert_string_equal(patch.ops[0].value, "1000");
+    assert_string_equal(patch.ops[1].op, "add");
+    assert_string_equal(patch.ops[1].path, "/requestParameters/integration.request.header.a~1b");
+    integration_patch_cleanup(&patch);
+    assert_true(xacct_set_string(next, "type", "AWS"));
+    integration_patch_init(&patch);
+    assert_true(integration_patch_build(&patch, prior, next));
+    assert_true(patch.needs_put);
+    integration_patch_cleanup(&patch);
+    value_free(next);
+    value_free(prior);
+}
+
+static void integration_uri_function_parses_lambda_uris_only(void **state)
+{
+    char fn[256];
+    assert_true(integration_uri_function("arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/"
+                                         "functions/" FN_E1 "/invocations", fn, sizeof fn));
+    assert_string_equal(fn, FN_E1);
+    assert_false(integration_uri_function("https://example.com/", fn, sizeof fn));
+    assert_false(integration_uri_function("arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/"
+                                          "functions//invocations", fn, sizeof fn));
+    assert_false(integration_uri_function(NULL, fn, sizeof fn));
+}
+
+static void integration_import_id_formats(void **state)
+{
+    struct {
+        const char *id;
+        bool ok;
+    } cases[] = {
+        {"abc123/r1/GET", true}, {"abc123/r1/get", true}, {"abc123/r1", false},
+        {"abc123//GET", false}, {"/r1/GET", false}, {"abc123/r1/GET/x", false},
+        {"abc123/r1/FETCH", false}, {"", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct value *s = value_new_object(schema_implied_type(&RT->schema->block));
+        if (integration_import_id(s, cases[i].id) != cases[i].ok)
+            fail_msg("import id \"%s\"", cases[i].id);
+        value_free(s);
+    }
+    struct diags d;
+    diags_init(&d);
+    struct value *s = RT->import(&meta_e1, "abc123/r1/GET", &d);
+    assert_string_equal(value_attr_string(s, "resource_id"), "r1");
+    assert_string_equal(value_attr_string(s, "id"), "abc123/r1/GET");
+    value_free(s);
+    assert_null(RT->import(&meta_e1, "nonsense", &d));
+    assert_true(diags_has_error(&d));
+    assert_non_null(strstr(d.items[0].detail, "REST-API-ID/RESOURCE-ID/HTTP-METHOD"));
+    diags_cleanup(&d);
+}
+
+static void integration_upgrade_from_version_0(void **state)
+{
+    const char *v0 = "{\"id\":\"abc123/r1/GET\",\"rest_api_id\":\"abc123\",\"resource_id\":\"r1\","
+                     "\"http_method\":\"GET\",\"function_arn\":\"" FN_W2 "\",\"type\":\"AWS_PROXY\","
+                     "\"timeout_milliseconds\":29000,\"uri\":\"arn:aws:apigateway:us-west-2:"
+                     "lambda:path/2015-03-31/functions/" FN_W2 "/invocations\"}";
+    struct diags d;
+    diags_init(&d);
+    struct value *v = RT->upgrade(0, v0, strlen(v0), &d);
+    assert_false(diags_has_error(&d));
+    assert_non_null(v);
+    assert_true(value_is_wholly_known(v));
+    assert_non_null(strstr(value_attr_string(v, "invoke_uri"), "my-function/invocations"));
+    value_free(v);
+    assert_null(RT->upgrade(0, "[1]", 3, &d));
+    assert_true(diags_has_error(&d));
+    diags_cleanup(&d);
+}
+
+static void integration_move_from_hashicorp_aws(void **state)
+{
+    const char *src = "{\"id\":\"agi-abc123-r1-GET\",\"rest_api_id\":\"abc123\",\"resource_id\":"
+                      "\"r1\",\"http_method\":\"GET\",\"integration_http_method\":\"POST\","
+                      "\"type\":\"AWS_PROXY\",\"uri\":\"arn:aws:apigateway:us-west-2:lambda:path/"
+                      "2015-03-31/functions/" FN_W2 "/invocations\",\"timeout_milliseconds\":29000,"
+                      "\"connection_type\":\"INTERNET\",\"cache_key_parameters\":[],"
+                      "\"request_parameters\":{},\"tls_config\":[]}";
+    struct diags d;
+    diags_init(&d);
+    struct value *v = RT->move("registry.terraform.io/hashicorp/aws", "aws_api_gateway_integration",
+                               0, src, strlen(src), &d);
+    assert_false(diags_has_error(&d));
+    assert_non_null(v);
+    assert_string_equal(value_attr_string(v, "function_arn"), FN_W2);
+    assert_string_equal(value_attr_string(v, "id"), "abc123/r1/GET");
+    value_free(v);
+    assert_null(RT->move("registry.terraform.io/hashicorp/aws", "aws_s3_bucket", 0, src,
+                         strlen(src), &d));
+    const char *http = "{\"rest_api_id\":\"a\",\"type\":\"HTTP\",\"uri\":\"https://x/\"}";
+    assert_null(RT->move("registry.terraform.io/hashicorp/aws", "aws_api_gateway_integration", 0,
+                         http, strlen(http), &d));
+    assert_int_equal(d.len, 2);
+    diags_cleanup(&d);
+}
+
+static void integration_read_maps_drift_truthfully(void **state)
+{
+    struct value *prior = applied_state();
+    char uri[] = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" FN_E1
+                 "/invocations";
+    char type[] = "AWS";
+    struct apigw_integration out = {.type = type, .uri = uri, .timeout_in_millis = 5000};
+    struct value *v = integration_state_read(prior, &out, "r1", NULL, &meta_e1);
+    assert_non_null(v);
+    assert_true(value_is_wholly_known(v));
+    assert_string_equal(value_attr_string(v, "function_arn"), FN_E1);
+    assert_string_equal(value_attr_string(v, "type"), "AWS");
+    assert_string_equal(value_attr_string(v, "function_region"), "us-east-1");
+    assert_string_equal(value_attr_string(v, "resource_path"), "/");
+    assert_null(value_attr_string(v, "cache_namespace"));
+    value_free(v);
+    value_free(prior);
+}
+
+/* Every allocation failing in turn: errors or NULL results, never a crash or a leak. */
+static void integration_survives_allocation_failures(void **state)
+{
+    struct value *prior = applied_state();
+    struct value *c = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"GET\","
+                                "\"resource_path\":\"/\",\"function_arn\":\"" FN_E1 "\"}");
+    char uri[] = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" FN_E1
+                 "/invocations";
+    char type[] = "AWS";
+    struct apigw_integration out = {.type = type, .uri = uri};
+    for (long n = 0; n < 2000; n++) {
+        struct path_list rr;
+        struct diags d;
+        path_list_init(&rr);
+        diags_init(&d);
+        alloc_fail_after(n);
+        struct value *p = plan_resource(&RT->schema->block, prior, c, &rr, &d);
+        if (p)
+            RT->plan(&meta_e1, prior, c, p, &rr, &d);
+        struct value *r = integration_state_read(prior, &out, "r1", "/", &meta_e1);
+        struct integration_patch patch;
+        integration_patch_init(&patch);
+        bool patched = p && integration_patch_build(&patch, prior, p);
+        struct value *imp = RT->import(&meta_e1, "abc123/r1/GET", &d);
+        bool done = p && r && patched && imp && !diags_has_error(&d);
+        alloc_fail_reset();
+        integration_patch_cleanup(&patch);
+        value_free(imp);
+        value_free(r);
+        value_free(p);
+        path_list_cleanup(&rr);
+        diags_cleanup(&d);
+        if (done)
+            break;
+    }
+    value_free(c);
+    value_free(prior);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(integration_validate_requires_exactly_one_resource),
+        cmocka_unit_test(integration_validate_accepts_lowercase_method),
+        cmocka_unit_test(integration_plan_shows_values_known_at_plan_time),
+        cmocka_unit_test(integration_plan_source_arn_uses_function_region),
+        cmocka_unit_test(integration_plan_unknown_function_stays_unknown),
+        cmocka_unit_test(integration_plan_after_apply_is_empty_and_method_case_is_no_change),
+        cmocka_unit_test(integration_plan_function_change_is_in_place),
+        cmocka_unit_test(integration_plan_resource_change_replaces),
+        cmocka_unit_test(integration_patch_maps_sets_and_type),
+        cmocka_unit_test(integration_uri_function_parses_lambda_uris_only),
+        cmocka_unit_test(integration_import_id_formats),
+        cmocka_unit_test(integration_upgrade_from_version_0),
+        cmocka_unit_test(integration_move_from_hashicorp_aws),
+        cmocka_unit_test(integration_read_maps_drift_truthfully),
+        cmocka_unit_test(integration_survives_allocation_failures),
+    };
+    return cmocka_run_group_tests_name("lambda_integration", tests, NULL, NULL);
+}

@@ -1,0 +1,374 @@
+/* tests/unit/test_lambda_permission.c - xacct_lambda_permission without AWS
+ * (resources/lambda_permission.c, resources/xacct.c).
+ *
+ * Function name forms, validation that saves users an afternoon (source ARN kind, the
+ * cross-region rule, a qualifier given twice, the wrong account's provider), planning of
+ * equivalent forms (name vs ARN, qualifier inside function_name) without replacement,
+ * import IDs, statement mapping (principal forms), upgrade and MoveResourceState.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/codec.h"
+#include "core/plan.h"
+#include "core/resource.h"
+#include "resources/permission_internal.h"
+#include "resources/xacct.h"
+#include "util/alloc.h"
+
+extern const struct resource_type xacct_lambda_permission_type;
+#define RT (&xacct_lambda_permission_type)
+#define FN_ARN "arn:aws:lambda:us-west-2:222222222222:function:my-function"
+#define SRC_W2 "arn:aws:execute-api:us-west-2:111111111111:abc123/*/GET/"
+
+static struct xacct_meta meta_w2 = {.region = "us-west-2", .account_id = "222222222222",
+                                    .partition = "aws"};
+static struct xacct_meta meta_api = {.region = "us-east-1", .account_id = "111111111111",
+                                     .partition = "aws"};
+
+static struct value *from_json(const char *json)
+{
+    struct diags d;
+    diags_init(&d);
+    struct value *v = codec_json_decode(json, strlen(json),
+                                        schema_implied_type(&RT->schema->block), false, &d);
+    assert_false(diags_has_error(&d));
+    diags_cleanup(&d);
+    assert_non_null(v);
+    return v;
+}
+
+static struct value *plan(struct xacct_meta *m, const struct value *prior,
+                          const struct value *config, struct path_list *rr, struct diags *d)
+{
+    struct value *planned = plan_resource(&RT->schema->block, prior, config, rr, d);
+    assert_non_null(planned);
+    RT->plan(m, prior, config, planned, rr, d);
+    return planned;
+}
+
+static void permission_function_ref_forms(void **state)
+{
+    struct {
+        const char *s;
+        bool ok, arn, partial;
+        const char *name, *qualifier, *account, *region;
+    } cases[] = {
+        {"my-function", true, false, false, "my-function", "", "", ""},
+        {"my-function:live", true, false, false, "my-function", "live", "", ""},
+        {"my-function:$LATEST", true, false, false, "my-function", "$LATEST", "", ""},
+        {"222222222222:function:my-function", true, false, true, "my-function", "", "222222222222", ""},
+        {"222222222222:function:f:7", true, false, true, "f", "7", "222222222222", ""},
+        {FN_ARN, true, true, false, "my-function", "", "222222222222", "us-west-2"},
+        {FN_ARN ":prod", true, true, false, "my-function", "prod", "222222222222", "us-west-2"},
+        {"arn:aws:lambda:us-west-2:2222:function:f", false, 0, 0, 0, 0, 0, 0},
+        {"arn:aws:s3:::bucket", false, 0, 0, 0, 0, 0, 0},
+        {"my function", false, 0, 0, 0, 0, 0, 0},
+        {"f:", false, 0, 0, 0, 0, 0, 0},
+        {"", false, 0, 0, 0, 0, 0, 0},
+        {"a:b:c:d:e:f:g:h:i", false, 0, 0, 0, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct function_ref r;
+        const char *why = NULL;
+        bool ok = function_ref_parse(cases[i].s, &r, &why);
+        if (ok != cases[i].ok)
+            fail_msg("\"%s\": ok=%d", cases[i].s, ok);
+        if (!ok) {
+            assert_non_null(why);
+            continue;
+        }
+        assert_int_equal(r.is_arn, cases[i].arn);
+        assert_int_equal(r.is_partial, cases[i].partial);
+        assert_string_equal(r.name, cases[i].name);
+        assert_string_equal(r.qualifier, cases[i].qualifier);
+        assert_string_equal(r.account, cases[i].account);
+        assert_string_equal(r.region, cases[i].region);
+    }
+}
+
+static void permission_validate_catches_afternoon_wasters(void **state)
+{
+    struct {
+        const char *name, *json;
+        bool error, warning;
+        const char *attr;
+    } cases[] = {
+        {"tutorial", "{\"function_name\":\"" FN_ARN "\",\"source_arn\":\"" SRC_W2 "\"}", false, false, NULL},
+        {"not execute-api", "{\"function_name\":\"f\",\"source_arn\":\"arn:aws:apigateway:us-east-1::/restapis/abc\"}",
+         true, false, "source_arn"},
+        {"other principal", "{\"function_name\":\"f\",\"principal\":\"s3.amazonaws.com\","
+                            "\"source_arn\":\"arn:aws:s3:::bucket\"}", false, false, NULL},
+        {"region rule", "{\"function_name\":\"" FN_ARN "\",\"source_arn\":"
+                        "\"arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/\"}", false, true,
+         "source_arn"},
+        {"qualifier twice", "{\"function_name\":\"f:1\",\"qualifier\":\"2\"}", true, false, "qualifier"},
+        {"qualifier same", "{\"function_name\":\"f:1\",\"qualifier\":\"1\"}", false, false, NULL},
+        {"bad name", "{\"function_name\":\"arn:aws:lambda:x\"}", true, false, "function_name"},
+        {"both ids", "{\"function_name\":\"f\",\"statement_id\":\"a\",\"statement_id_prefix\":\"b\"}",
+         true, false, "statement_id_prefix"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct value *c = from_json(cases[i].json);
+        struct diags d;
+        diags_init(&d);
+        RT->validate(c, &d);
+        bool warn = false;
+        for (size_t j = 0; j < d.len; j++)
+            warn |= d.items[j].severity == DIAG_WARNING;
+        if (diags_has_error(&d) != cases[i].error || warn != cases[i].warning)
+            fail_msg("case %s: error=%d warning=%d", cases[i].name, diags_has_error(&d), warn);
+        if (cases[i].attr) {
+            assert_true(d.items[0].has_path);
+            assert_string_equal(d.items[0].path.steps[0].name, cases[i].attr);
+        }
+        diags_cleanup(&d);
+        value_free(c);
+    }
+}
+
+static void permission_plan_refuses_the_api_accounts_provider(void **state)
+{
+    struct value *c = from_json("{\"function_name\":\"" FN_ARN "\",\"source_arn\":\"" SRC_W2 "\"}");
+    struct path_list rr;
+    struct diags d;
+    path_list_init(&rr);
+    diags_init(&d);
+    struct value *p = plan(&meta_api, NULL, c, &rr, &d);
+    assert_true(diags_has_error(&d));
+    assert_non_null(strstr(d.items[0].detail, "function account's provider"));
+    value_free(p);
+    diags_cleanup(&d);
+    diags_init(&d);
+    p = plan(&meta_w2, NULL, c, &rr, &d);
+    assert_false(diags_has_error(&d));
+    assert_string_equal(value_attr_string(p, "action"), "lambda:InvokeFunction");
+    assert_string_equal(value_attr_string(p, "principal"), "apigateway.amazonaws.com");
+    assert_string_equal(value_attr_string(p, "region"), "us-west-2");
+    assert_true(xacct_attr_unknown(p, "statement_id"));
+    assert_true(xacct_attr_unknown(p, "id"));
+    assert_true(value_is_null(value_attr(p, "qualifier")));
+    value_free(p);
+    value_free(c);
+    path_list_cleanup(&rr);
+    diags_cleanup(&d);
+}
+
+static void permission_plan_equivalent_forms_do_not_replace(void **state)
+{
+    /* State as import leaves it: name and qualifier split. */
+    struct value *prior = from_json("{\"function_name\":\"my-function\",\"qualifier\":\"live\","
+                                    "\"statement_id\":\"AllowApi\",\"id\":\"AllowApi\","
+                                    "\"action\":\"lambda:InvokeFunction\",\"principal\":"
+                                    "\"apigateway.amazonaws.com\",\"source_arn\":\"" SRC_W2 "\","
+                                    "\"region\":\"us-west-2\"}");
+    const char *configs[] = {
+        "{\"function_name\":\"my-function:live\",\"statement_id\":\"AllowApi\",\"source_arn\":\"" SRC_W2 "\"}",
+        "{\"function_name\":\"" FN_ARN ":live\",\"statement_id\":\"AllowApi\",\"source_arn\":\"" SRC_W2 "\"}",
+        "{\"function_name\":\"" FN_ARN "\",\"qualifier\":\"live\",\"statement_id\":\"AllowApi\","
+        "\"source_arn\":\"" SRC_W2 "\"}",
+        "{\"function_name\":\"222222222222:function:my-function\",\"qualifier\":\"live\","
+        "\"statement_id\":\"AllowApi\",\"source_arn\":\"" SRC_W2 "\"}",
+    };
+    for (size_t i = 0; i < sizeof configs / sizeof configs[0]; i++) {
+        struct value *c = from_json(configs[i]);
+        struct path_list rr;
+        struct diags d;
+        path_list_init(&rr);
+        diags_init(&d);
+        struct value *p = plan(&meta_w2, prior, c, &rr, &d);
+        if (rr.len != 0 || !value_equal(p, prior) || diags_has_error(&d))
+            fail_msg("config %zu: %zu replace paths, equal=%d", i, rr.len, value_equal(p, prior));
+        value_free(p);
+        value_free(c);
+        path_list_cleanup(&rr);
+        diags_cleanup(&d);
+    }
+    /* Another qualifier is another function version: replace. */
+    struct value *c = from_json("{\"function_name\":\"my-function:v2\",\"statement_id\":\"AllowApi\","
+                                "\"source_arn\":\"" SRC_W2 "\"}");
+    struct path_list rr;
+    struct diags d;
+    path_list_init(&rr);
+    diags_init(&d);
+    struct value *p = plan(&meta_w2, prior, c, &rr, &d);
+    assert_true(rr.len > 0);
+    value_free(p);
+    value_free(c);
+    path_list_cleanup(&rr);
+    diags_cleanup(&d);
+    value_free(prior);
+}
+
+static void permission_import_id_formats(void **state)
+{
+    struct {
+        const char *id;
+        bool ok;
+        const char *fn, *q, *sid;
+    } cases[] = {
+        {"my-function/AllowApi", true, "my-function", NULL, "AllowApi"},
+        {"my-function:live/AllowApi", true, "my-function", "live", "AllowApi"},
+        {FN_ARN ":live/AllowApi", true, FN_ARN, "live", "AllowApi"},
+        {"my-function", false, 0, 0, 0},
+        {"my-function/", false, 0, 0, 0},
+        {"/AllowApi", false, 0, 0, 0},
+        {"bad name/AllowApi", false, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct value *s = value_new_object(schema_implied_type(&RT->schema->block));
+        bool ok = permission_import_id(s, cases[i].id);
+        if (ok != cases[i].ok)
+            fail_msg("import \"%s\": ok=%d", cases[i].id, ok);
+        if (ok) {
+            assert_string_equal(value_attr_string(s, "function_name"), cases[i].fn);
+            if (cases[i].q)
+                assert_string_equal(value_attr_string(s, "qualifier"), cases[i].q);
+            else
+                assert_null(value_attr_string(s, "qualifier"));
+            assert_string_equal(value_attr_string(s, "statement_id"), cases[i].sid);
+            assert_string_equal(value_attr_string(s, "id"), cases[i].sid);
+        }
+        value_free(s);
+    }
+    struct diags d;
+    diags_init(&d);
+    assert_null(RT->import(&meta_w2, "nope", &d));
+    assert_non_null(strstr(d.items[0].detail, "FUNCTION_NAME/STATEMENT_ID"));
+    diags_cleanup(&d);
+}
+
+static void permission_read_maps_statement_and_keeps_principal_form(void **state)
+{
+    struct value *prior = from_json("{\"function_name\":\"f\",\"statement_id\":\"s1\",\"id\":\"s1\","
+                                    "\"principal\":\"111111111111\",\"action\":\"lambda:InvokeFunction\"}");
+    char sid[] = "s1", action[] = "lambda:InvokeFunction", principal[] = "arn:aws:iam::111111111111:root",
+         src[] = "arn:aws:execute-api:us-west-2:111111111111:other/*/*/*";
+    struct lambda_statement s = {.sid = sid, .action = action, .principal = principal,
+                                 .source_arn = src};
+    struct value *v = permission_state_read(prior, &s);
+    assert_string_equal(value_attr_string(v, "principal"), "111111111111");
+    assert_string_equal(value_attr_string(v, "source_arn"), src);   /* drift shown as is */
+    value_free(v);
+    value_free(prior);
+}
+
+static void permission_upgrade_and_move(void **state)
+{
+    const char *v0 = "{\"id\":\"s1\",\"function_name\":\"f\",\"statement_id\":\"s1\","
+                     "\"action\":\"lambda:InvokeFunction\",\"principal\":\"apigateway.amazonaws.com\","
+                     "\"source_arn\":\"" SRC_W2 "\",\"qualifier\":\"\"}";
+    struct diags d;
+    diags_init(&d);
+    struct value *v = RT->upgrade(0, v0, strlen(v0), &d);
+    assert_non_null(v);
+    assert_true(value_is_wholly_known(v));
+    assert_null(value_attr_string(v, "qualifier"));
+    assert_string_equal(value_attr_string(v, "statement_id"), "s1");
+    value_free(v);
+    const char *aws = "{\"id\":\"AllowApi\",\"function_name\":\"" FN_ARN "\",\"statement_id\":"
+                      "\"AllowApi\",\"statement_id_prefix\":\"\",\"action\":\"lambda:InvokeFunction\","
+                      "\"principal\":\"apigateway.amazonaws.com\",\"source_arn\":\"" SRC_W2 "\","
+                      "\"event_source_token\":null,\"qualifier\":\"\",\"source_account\":\"\","
+                      "\"principal_org_id\":\"\",\"function_url_auth_type\":\"\"}";
+    v = RT->move("registry.terraform.io/hashicorp/aws", "aws_lambda_permission", 0, aws,
+                 strlen(aws), &d);
+    assert_false(diags_has_error(&d));
+    assert_string_equal(value_attr_string(v, "function_name"), FN_ARN);
+    assert_null(value_attr_string(v, "statement_id_prefix"));
+    value_free(v);
+    assert_null(RT->move("registry.terraform.io/hashicorp/aws", "aws_iam_policy", 0, aws,
+                         strlen(aws), &d));
+    assert_null(RT->upgrade(0, "{", 1, &d));
+    assert_int_equal(d.len, 2);
+    diags_cleanup(&d);
+}
+
+static void permission_unique_ids_differ(void **state)
+{
+    char *a = xacct_unique_id(NULL), *b = xacct_unique_id("api-");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(strncmp(a, "terraform-", 10), 0);
+    assert_int_equal(strncmp(b, "api-", 4), 0);
+    assert_string_not_equal(a + 10, b + 4);
+    assert_true(strlen(a) <= 100);
+    xa_free(a);
+    xa_free(b);
+}
+
+static void permission_execute_api_arn(void **state)
+{
+    struct execute_api_arn e;
+    assert_true(execute_api_arn_parse(SRC_W2, &e));
+    assert_string_equal(e.region, "us-west-2");
+    assert_string_equal(e.account, "111111111111");
+    assert_string_equal(e.api_id, "abc123");
+    assert_string_equal(e.rest, "*/GET/");
+    assert_false(execute_api_arn_parse("arn:aws:lambda:us-west-2:1:function:f", &e));
+    assert_false(execute_api_arn_parse("arn:aws:execute-api:us-west-2:1", &e));
+}
+
+/* Every allocation failing in turn: errors or NULL results, never a crash or a leak. */
+static void permission_survives_allocation_failures(void **state)
+{
+    struct value *prior = from_json("{\"function_name\":\"my-function\",\"qualifier\":\"live\","
+                                    "\"statement_id\":\"AllowApi\",\"id\":\"AllowApi\","
+                                    "\"region\":\"us-west-2\"}");
+    struct value *c = from_json("{\"function_name\":\"" FN_ARN ":live\",\"statement_id\":"
+                                "\"AllowApi\",\"source_arn\":\"" SRC_W2 "\"}");
+    char sid[] = "AllowApi", principal[] = "apigateway.amazonaws.com";
+    struct lambda_statement st = {.sid = sid, .principal = principal};
+    const char *aws = "{\"id\":\"AllowApi\",\"function_name\":\"f\",\"qualifier\":\"\"}";
+    for (long n = 0; n < 2000; n++) {
+        struct path_list rr;
+        struct diags d;
+        path_list_init(&rr);
+        diags_init(&d);
+        alloc_fail_after(n);
+        struct value *p = plan_resource(&RT->schema->block, prior, c, &rr, &d);
+        if (p)
+            RT->plan(&meta_w2, prior, c, p, &rr, &d);
+        struct value *r = permission_state_read(prior, &st);
+        struct value *imp = RT->import(&meta_w2, "f:live/AllowApi", &d);
+        struct value *mv = RT->move("registry.terraform.io/hashicorp/aws", "aws_lambda_permission",
+                                    0, aws, strlen(aws), &d);
+        char *uid = xacct_unique_id(NULL);
+        bool done = p && r && imp && mv && uid && !diags_has_error(&d);
+        alloc_fail_reset();
+        xa_free(uid);
+        value_free(mv);
+        value_free(imp);
+        value_free(r);
+        value_free(p);
+        path_list_cleanup(&rr);
+        diags_cleanup(&d);
+        if (done)
+            break;
+    }
+    value_free(c);
+    value_free(prior);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(permission_function_ref_forms),
+        cmocka_unit_test(permission_validate_catches_afternoon_wasters),
+        cmocka_unit_test(permission_plan_refuses_the_api_accounts_provider),
+        cmocka_unit_test(permission_plan_equivalent_forms_do_not_replace),
+        cmocka_unit_test(permission_import_id_formats),
+        cmocka_unit_test(permission_read_maps_statement_and_keeps_principal_form),
+        cmocka_unit_test(permission_upgrade_and_move),
+        cmocka_unit_test(permission_unique_ids_differ),
+        cmocka_unit_test(permission_execute_api_arn),
+        cmocka_unit_test(permission_survives_allocation_failures),
+    };
+    return cmocka_run_group_tests_name("lambda_permission", tests, NULL, NULL);
+}

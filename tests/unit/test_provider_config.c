@@ -1,0 +1,142 @@
+/* tests/unit/test_provider_config.c - the xacct provider block (resources/provider.c,
+ * resources/provider_client.c) without AWS.
+ *
+ * The schema tables are well formed (sorted, hashicorp/aws's names, sensitive secrets),
+ * validation catches conflicting arguments, and a configuration with unknown values
+ * configures without a client and makes resource calls answer with the reason.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/codec.h"
+#include "core/provider.h"
+#include "resources/registry.h"
+#include "resources/xacct.h"
+#include "util/alloc.h"
+
+static void check_sorted(const struct schema_block *b, const char *where)
+{
+    for (size_t i = 1; i < b->nattrs; i++)
+        if (strcmp(b->attrs[i - 1].name, b->attrs[i].name) >= 0)
+            fail_msg("%s: %s before %s", where, b->attrs[i - 1].name, b->attrs[i].name);
+    for (size_t i = 0; i < b->nblocks; i++)
+        check_sorted(b->blocks[i].block, b->blocks[i].name);
+}
+
+static void provider_schemas_are_sorted_tables(void **state)
+{
+    check_sorted(&xacct_provider_type.schema->block, "provider");
+    assert_int_equal(xacct_provider_type.nresources, 2);
+    for (size_t i = 0; i < xacct_provider_type.nresources; i++) {
+        const struct resource_type *rt = xacct_provider_type.resources[i];
+        check_sorted(&rt->schema->block, rt->name);
+        assert_int_equal(rt->schema->version, 1);
+        assert_non_null(schema_implied_type(&rt->schema->block));
+    }
+    assert_string_equal(xacct_provider_type.resources[0]->name, "xacct_lambda_integration");
+    assert_string_equal(xacct_provider_type.resources[1]->name, "xacct_lambda_permission");
+}
+
+static void provider_schema_uses_hashicorp_names_and_hides_secrets(void **state)
+{
+    const struct schema_block *b = &xacct_provider_type.schema->block;
+    const char *names[] = {"region", "access_key", "secret_key", "token", "profile",
+                           "shared_config_files", "shared_credentials_files", "max_retries",
+                           "retry_mode", "custom_ca_bundle", "insecure", "http_proxy",
+                           "https_proxy", "no_proxy", "allowed_account_ids",
+                           "forbidden_account_ids", "skip_credentials_validation",
+                           "skip_requesting_account_id", "skip_metadata_api_check",
+                           "skip_region_validation", "sts_region"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!schema_attr(b, names[i]))
+            fail_msg("missing provider argument %s", names[i]);
+    assert_true(schema_attr(b, "secret_key")->flags & ATTR_SENSITIVE);
+    assert_true(schema_attr(b, "token")->flags & ATTR_SENSITIVE);
+    const struct schema_nested_block *ar = schema_block(b, "assume_role");
+    assert_non_null(ar);
+    assert_non_null(schema_attr(ar->block, "transitive_tag_keys"));
+    const struct schema_nested_block *wi = schema_block(b, "assume_role_with_web_identity");
+    assert_true(schema_attr(wi->block, "web_identity_token")->flags & ATTR_SENSITIVE);
+    const struct schema_nested_block *ep = schema_block(b, "endpoints");
+    assert_non_null(schema_attr(ep->block, "apigateway"));
+    assert_non_null(schema_attr(ep->block, "lambda"));
+    assert_non_null(schema_attr(ep->block, "sts"));
+}
+
+static struct value *config_json(const char *json)
+{
+    struct diags d;
+    diags_init(&d);
+    struct value *v = codec_json_decode(json, strlen(json),
+                                        schema_implied_type(&xacct_provider_type.schema->block),
+                                        false, &d);
+    assert_false(diags_has_error(&d));
+    diags_cleanup(&d);
+    assert_non_null(v);
+    return v;
+}
+
+static void provider_validate_rejects_conflicts(void **state)
+{
+    struct {
+        const char *name, *json;
+        bool error;
+    } cases[] = {
+        {"empty", "{}", false},
+        {"both account lists", "{\"allowed_account_ids\":[\"111111111111\"],"
+                               "\"forbidden_account_ids\":[\"222222222222\"]}", true},
+        {"key without secret", "{\"access_key\":\"AKIDEXAMPLE\"}", true},
+        {"keys", "{\"access_key\":\"AKIDEXAMPLE\",\"secret_key\":\"x\"}", false},
+        {"role without arn", "{\"assume_role\":[{\"session_name\":\"s\"}]}", true},
+        {"role", "{\"assume_role\":[{\"role_arn\":\"arn:aws:iam::222222222222:role/r\"}]}", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct value *c = config_json(cases[i].json);
+        struct diags d;
+        diags_init(&d);
+        schema_validate(&xacct_provider_type.schema->block, c, &d);
+        xacct_provider_type.validate(c, &d);
+        if (diags_has_error(&d) != cases[i].error)
+            fail_msg("case %s: error=%d", cases[i].name, diags_has_error(&d));
+        diags_cleanup(&d);
+        value_free(c);
+    }
+}
+
+static void provider_configure_with_unknown_defers_aws_calls(void **state)
+{
+    struct value *c = config_json("{\"region\":\"us-east-1\",\"assume_role\":[{\"role_arn\":"
+                                  "\"arn:aws:iam::222222222222:role/r\"}]}");
+    assert_true(xacct_set_unknown(c, "access_key"));
+    struct diags d;
+    diags_init(&d);
+    void *meta = xacct_provider_type.configure(c, "1.15.0", &d);
+    assert_false(diags_has_error(&d));
+    assert_non_null(meta);
+    struct xacct_meta *m = meta;
+    assert_string_equal(m->region, "us-east-1");
+    assert_null(xacct_client(meta, "read the integration", &d));
+    assert_true(diags_has_error(&d));
+    assert_non_null(strstr(d.items[0].detail, "\"access_key\" was unknown"));
+    xacct_provider_type.stop(meta);
+    xacct_provider_type.meta_free(meta);
+    diags_cleanup(&d);
+    value_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(provider_schemas_are_sorted_tables),
+        cmocka_unit_test(provider_schema_uses_hashicorp_names_and_hides_secrets),
+        cmocka_unit_test(provider_validate_rejects_conflicts),
+        cmocka_unit_test(provider_configure_with_unknown_defers_aws_calls),
+    };
+    return cmocka_run_group_tests_name("provider_config", tests, NULL, NULL);
+}
