@@ -1,7 +1,11 @@
 /* test_client.c - the client test_awsemu.c drives the emulator with (test_client.h):
- * process control, libcurl requests, SigV4 signing with aws/sigv4.h. */
+ * process control, libcurl requests, SigV4 signing with aws/sigv4.h, request-log counts and
+ * a TCP relay (test_aws_client.c). */
 #include "test_client.h"
 
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -12,6 +16,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -27,7 +34,9 @@ int tc_spawn(struct tc_emu *e, const char *seed, bool tls, const char *faults)
     if (pipe(fds) != 0)
         return -1;
     char seed_path[512];
-    snprintf(seed_path, sizeof seed_path, "%s/%s", AWSEMU_SEEDS, seed);
+    /* An absolute seed path (a seed a test generated) is taken as it is. */
+    snprintf(seed_path, sizeof seed_path, "%s%s%s", seed[0] == '/' ? "" : AWSEMU_SEEDS,
+             seed[0] == '/' ? "" : "/", seed);
     snprintf(e->ca_path, sizeof e->ca_path, "/tmp/awsemu-test-ca-%d.pem", (int)getpid());
     e->pid = fork();
     if (e->pid == 0) {
@@ -212,3 +221,181 @@ const char *tc_xml(const struct tc_reply *r, const char *tag, char *out, size_t 
     return out;
 }
 
+
+int tc_log_count(const struct tc_emu *e, const char *operation, long status, const char *fault)
+{
+    struct tc_reply r;
+    tc_reply_init(&r);
+    tc_ctl(e, "GET", "/_emu/log", NULL, &r);
+    int n = r.status == 200 ? 0 : -1;
+    char *save = NULL;
+    for (char *line = n == 0 ? strtok_r(r.body.data, "\n", &save) : NULL; line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        json_t *o = json_loads(line, 0, NULL);
+        if (o != NULL && strcmp(tc_str(o, "operation"), operation) == 0 &&
+            (status < 0 || json_integer_value(json_object_get(o, "status")) == status) &&
+            (fault == NULL || strcmp(tc_str(o, "fault"), fault) == 0))
+            n++;
+        json_decref(o);
+    }
+    tc_reply_cleanup(&r);
+    return n;
+}
+
+/* ----------------------------------------------------------------- the relay */
+
+#define RELAY_PAIRS 16
+
+struct tc_relay {
+    int emu_port;
+    int listen_fd;
+    int port;
+    int wake[2];
+    pthread_t thread;
+    tc_relay_fn on_answer;
+    void *ctx;
+    int fds[RELAY_PAIRS][2];     /* [client side, emulator side]; -1 when free */
+};
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static int connect_port(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static void relay_close_pair(struct tc_relay *r, int i)
+{
+    close(r->fds[i][0]);
+    close(r->fds[i][1]);
+    r->fds[i][0] = r->fds[i][1] = -1;
+}
+
+static void relay_accept(struct tc_relay *r)
+{
+    int cfd = accept(r->listen_fd, NULL, NULL);
+    int efd = cfd >= 0 ? connect_port(r->emu_port) : -1;
+    int slot = -1;
+    for (int i = 0; i < RELAY_PAIRS && slot < 0; i++)
+        if (r->fds[i][0] < 0)
+            slot = i;
+    if (cfd >= 0 && efd >= 0 && slot >= 0) {
+        r->fds[slot][0] = cfd;
+        r->fds[slot][1] = efd;
+        return;
+    }
+    if (cfd >= 0)
+        close(cfd);
+    if (efd >= 0)
+        close(efd);
+}
+
+/* One poll loop for every connection; a write to `wake` ends it. */
+static void *relay_main(void *arg)
+{
+    struct tc_relay *r = arg;
+    char buf[65536];
+    for (;;) {
+        struct pollfd p[2 + 2 * RELAY_PAIRS];
+        int idx[2 + 2 * RELAY_PAIRS];
+        nfds_t n = 0;
+        p[n++] = (struct pollfd){.fd = r->wake[0], .events = POLLIN};
+        p[n++] = (struct pollfd){.fd = r->listen_fd, .events = POLLIN};
+        for (int i = 0; i < RELAY_PAIRS; i++) {
+            for (int side = 0; side < 2 && r->fds[i][0] >= 0; side++) {
+                idx[n] = i * 2 + side;
+                p[n++] = (struct pollfd){.fd = r->fds[i][side], .events = POLLIN};
+            }
+        }
+        if (poll(p, n, 1000) < 0 && errno != EINTR)
+            break;
+        if (p[0].revents)
+            break;
+        if (p[1].revents & POLLIN)
+            relay_accept(r);
+        for (nfds_t k = 2; k < n; k++) {
+            int i = idx[k] / 2, side = idx[k] % 2;
+            if (!p[k].revents || r->fds[i][side] < 0)
+                continue;
+            ssize_t got = read(r->fds[i][side], buf, sizeof buf);
+            if (got <= 0) {
+                relay_close_pair(r, i);
+                continue;
+            }
+            if (side == 1 && r->on_answer != NULL)
+                r->on_answer(r->ctx, buf, (size_t)got);
+            if (!write_all(r->fds[i][1 - side], buf, (size_t)got))
+                relay_close_pair(r, i);
+        }
+    }
+    return NULL;
+}
+
+struct tc_relay *tc_relay_start(const struct tc_emu *e, tc_relay_fn on_answer, void *ctx)
+{
+    struct tc_relay *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    *r = (struct tc_relay){.emu_port = e->port, .listen_fd = -1, .wake = {-1, -1},
+                           .on_answer = on_answer, .ctx = ctx};
+    for (int i = 0; i < RELAY_PAIRS; i++)
+        r->fds[i][0] = r->fds[i][1] = -1;
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    r->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (r->listen_fd < 0 || bind(r->listen_fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        listen(r->listen_fd, 16) != 0 ||
+        getsockname(r->listen_fd, (struct sockaddr *)&a, &len) != 0 || pipe(r->wake) != 0 ||
+        pthread_create(&r->thread, NULL, relay_main, r) != 0) {
+        if (r->listen_fd >= 0)
+            close(r->listen_fd);
+        if (r->wake[0] >= 0) {
+            close(r->wake[0]);
+            close(r->wake[1]);
+        }
+        free(r);
+        return NULL;
+    }
+    r->port = ntohs(a.sin_port);
+    return r;
+}
+
+int tc_relay_port(const struct tc_relay *r)
+{
+    return r->port;
+}
+
+void tc_relay_stop(struct tc_relay *r)
+{
+    if (r == NULL)
+        return;
+    if (write(r->wake[1], "x", 1) == 1)
+        pthread_join(r->thread, NULL);
+    for (int i = 0; i < RELAY_PAIRS; i++)
+        if (r->fds[i][0] >= 0)
+            relay_close_pair(r, i);
+    close(r->listen_fd);
+    close(r->wake[0]);
+    close(r->wake[1]);
+    free(r);
+}

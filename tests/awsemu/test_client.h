@@ -23,8 +23,9 @@ struct tc_emu {
     char ca_path[256];
 };
 
-/* Starts awsemu on a free port with seeds/<seed> (HTTPS with a generated CA when tls;
- * faults = the --faults JSON or NULL). 0, or -1 when it did not print its port. */
+/* Starts awsemu on a free port with seeds/<seed>, or seed itself when it is an absolute
+ * path (HTTPS with a generated CA when tls; faults = the --faults JSON or NULL).
+ * 0, or -1 when it did not print its port. */
 int tc_spawn(struct tc_emu *e, const char *seed, bool tls, const char *faults);
 void tc_kill(struct tc_emu *e);
 
@@ -73,5 +74,19 @@ json_t *tc_json(const struct tc_reply *r);
 const char *tc_str(const json_t *o, const char *key);
 /* Text between <tag> and </tag> of an XML body into out; "" when absent. */
 const char *tc_xml(const struct tc_reply *r, const char *tag, char *out, size_t n);
+
+/* Requests in the emulator's request log for operation with this status (< 0: any) and
+ * fault (NULL: any, e.g. "reset", "lost_response"); -1 when the log cannot be read. */
+int tc_log_count(const struct tc_emu *e, const char *operation, long status, const char *fault);
+
+/* A TCP relay on 127.0.0.1 in front of the emulator, for tests that must act between the
+ * emulator's answer and the client reading it. Bytes pass unchanged both ways; on_answer
+ * (may be NULL) sees each chunk coming back from the emulator before it is forwarded, on
+ * the relay's own thread. Up to 16 connections at once. NULL when it cannot start. */
+typedef void (*tc_relay_fn)(void *ctx, const char *data, size_t len);
+struct tc_relay;
+struct tc_relay *tc_relay_start(const struct tc_emu *e, tc_relay_fn on_answer, void *ctx);
+int tc_relay_port(const struct tc_relay *r);
+void tc_relay_stop(struct tc_relay *r);
 
 #endif
