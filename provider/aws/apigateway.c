@@ -1,8 +1,8 @@
 /* aws/apigateway.c - API Gateway REST API calls: paths, JSON bodies, JSON answers.
  *
- * Every path label is URI-encoded here (ids are [a-z0-9] in practice, but a hostile or
- * mistyped id must not change the path). Answers are parsed with jansson; members that
- * are absent stay NULL, members of an unexpected type are treated as absent.
+ * Every path label is URI-encoded (by aws/restjson: ids are [a-z0-9] in practice, but a
+ * hostile or mistyped id must not change the path). Answers are parsed with jansson;
+ * members that are absent stay NULL, members of an unexpected type are treated as absent.
  */
 #include "aws/apigateway.h"
 
@@ -11,37 +11,23 @@
 
 #include <jansson.h>
 
-#include "aws/errors.h"
-#include "aws/http.h"
+#include "aws/restjson.h"
 #include "util/alloc.h"
 
-#define JSON_TYPE "application/json"
+static const struct rj_service apigw = {.id = "apigateway", .name = "API Gateway"};
+
+#define BAD_LABEL "an id or method in the request is empty"
 
 /* ------------------------------------------------------------------------- JSON helpers */
 
-struct jread {
-    bool oom;
-};
-
-static char *jdup(struct jread *r, json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    if (!json_is_string(v))
-        return NULL;
-    char *s = xa_strdup(json_string_value(v));
-    if (!s)
-        r->oom = true;
-    return s;
-}
-
-static char **jstrv(struct jread *r, json_t *arr, size_t *n)
+static char **jstrv(bool *oom, json_t *arr, size_t *n)
 {
     *n = 0;
     if (!json_is_array(arr) || json_array_size(arr) == 0)
         return NULL;
     char **v = xa_calloc(json_array_size(arr), sizeof *v);
     if (!v) {
-        r->oom = true;
+        *oom = true;
         return NULL;
     }
     size_t i;
@@ -50,21 +36,21 @@ static char **jstrv(struct jread *r, json_t *arr, size_t *n)
         if (!json_is_string(e))
             continue;
         if (!(v[*n] = xa_strdup(json_string_value(e))))
-            r->oom = true;
+            *oom = true;
         else
             (*n)++;
     }
     return v;
 }
 
-static struct aws_kv *jmap(struct jread *r, json_t *obj, size_t *n)
+static struct aws_kv *jmap(bool *oom, json_t *obj, size_t *n)
 {
     *n = 0;
     if (!json_is_object(obj) || json_object_size(obj) == 0)
         return NULL;
     struct aws_kv *kv = xa_calloc(json_object_size(obj), sizeof *kv);
     if (!kv) {
-        r->oom = true;
+        *oom = true;
         return NULL;
     }
     const char *k;
@@ -77,7 +63,7 @@ static struct aws_kv *jmap(struct jread *r, json_t *obj, size_t *n)
         if (!kv[*n].key || !kv[*n].value) {
             xa_free(kv[*n].key);
             xa_free(kv[*n].value);
-            r->oom = true;
+            *oom = true;
         } else {
             (*n)++;
         }
@@ -101,58 +87,6 @@ static void free_kv(struct aws_kv *kv, size_t n)
     xa_free(kv);
 }
 
-static json_t *parse_body(const struct aws_http_response *resp, struct aws_error *err,
-                          const char *op)
-{
-    json_t *o = json_loadb(resp->body.data ? resp->body.data : "", resp->body.len, 0, NULL);
-    if (!json_is_object(o)) {
-        json_decref(o);
-        aws_error_set_operation(err, op);
-        aws_error_set_messagef(err, "API Gateway answered HTTP %ld with a body that is not a "
-                               "JSON object", resp->status);
-        err->http_status = resp->status;
-        return NULL;
-    }
-    return o;
-}
-
-/* ------------------------------------------------------------------------- sending */
-
-static enum xa_status path_join(struct xbuf *p, const char *const *labels, const char *const *segs,
-                                size_t n)
-{
-    enum xa_status st = XA_OK;
-    for (size_t i = 0; st == XA_OK && i < n; i++) {
-        st = xbuf_append_str(p, segs[i]);
-        if (st == XA_OK && labels[i]) {
-            if (!*labels[i])
-                return XA_EINVAL;
-            st = aws_http_uri_encode(p, labels[i]);
-        }
-    }
-    return st;
-}
-
-static enum xa_status send_request(struct aws_client *c, const char *region, const char *op,
-                           const char *method, const char *path, const char *query,
-                           const char *body, struct aws_http_response *resp,
-                           struct aws_error *err)
-{
-    struct aws_service_request req = {
-        .operation = op, .service = "apigateway", .method = method, .path = path,
-        .query = query, .content_type = body ? JSON_TYPE : NULL, .body = body,
-        .body_len = body ? strlen(body) : 0,
-    };
-    return aws_client_send(c, region, &req, resp, err);
-}
-
-static enum xa_status bad_label(struct aws_error *err, const char *op)
-{
-    aws_error_set_operation(err, op);
-    aws_error_set_message(err, "an id or method in the request is empty");
-    return XA_EINVAL;
-}
-
 /* ------------------------------------------------------------------------- RestApi */
 
 void apigw_rest_api_cleanup(struct apigw_rest_api *a)
@@ -171,36 +105,25 @@ enum xa_status apigw_get_rest_api(struct aws_client *c, const char *region,
                                   struct aws_error *err)
 {
     *out = (struct apigw_rest_api){0};
-    struct xbuf path;
-    xbuf_init(&path);
-    struct aws_http_response resp;
-    aws_http_response_init(&resp);
-    const char *labels[] = {rest_api_id}, *segs[] = {"/restapis/"};
-    enum xa_status st = rest_api_id ? path_join(&path, labels, segs, 1) : XA_EINVAL;
-    if (st == XA_EINVAL)
-        st = bad_label(err, "API Gateway GetRestApi");
-    if (st == XA_OK)
-        st = send_request(c, region, "GetRestApi", "GET", xbuf_cstr(&path), NULL, NULL, &resp, err);
-    json_t *o = st == XA_OK ? parse_body(&resp, err, "API Gateway GetRestApi") : NULL;
-    if (st == XA_OK && !o)
-        st = XA_EAWS;
+    const struct rj_request req = {.op = "GetRestApi", .method = "GET", .path = "/restapis/{}",
+                                   .labels = {rest_api_id}, .bad_label = BAD_LABEL};
+    json_t *o;
+    enum xa_status st = rj_call(c, region, &apigw, &req, &o, err);
     if (o) {
-        struct jread r = {0};
-        out->id = jdup(&r, o, "id");
-        out->name = jdup(&r, o, "name");
-        out->description = jdup(&r, o, "description");
-        out->root_resource_id = jdup(&r, o, "rootResourceId");
-        out->api_key_source = jdup(&r, o, "apiKeySource");
-        out->endpoint_types = jstrv(&r, json_object_get(json_object_get(o, "endpointConfiguration"),
-                                                        "types"), &out->nendpoint_types);
-        if (r.oom)
+        bool oom = false;
+        out->id = rj_str(&oom, o, "id");
+        out->name = rj_str(&oom, o, "name");
+        out->description = rj_str(&oom, o, "description");
+        out->root_resource_id = rj_str(&oom, o, "rootResourceId");
+        out->api_key_source = rj_str(&oom, o, "apiKeySource");
+        json_t *types = json_object_get(json_object_get(o, "endpointConfiguration"), "types");
+        out->endpoint_types = jstrv(&oom, types, &out->nendpoint_types);
+        if (oom)
             st = XA_ENOMEM;
         json_decref(o);
     }
     if (st != XA_OK)
         apigw_rest_api_cleanup(out);
-    aws_http_response_cleanup(&resp);
-    xbuf_cleanup(&path);
     return st;
 }
 
@@ -224,24 +147,24 @@ void apigw_resource_list_cleanup(struct apigw_resource_list *l)
     *l = (struct apigw_resource_list){0};
 }
 
-static void read_resource(struct jread *r, json_t *o, struct apigw_resource *out)
+static void read_resource(bool *oom, json_t *o, struct apigw_resource *out)
 {
-    out->id = jdup(r, o, "id");
-    out->parent_id = jdup(r, o, "parentId");
-    out->path_part = jdup(r, o, "pathPart");
-    out->path = jdup(r, o, "path");
+    out->id = rj_str(oom, o, "id");
+    out->parent_id = rj_str(oom, o, "parentId");
+    out->path_part = rj_str(oom, o, "pathPart");
+    out->path = rj_str(oom, o, "path");
     json_t *m = json_object_get(o, "resourceMethods");
     if (json_is_object(m) && json_object_size(m)) {
         out->methods = xa_calloc(json_object_size(m), sizeof *out->methods);
         if (!out->methods) {
-            r->oom = true;
+            *oom = true;
             return;
         }
         const char *k;
         json_t *v;
         json_object_foreach(m, k, v) {
             if (!(out->methods[out->nmethods] = xa_strdup(k)))
-                r->oom = true;
+                *oom = true;
             else
                 out->nmethods++;
         }
@@ -253,37 +176,27 @@ enum xa_status apigw_get_resource(struct aws_client *c, const char *region,
                                   struct apigw_resource *out, struct aws_error *err)
 {
     *out = (struct apigw_resource){0};
-    struct xbuf path;
-    xbuf_init(&path);
-    struct aws_http_response resp;
-    aws_http_response_init(&resp);
-    const char *labels[] = {rest_api_id, resource_id}, *segs[] = {"/restapis/", "/resources/"};
-    enum xa_status st = rest_api_id && resource_id ? path_join(&path, labels, segs, 2) : XA_EINVAL;
-    if (st == XA_EINVAL)
-        st = bad_label(err, "API Gateway GetResource");
-    if (st == XA_OK)
-        st = send_request(c, region, "GetResource", "GET", xbuf_cstr(&path), NULL, NULL, &resp, err);
-    json_t *o = st == XA_OK ? parse_body(&resp, err, "API Gateway GetResource") : NULL;
-    if (st == XA_OK && !o)
-        st = XA_EAWS;
+    const struct rj_request req = {.op = "GetResource", .method = "GET",
+                                   .path = "/restapis/{}/resources/{}",
+                                   .labels = {rest_api_id, resource_id}, .bad_label = BAD_LABEL};
+    json_t *o;
+    enum xa_status st = rj_call(c, region, &apigw, &req, &o, err);
     if (o) {
-        struct jread r = {0};
-        read_resource(&r, o, out);
-        if (r.oom)
+        bool oom = false;
+        read_resource(&oom, o, out);
+        if (oom)
             st = XA_ENOMEM;
         json_decref(o);
     }
     if (st != XA_OK)
         apigw_resource_cleanup(out);
-    aws_http_response_cleanup(&resp);
-    xbuf_cleanup(&path);
     return st;
 }
 
 /* Appends the page's items; *next receives `position` (owned) or NULL. */
 static enum xa_status read_page(json_t *o, struct apigw_resource_list *out, char **next)
 {
-    struct jread r = {0};
+    bool oom = false;
     json_t *items = json_object_get(o, "item");
     size_t n = json_is_array(items) ? json_array_size(items) : 0;
     if (n) {
@@ -297,12 +210,12 @@ static enum xa_status read_page(json_t *o, struct apigw_resource_list *out, char
             if (!json_is_object(e))
                 continue;
             out->items[out->count] = (struct apigw_resource){0};
-            read_resource(&r, e, &out->items[out->count]);
+            read_resource(&oom, e, &out->items[out->count]);
             out->count++;
         }
     }
-    *next = jdup(&r, o, "position");
-    return r.oom ? XA_ENOMEM : XA_OK;
+    *next = rj_str(&oom, o, "position");
+    return oom ? XA_ENOMEM : XA_OK;
 }
 
 enum xa_status apigw_get_resources(struct aws_client *c, const char *region,
@@ -310,31 +223,17 @@ enum xa_status apigw_get_resources(struct aws_client *c, const char *region,
                                    struct aws_error *err)
 {
     *out = (struct apigw_resource_list){0};
-    struct xbuf path, query;
-    xbuf_init(&path);
-    xbuf_init(&query);
-    struct aws_http_response resp;
-    aws_http_response_init(&resp);
     char *position = NULL;
-    const char *labels[] = {rest_api_id, NULL}, *segs[] = {"/restapis/", "/resources"};
-    enum xa_status st = rest_api_id ? path_join(&path, labels, segs, 2) : XA_EINVAL;
-    if (st == XA_EINVAL)
-        st = bad_label(err, "API Gateway GetResources");
+    enum xa_status st = XA_OK;
     /* A server that keeps answering the same position must not loop us forever. */
     for (int page = 0; st == XA_OK && page < 1000; page++) {
-        xbuf_clear(&query);
-        st = xbuf_append_str(&query, "limit=500");
-        if (st == XA_OK && position) {
-            st = xbuf_append_str(&query, "&position=");
-            if (st == XA_OK)
-                st = aws_http_uri_encode(&query, position);
-        }
-        if (st == XA_OK)
-            st = send_request(c, region, "GetResources", "GET", xbuf_cstr(&path), xbuf_cstr(&query), NULL,
-                      &resp, err);
-        json_t *o = st == XA_OK ? parse_body(&resp, err, "API Gateway GetResources") : NULL;
-        if (st == XA_OK && !o)
-            st = XA_EAWS;
+        const struct rj_request req = {
+            .op = "GetResources", .method = "GET", .path = "/restapis/{}/resources",
+            .labels = {rest_api_id}, .bad_label = BAD_LABEL,
+            .query = {{"limit", "500"}, {"position", position}},
+        };
+        json_t *o;
+        st = rj_call(c, region, &apigw, &req, &o, err);
         char *next = NULL;
         if (o) {
             st = read_page(o, out, &next);
@@ -349,9 +248,6 @@ enum xa_status apigw_get_resources(struct aws_client *c, const char *region,
     if (st != XA_OK)
         apigw_resource_list_cleanup(out);
     xa_free(position);
-    aws_http_response_cleanup(&resp);
-    xbuf_cleanup(&path);
-    xbuf_cleanup(&query);
     return st;
 }
 
@@ -382,41 +278,30 @@ enum xa_status apigw_get_method(struct aws_client *c, const char *region,
                                 struct aws_error *err)
 {
     *out = (struct apigw_method){0};
-    struct xbuf path;
-    xbuf_init(&path);
-    struct aws_http_response resp;
-    aws_http_response_init(&resp);
-    const char *labels[] = {rest_api_id, resource_id, http_method};
-    const char *segs[] = {"/restapis/", "/resources/", "/methods/"};
-    enum xa_status st = rest_api_id && resource_id && http_method
-                            ? path_join(&path, labels, segs, 3) : XA_EINVAL;
-    if (st == XA_EINVAL)
-        st = bad_label(err, "API Gateway GetMethod");
-    if (st == XA_OK)
-        st = send_request(c, region, "GetMethod", "GET", xbuf_cstr(&path), NULL, NULL, &resp, err);
-    json_t *o = st == XA_OK ? parse_body(&resp, err, "API Gateway GetMethod") : NULL;
-    if (st == XA_OK && !o)
-        st = XA_EAWS;
+    const struct rj_request req = {.op = "GetMethod", .method = "GET",
+                                   .path = "/restapis/{}/resources/{}/methods/{}",
+                                   .labels = {rest_api_id, resource_id, http_method},
+                                   .bad_label = BAD_LABEL};
+    json_t *o;
+    enum xa_status st = rj_call(c, region, &apigw, &req, &o, err);
     if (o) {
-        struct jread r = {0};
-        out->http_method = jdup(&r, o, "httpMethod");
-        out->authorization_type = jdup(&r, o, "authorizationType");
-        out->authorizer_id = jdup(&r, o, "authorizerId");
+        bool oom = false;
+        out->http_method = rj_str(&oom, o, "httpMethod");
+        out->authorization_type = rj_str(&oom, o, "authorizationType");
+        out->authorizer_id = rj_str(&oom, o, "authorizerId");
         out->api_key_required = json_is_true(json_object_get(o, "apiKeyRequired"));
         json_t *mi = json_object_get(o, "methodIntegration");
         if (json_is_object(mi)) {
             out->has_integration = true;
-            out->integration_type = jdup(&r, mi, "type");
-            out->integration_uri = jdup(&r, mi, "uri");
+            out->integration_type = rj_str(&oom, mi, "type");
+            out->integration_uri = rj_str(&oom, mi, "uri");
         }
-        if (r.oom)
+        if (oom)
             st = XA_ENOMEM;
         json_decref(o);
     }
     if (st != XA_OK)
         apigw_method_cleanup(out);
-    aws_http_response_cleanup(&resp);
-    xbuf_cleanup(&path);
     return st;
 }
 
@@ -437,35 +322,26 @@ void apigw_integration_cleanup(struct apigw_integration *i)
 
 static enum xa_status read_integration(json_t *o, struct apigw_integration *out)
 {
-    struct jread r = {0};
-    out->type = jdup(&r, o, "type");
-    out->http_method = jdup(&r, o, "httpMethod");
-    out->uri = jdup(&r, o, "uri");
-    out->credentials = jdup(&r, o, "credentials");
-    out->passthrough_behavior = jdup(&r, o, "passthroughBehavior");
-    out->content_handling = jdup(&r, o, "contentHandling");
-    out->connection_type = jdup(&r, o, "connectionType");
-    out->connection_id = jdup(&r, o, "connectionId");
-    out->cache_namespace = jdup(&r, o, "cacheNamespace");
-    out->cache_key_parameters = jstrv(&r, json_object_get(o, "cacheKeyParameters"),
+    bool oom = false;
+    out->type = rj_str(&oom, o, "type");
+    out->http_method = rj_str(&oom, o, "httpMethod");
+    out->uri = rj_str(&oom, o, "uri");
+    out->credentials = rj_str(&oom, o, "credentials");
+    out->passthrough_behavior = rj_str(&oom, o, "passthroughBehavior");
+    out->content_handling = rj_str(&oom, o, "contentHandling");
+    out->connection_type = rj_str(&oom, o, "connectionType");
+    out->connection_id = rj_str(&oom, o, "connectionId");
+    out->cache_namespace = rj_str(&oom, o, "cacheNamespace");
+    out->cache_key_parameters = jstrv(&oom, json_object_get(o, "cacheKeyParameters"),
                                       &out->ncache_key_parameters);
-    out->request_parameters = jmap(&r, json_object_get(o, "requestParameters"),
+    out->request_parameters = jmap(&oom, json_object_get(o, "requestParameters"),
                                    &out->nrequest_parameters);
-    out->request_templates = jmap(&r, json_object_get(o, "requestTemplates"),
+    out->request_templates = jmap(&oom, json_object_get(o, "requestTemplates"),
                                   &out->nrequest_templates);
     json_t *t = json_object_get(o, "timeoutInMillis");
     if (json_is_integer(t) && json_integer_value(t) > 0 && json_integer_value(t) < 1000000000)
         out->timeout_in_millis = (int)json_integer_value(t);
-    return r.oom ? XA_ENOMEM : XA_OK;
-}
-
-static enum xa_status integration_path(const struct apigw_integration_key *k, struct xbuf *path)
-{
-    if (!k->rest_api_id || !k->resource_id || !k->http_method)
-        return XA_EINVAL;
-    const char *labels[] = {k->rest_api_id, k->resource_id, k->http_method, NULL};
-    const char *segs[] = {"/restapis/", "/resources/", "/methods/", "/integration"};
-    return path_join(path, labels, segs, 4);
+    return oom ? XA_ENOMEM : XA_OK;
 }
 
 /* Sends one integration call and reads the integration the answer carries (when out). */
@@ -476,28 +352,19 @@ static enum xa_status integration_call(struct aws_client *c, const char *region,
 {
     if (out)
         *out = (struct apigw_integration){0};
-    struct xbuf path, opname;
-    xbuf_init(&path);
-    xbuf_init(&opname);
-    struct aws_http_response resp;
-    aws_http_response_init(&resp);
-    enum xa_status st = xbuf_appendf(&opname, "API Gateway %s", op);
-    if (st == XA_OK)
-        st = integration_path(k, &path);
-    if (st == XA_EINVAL)
-        st = bad_label(err, xbuf_cstr(&opname));
-    if (st == XA_OK)
-        st = send_request(c, region, op, method, xbuf_cstr(&path), NULL, body, &resp, err);
-    if (st == XA_OK && out) {
-        json_t *o = parse_body(&resp, err, xbuf_cstr(&opname));
-        st = o ? read_integration(o, out) : XA_EAWS;
+    const struct rj_request req = {
+        .op = op, .method = method, .path = "/restapis/{}/resources/{}/methods/{}/integration",
+        .labels = {k->rest_api_id, k->resource_id, k->http_method}, .bad_label = BAD_LABEL,
+        .body = body,
+    };
+    json_t *o = NULL;
+    enum xa_status st = rj_call(c, region, &apigw, &req, out ? &o : NULL, err);
+    if (o) {
+        st = read_integration(o, out);
         json_decref(o);
-        if (st != XA_OK)
-            apigw_integration_cleanup(out);
     }
-    aws_http_response_cleanup(&resp);
-    xbuf_cleanup(&path);
-    xbuf_cleanup(&opname);
+    if (st != XA_OK && out)
+        apigw_integration_cleanup(out);
     return st;
 }
 
@@ -557,17 +424,12 @@ enum xa_status apigw_put_integration(struct aws_client *c, const char *region,
                                      struct apigw_integration *out, struct aws_error *err)
 {
     *out = (struct apigw_integration){0};
-    if (!req->type) {
-        aws_error_set_operation(err, "API Gateway PutIntegration");
-        aws_error_set_message(err, "the integration type is required");
-        return XA_EINVAL;
-    }
+    if (!req->type)
+        return rj_fail(err, &apigw, "PutIntegration", "the integration type is required");
     char *body = put_body(req);
-    if (!body) {
-        aws_error_set_operation(err, "API Gateway PutIntegration");
-        aws_error_set_message(err, "cannot encode the request (a value is not valid UTF-8)");
-        return XA_EINVAL;
-    }
+    if (!body)
+        return rj_fail(err, &apigw, "PutIntegration", "cannot encode the request (a value is "
+                                                      "not valid UTF-8)");
     enum xa_status st = integration_call(c, region, "PutIntegration", "PUT", &req->key, body, out,
                                          err);
     free(body);
@@ -603,12 +465,10 @@ enum xa_status apigw_update_integration(struct aws_client *c, const char *region
     char *body = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(a);
     json_decref(o);
-    if (!body) {
-        aws_error_set_operation(err, "API Gateway UpdateIntegration");
-        aws_error_set_message(err, "cannot encode the patch operations (missing op/path or "
-                                   "a value that is not valid UTF-8)");
-        return XA_EINVAL;
-    }
+    if (!body)
+        return rj_fail(err, &apigw, "UpdateIntegration", "cannot encode the patch operations "
+                                                         "(missing op/path or a value that is "
+                                                         "not valid UTF-8)");
     enum xa_status st = integration_call(c, region, "UpdateIntegration", "PATCH", key, body, out,
                                          err);
     free(body);

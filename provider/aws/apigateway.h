@@ -8,7 +8,7 @@
  * XA_ECANCELED after aws_client_stop; XA_EIO/XA_ETIMEDOUT for transport failures
  * after retries). Outputs are zeroed on entry and owned by the caller: release them
  * with the matching _cleanup even after a failure (which is then a no-op).
- * Path labels (ids, methods) are URI-encoded by this module.
+ * Path labels (ids, methods) are URI-encoded before sending (aws/restjson).
  * Not here: the mapping to Terraform state (resources/).
  */
 #ifndef XA_AWS_APIGATEWAY_H

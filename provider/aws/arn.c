@@ -56,6 +56,26 @@ static bool check_input(const char *s, size_t max, const char **reason)
     return true;
 }
 
+/* Checks s and copies it into the storage a parser cuts in place. */
+static enum xa_status copy_input(const char *s, size_t max, char **copy, const char **reason)
+{
+    *copy = NULL;
+    if (!check_input(s, max, reason))
+        return XA_EINVAL;
+    *copy = xa_strdup(s);
+    return *copy ? XA_OK : XA_ENOMEM;
+}
+
+/* The region and (unless NULL) account of an ARN that must name both. */
+static bool check_scope(const char *region, const char *account, const char **reason)
+{
+    if (!arn_valid_region(region))
+        return fail(reason, "the region is not valid (expected e.g. us-east-1)");
+    if (account && !arn_valid_account(account))
+        return fail(reason, "the account ID must be 12 digits");
+    return true;
+}
+
 bool arn_valid_partition(const char *p)
 {
     if (!p || strncmp(p, "aws", 3) != 0)
@@ -154,13 +174,12 @@ static bool check_head(char *parts[6], const char **reason)
 enum xa_status arn_parse(const char *s, struct arn *out, const char **reason)
 {
     arn_init(out);
-    if (!check_input(s, ARN_MAX_LEN, reason))
-        return XA_EINVAL;
-    char *copy = xa_strdup(s);
-    if (!copy)
-        return XA_ENOMEM;
+    char *copy;
+    enum xa_status st = copy_input(s, ARN_MAX_LEN, &copy, reason);
+    if (st != XA_OK)
+        return st;
     char *parts[6];
-    enum xa_status st = XA_EINVAL;
+    st = XA_EINVAL;
     if (!split6(copy, parts))
         fail(reason, "an ARN has six ':'-separated parts: "
                      "arn:partition:service:region:account:resource");
@@ -251,10 +270,8 @@ static bool parse_full(char **parts, size_t n, struct arn_lambda_function *f,
         return fail(reason, "the partition is not valid (expected aws, aws-cn, aws-us-gov, ...)");
     if (strcmp(parts[2], "lambda") != 0)
         return fail(reason, "the ARN is not a Lambda ARN");
-    if (!arn_valid_region(parts[3]))
-        return fail(reason, "the region is not valid (expected e.g. us-east-1)");
-    if (!arn_valid_account(parts[4]))
-        return fail(reason, "the account ID must be 12 digits");
+    if (!check_scope(parts[3], parts[4], reason))
+        return false;
     if (strcmp(parts[5], "function") != 0)
         return fail(reason, "the ARN does not name a function (expected \":function:\")");
     *f = (struct arn_lambda_function){.partition = parts[1], .region = parts[3],
@@ -285,11 +302,10 @@ enum xa_status arn_lambda_function_parse(const char *ref, struct arn_lambda_func
                                          const char **reason)
 {
     arn_lambda_function_init(out);
-    if (!check_input(ref, ARN_LAMBDA_REF_MAX, reason))
-        return XA_EINVAL;
-    char *copy = xa_strdup(ref);
-    if (!copy)
-        return XA_ENOMEM;
+    char *copy;
+    enum xa_status st = copy_input(ref, ARN_LAMBDA_REF_MAX, &copy, reason);
+    if (st != XA_OK)
+        return st;
     char *parts[8];
     size_t n = split_colons(copy, parts, 8);
     struct arn_lambda_function f = {0};
@@ -376,8 +392,8 @@ static bool split_invoke_uri(char *copy, struct arn_invoke_uri *u, const char **
                             "path/2015-03-31/functions/FUNCTION_ARN/invocations");
     if (strcmp(parts[2], "apigateway") != 0 || strcmp(parts[4], "lambda") != 0)
         return fail(reason, "the URI is not an API Gateway Lambda integration URI");
-    if (!arn_valid_region(parts[3]))
-        return fail(reason, "the region is not valid (expected e.g. us-east-1)");
+    if (!check_scope(parts[3], NULL, reason))
+        return false;
     size_t plen = strlen(INVOKE_PREFIX), slen = strlen(INVOKE_SUFFIX), n = strlen(parts[5]);
     if (n <= plen + slen || strncmp(parts[5], INVOKE_PREFIX, plen) != 0 ||
         strcmp(parts[5] + n - slen, INVOKE_SUFFIX) != 0)
@@ -394,14 +410,13 @@ enum xa_status arn_invoke_uri_parse(const char *uri, struct arn_invoke_uri *out,
                                     const char **reason)
 {
     arn_invoke_uri_init(out);
-    if (!check_input(uri, ARN_MAX_LEN, reason))
-        return XA_EINVAL;
-    char *copy = xa_strdup(uri);
-    if (!copy)
-        return XA_ENOMEM;
+    char *copy;
+    enum xa_status st = copy_input(uri, ARN_MAX_LEN, &copy, reason);
+    if (st != XA_OK)
+        return st;
     struct arn_invoke_uri u;
     arn_invoke_uri_init(&u);
-    enum xa_status st = split_invoke_uri(copy, &u, reason) ? XA_OK : XA_EINVAL;
+    st = split_invoke_uri(copy, &u, reason) ? XA_OK : XA_EINVAL;
     if (st == XA_OK && strncmp(u.function_arn, "arn:", 4) != 0) {
         fail(reason, "the integration URI must carry a full function ARN");
         st = XA_EINVAL;
@@ -478,11 +493,10 @@ enum xa_status arn_execute_api_parse(const char *s, struct arn_execute_api *out,
                                      const char **reason)
 {
     arn_execute_api_init(out);
-    if (!check_input(s, ARN_MAX_LEN, reason))
-        return XA_EINVAL;
-    char *copy = xa_strdup(s);
-    if (!copy)
-        return XA_ENOMEM;
+    char *copy;
+    enum xa_status st = copy_input(s, ARN_MAX_LEN, &copy, reason);
+    if (st != XA_OK)
+        return st;
     char *parts[6];
     struct arn_execute_api x = {0};
     bool ok = false;
@@ -494,10 +508,8 @@ enum xa_status arn_execute_api_parse(const char *s, struct arn_execute_api *out,
         ;
     else if (strcmp(parts[2], "execute-api") != 0)
         fail(reason, "the ARN is not an execute-api ARN");
-    else if (!arn_valid_region(parts[3]))
-        fail(reason, "the region is not valid (expected e.g. us-east-1)");
-    else if (!arn_valid_account(parts[4]))
-        fail(reason, "the account ID must be 12 digits");
+    else if (!check_scope(parts[3], parts[4], reason))
+        ;
     else
         ok = split_execute_resource(parts[5], &x, reason);
     if (!ok) {

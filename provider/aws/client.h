@@ -129,7 +129,7 @@ const char *aws_client_partition(const struct aws_client *c, const char *region)
 void aws_client_stop(struct aws_client *c);
 bool aws_client_stopped(const struct aws_client *c);
 
-/* ---- For aws/ service modules only (apigateway.c, lambda.c, sts.c) ---- */
+/* ---- For aws/ service modules only (restjson.c for apigateway.c and lambda.c, sts.c) ---- */
 struct aws_http_response;
 struct aws_service_request {
     const char *operation;          /* "GetRestApi" */

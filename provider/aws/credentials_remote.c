@@ -391,13 +391,27 @@ done:
 
 /* ------------------------------------------------------------------------- STS-based */
 
-static void describe_error(const struct aws_error *err, struct xbuf *why)
+/* Ends one STS call of the chain: moves the credentials it returned into out, labelled
+ * with source, or explains the failure in why. Releases r and err either way. */
+static enum xa_status take_assumed(enum xa_status st, struct sts_assume_role_result *r,
+                                   struct aws_error *err, const char *source,
+                                   struct aws_credentials *out, struct xbuf *why)
 {
-    struct xbuf d;
-    xbuf_init(&d);
-    if (aws_error_describe(err, &d) == XA_OK)
-        xbuf_append(why, d.data ? d.data : "", d.len);
-    xbuf_cleanup(&d);
+    if (st == XA_OK) {
+        *out = r->credentials;
+        aws_credentials_init(&r->credentials);
+        xa_free(out->source);
+        out->source = xa_strdup(source);
+    } else {
+        struct xbuf d;
+        xbuf_init(&d);
+        if (aws_error_describe(err, &d) == XA_OK)
+            xbuf_append(why, d.data ? d.data : "", d.len);
+        xbuf_cleanup(&d);
+    }
+    sts_assume_role_result_cleanup(r);
+    aws_error_cleanup(err);
+    return st;
 }
 
 static bool sts_ready(const struct creds_ctx *ctx, struct xbuf *why)
@@ -437,16 +451,7 @@ enum xa_status creds_web_identity(const struct creds_ctx *ctx,
         struct aws_error err;
         aws_error_init(&err);
         st = sts_assume_role_with_web_identity_with(&t, wi, xbuf_cstr(&token), &r, &err);
-        if (st == XA_OK) {
-            *out = r.credentials;
-            aws_credentials_init(&r.credentials);
-            xa_free(out->source);
-            out->source = xa_strdup("web identity");
-        } else {
-            describe_error(&err, why);
-        }
-        sts_assume_role_result_cleanup(&r);
-        aws_error_cleanup(&err);
+        st = take_assumed(st, &r, &err, "web identity", out, why);
     }
     xbuf_cleanup_secret(&token);
     return st;
@@ -469,15 +474,5 @@ enum xa_status creds_assume_role(const struct creds_ctx *ctx,
     struct aws_error err;
     aws_error_init(&err);
     enum xa_status st = sts_assume_role_with(&t, source, ar, &r, &err);
-    if (st == XA_OK) {
-        *out = r.credentials;
-        aws_credentials_init(&r.credentials);
-        xa_free(out->source);
-        out->source = xa_strdup("assumed role");
-    } else {
-        describe_error(&err, why);
-    }
-    sts_assume_role_result_cleanup(&r);
-    aws_error_cleanup(&err);
-    return st;
+    return take_assumed(st, &r, &err, "assumed role", out, why);
 }

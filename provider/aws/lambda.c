@@ -2,7 +2,7 @@
  *
  * The function name is one path label: a full ARN "arn:aws:lambda:us-east-1:1:function:f"
  * goes on the wire as "arn%3Aaws%3Alambda%3A..." (the signer encodes it once more for
- * the canonical URI). Query values are URI-encoded too.
+ * the canonical URI). Query values are URI-encoded too; both happen in aws/restjson.
  * Policy statements: Principal may be a string or {"Service": ...} / {"AWS": ...};
  * conditions sit under ArnLike/ArnEquals (AWS:SourceArn) and StringEquals (the rest); a
  * condition value may be a string or a one-element array.
@@ -15,84 +15,12 @@
 
 #include <jansson.h>
 
-#include "aws/errors.h"
-#include "aws/http.h"
+#include "aws/restjson.h"
 #include "util/alloc.h"
 
-#define API "/2015-03-31/functions/"
+#define API "/2015-03-31/functions/{}"
 
-/* ------------------------------------------------------------------------- helpers */
-
-static char *jdup(bool *oom, json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    if (!json_is_string(v))
-        return NULL;
-    char *s = xa_strdup(json_string_value(v));
-    if (!s)
-        *oom = true;
-    return s;
-}
-
-static enum xa_status query_param(struct xbuf *q, const char *name, const char *value)
-{
-    if (!value || !*value)
-        return XA_OK;
-    enum xa_status st = xbuf_appendf(q, "%s%s=", q->len ? "&" : "", name);
-    return st == XA_OK ? aws_http_uri_encode(q, value) : st;
-}
-
-/* path = API + enc(function) + suffix [+ enc(label)] */
-static enum xa_status function_path(struct xbuf *p, const char *function, const char *suffix,
-                                    const char *label)
-{
-    if (!function || !*function || (suffix && label && !*label))
-        return XA_EINVAL;
-    enum xa_status st = xbuf_append_str(p, API);
-    if (st == XA_OK)
-        st = aws_http_uri_encode(p, function);
-    if (st == XA_OK && suffix)
-        st = xbuf_append_str(p, suffix);
-    if (st == XA_OK && label)
-        st = aws_http_uri_encode(p, label);
-    return st;
-}
-
-static enum xa_status fail_local(struct aws_error *err, const char *op, const char *msg)
-{
-    aws_error_set_operation(err, op);
-    aws_error_set_message(err, msg);
-    return XA_EINVAL;
-}
-
-static json_t *parse_body(const struct aws_http_response *resp, struct aws_error *err,
-                          const char *op)
-{
-    json_t *o = json_loadb(resp->body.data ? resp->body.data : "", resp->body.len, 0, NULL);
-    if (!json_is_object(o)) {
-        json_decref(o);
-        aws_error_set_operation(err, op);
-        aws_error_set_messagef(err, "Lambda answered HTTP %ld with a body that is not a JSON "
-                               "object", resp->status);
-        err->http_status = resp->status;
-        return NULL;
-    }
-    return o;
-}
-
-static enum xa_status send_request(struct aws_client *c, const char *region, const char *op,
-                                   const char *method, const struct xbuf *path,
-                                   const struct xbuf *query, const char *body,
-                                   struct aws_http_response *resp, struct aws_error *err)
-{
-    struct aws_service_request req = {
-        .operation = op, .service = "lambda", .method = method, .path = xbuf_cstr(path),
-        .query = query && query->len ? xbuf_cstr(query) : NULL,
-        .content_type = body ? "application/json" : NULL, .body = body,
-        .body_len = body ? strlen(body) : 0,
-    };
-    return aws_client_send(c, region, &req, resp, err);
-}
+static const struct rj_service lambda = {.id = "lambda", .name = "Lambda"};
 
 /* ------------------------------------------------------------------------- GetFunction */
 
@@ -111,43 +39,31 @@ enum xa_status lambda_get_function(struct aws_client *c, const char *region,
                                    struct lambda_function *out, struct aws_error *err)
 {
     *out = (struct lambda_function){0};
-    struct xbuf path, query;
-    xbuf_init(&path);
-    xbuf_init(&query);
-    struct aws_http_response resp;
-    aws_http_response_init(&resp);
-    enum xa_status st = function_path(&path, function_name, NULL, NULL);
-    if (st == XA_EINVAL)
-        st = fail_local(err, "Lambda GetFunction", "the function name is empty");
-    if (st == XA_OK)
-        st = query_param(&query, "Qualifier", qualifier);
-    if (st == XA_OK)
-        st = send_request(c, region, "GetFunction", "GET", &path, &query, NULL, &resp, err);
-    json_t *o = st == XA_OK ? parse_body(&resp, err, "Lambda GetFunction") : NULL;
-    if (st == XA_OK && !o)
-        st = XA_EAWS;
+    const struct rj_request req = {
+        .op = "GetFunction", .method = "GET", .path = API, .labels = {function_name},
+        .bad_label = "the function name is empty", .query = {{"Qualifier", qualifier}},
+    };
+    json_t *o;
+    enum xa_status st = rj_call(c, region, &lambda, &req, &o, err);
     if (o) {
         json_t *cfg = json_object_get(o, "Configuration");
         bool oom = false;
-        out->function_name = jdup(&oom, cfg, "FunctionName");
-        out->function_arn = jdup(&oom, cfg, "FunctionArn");
-        out->runtime = jdup(&oom, cfg, "Runtime");
-        out->role = jdup(&oom, cfg, "Role");
-        out->handler = jdup(&oom, cfg, "Handler");
-        out->version = jdup(&oom, cfg, "Version");
-        out->revision_id = jdup(&oom, cfg, "RevisionId");
-        out->state = jdup(&oom, cfg, "State");
-        out->last_update_status = jdup(&oom, cfg, "LastUpdateStatus");
-        out->package_type = jdup(&oom, cfg, "PackageType");
+        out->function_name = rj_str(&oom, cfg, "FunctionName");
+        out->function_arn = rj_str(&oom, cfg, "FunctionArn");
+        out->runtime = rj_str(&oom, cfg, "Runtime");
+        out->role = rj_str(&oom, cfg, "Role");
+        out->handler = rj_str(&oom, cfg, "Handler");
+        out->version = rj_str(&oom, cfg, "Version");
+        out->revision_id = rj_str(&oom, cfg, "RevisionId");
+        out->state = rj_str(&oom, cfg, "State");
+        out->last_update_status = rj_str(&oom, cfg, "LastUpdateStatus");
+        out->package_type = rj_str(&oom, cfg, "PackageType");
         if (oom)
             st = XA_ENOMEM;
         json_decref(o);
     }
     if (st != XA_OK)
         lambda_function_cleanup(out);
-    aws_http_response_cleanup(&resp);
-    xbuf_cleanup(&path);
-    xbuf_cleanup(&query);
     return st;
 }
 
@@ -187,38 +103,28 @@ enum xa_status lambda_add_permission(struct aws_client *c, const char *region,
                                      struct aws_error *err)
 {
     *out = (struct lambda_add_permission_resp){0};
-    static const char op[] = "Lambda AddPermission";
     if (!req->statement_id || !*req->statement_id || !req->action || !req->principal)
-        return fail_local(err, op, "statement_id, action and principal are required");
-    struct xbuf path, query;
-    xbuf_init(&path);
-    xbuf_init(&query);
-    struct aws_http_response resp;
-    aws_http_response_init(&resp);
+        return rj_fail(err, &lambda, "AddPermission", "statement_id, action and principal are "
+                                                      "required");
     char *body = add_permission_body(req);
-    enum xa_status st = body ? function_path(&path, req->function_name, "/policy", NULL)
-                             : fail_local(err, op, "cannot encode the request (a value is not "
-                                                   "valid UTF-8)");
-    if (st == XA_EINVAL && body)
-        st = fail_local(err, op, "the function name is empty");
-    if (st == XA_OK)
-        st = query_param(&query, "Qualifier", req->qualifier);
-    if (st == XA_OK)
-        st = send_request(c, region, "AddPermission", "POST", &path, &query, body, &resp, err);
-    json_t *o = st == XA_OK ? parse_body(&resp, err, op) : NULL;
-    if (st == XA_OK && !o)
-        st = XA_EAWS;
+    if (!body)
+        return rj_fail(err, &lambda, "AddPermission", "cannot encode the request (a value is "
+                                                      "not valid UTF-8)");
+    const struct rj_request rq = {
+        .op = "AddPermission", .method = "POST", .path = API "/policy",
+        .labels = {req->function_name}, .bad_label = "the function name is empty",
+        .query = {{"Qualifier", req->qualifier}}, .body = body,
+    };
+    json_t *o;
+    enum xa_status st = rj_call(c, region, &lambda, &rq, &o, err);
     if (o) {
         bool oom = false;
-        out->statement = jdup(&oom, o, "Statement");
+        out->statement = rj_str(&oom, o, "Statement");
         if (oom)
             st = XA_ENOMEM;
         json_decref(o);
     }
     free(body);
-    aws_http_response_cleanup(&resp);
-    xbuf_cleanup(&path);
-    xbuf_cleanup(&query);
     return st;
 }
 
@@ -236,34 +142,22 @@ enum xa_status lambda_get_policy(struct aws_client *c, const char *region,
                                  struct lambda_policy *out, struct aws_error *err)
 {
     *out = (struct lambda_policy){0};
-    struct xbuf path, query;
-    xbuf_init(&path);
-    xbuf_init(&query);
-    struct aws_http_response resp;
-    aws_http_response_init(&resp);
-    enum xa_status st = function_path(&path, function_name, "/policy", NULL);
-    if (st == XA_EINVAL)
-        st = fail_local(err, "Lambda GetPolicy", "the function name is empty");
-    if (st == XA_OK)
-        st = query_param(&query, "Qualifier", qualifier);
-    if (st == XA_OK)
-        st = send_request(c, region, "GetPolicy", "GET", &path, &query, NULL, &resp, err);
-    json_t *o = st == XA_OK ? parse_body(&resp, err, "Lambda GetPolicy") : NULL;
-    if (st == XA_OK && !o)
-        st = XA_EAWS;
+    const struct rj_request req = {
+        .op = "GetPolicy", .method = "GET", .path = API "/policy", .labels = {function_name},
+        .bad_label = "the function name is empty", .query = {{"Qualifier", qualifier}},
+    };
+    json_t *o;
+    enum xa_status st = rj_call(c, region, &lambda, &req, &o, err);
     if (o) {
         bool oom = false;
-        out->policy = jdup(&oom, o, "Policy");
-        out->revision_id = jdup(&oom, o, "RevisionId");
+        out->policy = rj_str(&oom, o, "Policy");
+        out->revision_id = rj_str(&oom, o, "RevisionId");
         if (oom)
             st = XA_ENOMEM;
         json_decref(o);
     }
     if (st != XA_OK)
         lambda_policy_cleanup(out);
-    aws_http_response_cleanup(&resp);
-    xbuf_cleanup(&path);
-    xbuf_cleanup(&query);
     return st;
 }
 
@@ -274,27 +168,13 @@ enum xa_status lambda_remove_permission(struct aws_client *c, const char *region
                                         const char *qualifier, const char *revision_id,
                                         struct aws_error *err)
 {
-    struct xbuf path, query;
-    xbuf_init(&path);
-    xbuf_init(&query);
-    struct aws_http_response resp;
-    aws_http_response_init(&resp);
-    enum xa_status st = statement_id ? function_path(&path, function_name, "/policy/", statement_id)
-                                     : XA_EINVAL;
-    if (st == XA_EINVAL)
-        st = fail_local(err, "Lambda RemovePermission", "the function name or statement id is "
-                                                        "empty");
-    if (st == XA_OK)
-        st = query_param(&query, "Qualifier", qualifier);
-    if (st == XA_OK)
-        st = query_param(&query, "RevisionId", revision_id);
-    if (st == XA_OK)
-        st = send_request(c, region, "RemovePermission", "DELETE", &path, &query, NULL, &resp,
-                          err);
-    aws_http_response_cleanup(&resp);
-    xbuf_cleanup(&path);
-    xbuf_cleanup(&query);
-    return st;
+    const struct rj_request req = {
+        .op = "RemovePermission", .method = "DELETE", .path = API "/policy/{}",
+        .labels = {function_name, statement_id},
+        .bad_label = "the function name or statement id is empty",
+        .query = {{"Qualifier", qualifier}, {"RevisionId", revision_id}},
+    };
+    return rj_call(c, region, &lambda, &req, NULL, err);
 }
 
 /* ------------------------------------------------------------------------- statements */
@@ -348,8 +228,8 @@ static char *dup_opt(bool *oom, const char *s)
 static enum xa_status read_statement(json_t *st, struct lambda_statement *out)
 {
     bool oom = false;
-    out->sid = jdup(&oom, st, "Sid");
-    out->effect = jdup(&oom, st, "Effect");
+    out->sid = rj_str(&oom, st, "Sid");
+    out->effect = rj_str(&oom, st, "Effect");
     out->action = dup_opt(&oom, one_string(json_object_get(st, "Action")));
     out->resource = dup_opt(&oom, one_string(json_object_get(st, "Resource")));
     json_t *p = json_object_get(st, "Principal");

@@ -174,24 +174,38 @@ static enum xa_status read_identity(const struct aws_http_response *resp,
     return st;
 }
 
+/* Where a call goes: through a configured client (c set), or straight to a target with
+ * explicit credentials (the credential chain, while the client is being built; NULL
+ * credentials: unsigned). */
+struct route {
+    struct aws_client *c;
+    const char *region;
+    const struct sts_target *t;
+    const struct aws_credentials *creds;
+};
 
-static enum xa_status send_form(const struct sts_target *t, const struct aws_credentials *creds,
-                                const char *action, const struct xbuf *form,
-                                struct aws_http_response *resp, struct aws_error *err)
+static enum xa_status send_form(const struct route *r, const char *action,
+                                const struct xbuf *form, struct aws_http_response *resp,
+                                struct aws_error *err)
 {
+    if (r->c) {
+        struct aws_service_request req = {
+            .operation = action, .service = "sts", .method = "POST", .path = "/",
+            .content_type = FORM, .body = form->data, .body_len = form->len,
+        };
+        return aws_client_send(r->c, r->region, &req, resp, err);
+    }
     struct aws_http_call call = {
         .operation = action, .service = "STS", .protocol = AWS_PROTOCOL_QUERY,
-        .endpoint = t->endpoint, .region = t->region, .signing_name = "sts",
+        .endpoint = r->t->endpoint, .region = r->t->region, .signing_name = "sts",
         .method = "POST", .path = "/", .content_type = FORM,
-        .body = form->data, .body_len = form->len, .credentials = creds,
+        .body = form->data, .body_len = form->len, .credentials = r->creds,
     };
-    return aws_http_call(t->http, &call, resp, err);
+    return aws_http_call(r->t->http, &call, resp, err);
 }
 
-enum xa_status sts_get_caller_identity_with(const struct sts_target *t,
-                                            const struct aws_credentials *creds,
-                                            struct sts_caller_identity *out,
-                                            struct aws_error *err)
+static enum xa_status caller_identity(const struct route *r, struct sts_caller_identity *out,
+                                      struct aws_error *err)
 {
     *out = (struct sts_caller_identity){0};
     struct xbuf form;
@@ -200,7 +214,7 @@ enum xa_status sts_get_caller_identity_with(const struct sts_target *t,
     aws_http_response_init(&resp);
     enum xa_status st = xbuf_append_str(&form, "Action=GetCallerIdentity&Version=2011-06-15");
     if (st == XA_OK)
-        st = send_form(t, creds, "GetCallerIdentity", &form, &resp, err);
+        st = send_form(r, "GetCallerIdentity", &form, &resp, err);
     if (st == XA_OK)
         st = read_identity(&resp, out, err);
     aws_http_response_cleanup(&resp);
@@ -248,18 +262,21 @@ static enum xa_status read_assumed(const struct aws_http_response *resp, const c
     return st;
 }
 
-
-static enum xa_status assume_role_form(const struct aws_assume_role_config *req,
-                                       struct xbuf *form)
+/* The form of both AssumeRole calls. The third parameter is ExternalId for AssumeRole and
+ * WebIdentityToken for AssumeRoleWithWebIdentity; the tag and source identity lists are
+ * empty for the latter. */
+static enum xa_status assume_role_form(struct xbuf *form, const char *action,
+                                       const struct aws_assume_role_config *req,
+                                       const char *third_name, const char *third_value)
 {
     char name[64];
-    enum xa_status st = xbuf_append_str(form, "Action=AssumeRole&Version=2011-06-15");
+    enum xa_status st = xbuf_appendf(form, "Action=%s&Version=2011-06-15", action);
     if (st == XA_OK)
         st = param(form, "RoleArn", req->role_arn);
     if (st == XA_OK)
         st = session_name(form, req->session_name);
     if (st == XA_OK)
-        st = param(form, "ExternalId", req->external_id);
+        st = param(form, third_name, third_value);
     if (st == XA_OK)
         st = param_int(form, "DurationSeconds", req->duration_seconds);
     if (st == XA_OK)
@@ -285,103 +302,70 @@ static enum xa_status assume_role_form(const struct aws_assume_role_config *req,
     return st;
 }
 
-enum xa_status sts_assume_role_with(const struct sts_target *t,
-                                    const struct aws_credentials *creds,
-                                    const struct aws_assume_role_config *req,
-                                    struct sts_assume_role_result *out, struct aws_error *err)
+/* Sends one AssumeRole* call and reads the credentials; source names them ("assumed
+ * role", "web identity"). The form may carry a secret token: it is wiped. */
+static enum xa_status assume(const struct route *r, const char *action, const char *source,
+                             const struct aws_assume_role_config *req, const char *third_name,
+                             const char *third_value, struct sts_assume_role_result *out,
+                             struct aws_error *err)
 {
     *out = (struct sts_assume_role_result){0};
     struct xbuf form;
     xbuf_init(&form);
     struct aws_http_response resp;
     aws_http_response_init(&resp);
-    enum xa_status st = assume_role_form(req, &form);
+    enum xa_status st = assume_role_form(&form, action, req, third_name, third_value);
     if (st == XA_OK)
-        st = send_form(t, creds, "AssumeRole", &form, &resp, err);
+        st = send_form(r, action, &form, &resp, err);
     if (st == XA_OK)
-        st = read_assumed(&resp, "AssumeRole", "assumed role", out, err);
+        st = read_assumed(&resp, action, source, out, err);
     aws_http_response_cleanup(&resp);
-    xbuf_cleanup(&form);
+    xbuf_cleanup_secret(&form);
     return st;
+}
+
+/* ------------------------------------------------------------------------- entry points */
+
+enum xa_status sts_get_caller_identity_with(const struct sts_target *t,
+                                            const struct aws_credentials *creds,
+                                            struct sts_caller_identity *out,
+                                            struct aws_error *err)
+{
+    return caller_identity(&(struct route){.t = t, .creds = creds}, out, err);
+}
+
+enum xa_status sts_assume_role_with(const struct sts_target *t,
+                                    const struct aws_credentials *creds,
+                                    const struct aws_assume_role_config *req,
+                                    struct sts_assume_role_result *out, struct aws_error *err)
+{
+    return assume(&(struct route){.t = t, .creds = creds}, "AssumeRole", "assumed role", req,
+                  "ExternalId", req->external_id, out, err);
 }
 
 enum xa_status sts_assume_role_with_web_identity_with(
     const struct sts_target *t, const struct aws_assume_role_web_identity_config *req,
     const char *token, struct sts_assume_role_result *out, struct aws_error *err)
 {
-    *out = (struct sts_assume_role_result){0};
-    struct xbuf form;
-    xbuf_init(&form);
-    struct aws_http_response resp;
-    aws_http_response_init(&resp);
-    enum xa_status st = xbuf_append_str(&form, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15");
-    if (st == XA_OK)
-        st = param(&form, "RoleArn", req->role_arn);
-    if (st == XA_OK)
-        st = session_name(&form, req->session_name);
-    if (st == XA_OK)
-        st = param(&form, "WebIdentityToken", token);
-    if (st == XA_OK)
-        st = param_int(&form, "DurationSeconds", req->duration_seconds);
-    if (st == XA_OK)
-        st = param(&form, "Policy", req->policy);
-    if (st == XA_OK)
-        st = policy_arns(&form, req->policy_arns, req->npolicy_arns);
-    if (st == XA_OK)
-        st = send_form(t, NULL, "AssumeRoleWithWebIdentity", &form, &resp, err);
-    if (st == XA_OK)
-        st = read_assumed(&resp, "AssumeRoleWithWebIdentity", "web identity", out, err);
-    aws_http_response_cleanup(&resp);
-    xbuf_cleanup_secret(&form);
-    return st;
-}
-
-/* ------------------------------------------------------------------------- client level */
-
-static enum xa_status client_form(struct aws_client *c, const char *region, const char *action,
-                                  struct xbuf *form, struct aws_http_response *resp,
-                                  struct aws_error *err)
-{
-    struct aws_service_request req = {
-        .operation = action, .service = "sts", .method = "POST", .path = "/",
-        .content_type = FORM, .body = form->data, .body_len = form->len,
+    const struct aws_assume_role_config common = {
+        .role_arn = req->role_arn, .session_name = req->session_name,
+        .duration_seconds = req->duration_seconds, .policy = req->policy,
+        .policy_arns = req->policy_arns, .npolicy_arns = req->npolicy_arns,
     };
-    return aws_client_send(c, region, &req, resp, err);
+    return assume(&(struct route){.t = t}, "AssumeRoleWithWebIdentity", "web identity", &common,
+                  "WebIdentityToken", token, out, err);
 }
 
 enum xa_status sts_get_caller_identity(struct aws_client *c, const char *region,
                                        struct sts_caller_identity *out, struct aws_error *err)
 {
-    *out = (struct sts_caller_identity){0};
-    struct xbuf form;
-    xbuf_init(&form);
-    struct aws_http_response resp;
-    aws_http_response_init(&resp);
-    enum xa_status st = xbuf_append_str(&form, "Action=GetCallerIdentity&Version=2011-06-15");
-    if (st == XA_OK)
-        st = client_form(c, region, "GetCallerIdentity", &form, &resp, err);
-    if (st == XA_OK)
-        st = read_identity(&resp, out, err);
-    aws_http_response_cleanup(&resp);
-    xbuf_cleanup(&form);
-    return st;
+    return caller_identity(&(struct route){.c = c, .region = region}, out, err);
 }
 
 enum xa_status sts_assume_role(struct aws_client *c, const char *region,
                                const struct aws_assume_role_config *req,
                                struct sts_assume_role_result *out, struct aws_error *err)
 {
-    *out = (struct sts_assume_role_result){0};
-    struct xbuf form;
-    xbuf_init(&form);
-    struct aws_http_response resp;
-    aws_http_response_init(&resp);
-    enum xa_status st = assume_role_form(req, &form);
-    if (st == XA_OK)
-        st = client_form(c, region, "AssumeRole", &form, &resp, err);
-    if (st == XA_OK)
-        st = read_assumed(&resp, "AssumeRole", "assumed role", out, err);
-    aws_http_response_cleanup(&resp);
-    xbuf_cleanup(&form);
-    return st;
+    return assume(&(struct route){.c = c, .region = region}, "AssumeRole", "assumed role", req,
+                  "ExternalId", req->external_id, out, err);
 }
