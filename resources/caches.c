@@ -24,11 +24,16 @@
 #include "resources/xacct.h"
 #include "util/alloc.h"
 
+/* The head every table entry starts with: each table is a list keyed by string. */
+struct entry {
+    struct entry *next;
+    char *key;
+};
+
 enum policy_state { POLICY_EMPTY, POLICY_LOADING, POLICY_DONE };
 
 struct policy_entry {
-    struct policy_entry *next;
-    char *key;
+    struct entry head;
     enum policy_state state;
     unsigned generation;
     bool not_found;
@@ -37,14 +42,12 @@ struct policy_entry {
 };
 
 struct lock_entry {
-    struct lock_entry *next;
-    char *key;
+    struct entry head;
     bool busy;
 };
 
 struct api_entry {
-    struct api_entry *next;
-    char *key;
+    struct entry head;
     char **ids, **paths;
     size_t n;
 };
@@ -52,9 +55,9 @@ struct api_entry {
 struct xacct_caches {
     pthread_mutex_t mu;
     pthread_cond_t changed;
-    struct policy_entry *policies;
-    struct lock_entry *locks;
-    struct api_entry *apis;
+    struct entry *policies;     /* struct policy_entry */
+    struct entry *locks;        /* struct lock_entry */
+    struct entry *apis;         /* struct api_entry */
     int64_t ttl_ms;
 };
 
@@ -74,6 +77,41 @@ static char *make_key(const char *a, const char *b, const char *c)
     return k;
 }
 
+static struct entry *entry_find(struct entry *list, const char *key)
+{
+    while (list && strcmp(list->key, key) != 0)
+        list = list->next;
+    return list;
+}
+
+/* The entry of key in *list, added zeroed (size bytes) when absent; NULL when out of
+ * memory. Callers hold the mutex. */
+static void *entry_get(struct entry **list, const char *key, size_t size)
+{
+    struct entry *e = entry_find(*list, key);
+    if (e)
+        return e;
+    if (!(e = xa_calloc(1, size)) || !(e->key = xa_strdup(key))) {
+        xa_free(e);
+        return NULL;
+    }
+    e->next = *list;
+    *list = e;
+    return e;
+}
+
+/* Frees a table; clear (NULL for none) frees what an entry owns besides its key. */
+static void entries_free(struct entry *list, void (*clear)(struct entry *))
+{
+    for (struct entry *e = list, *n; e; e = n) {
+        n = e->next;
+        if (clear)
+            clear(e);
+        xa_free(e->key);
+        xa_free(e);
+    }
+}
+
 bool xacct_caches_new(struct xacct_meta *m)
 {
     struct xacct_caches *c = xa_calloc(1, sizeof *c);
@@ -87,8 +125,9 @@ bool xacct_caches_new(struct xacct_meta *m)
     return true;
 }
 
-static void api_entry_clear(struct api_entry *e)
+static void api_entry_clear(struct entry *h)
 {
+    struct api_entry *e = (struct api_entry *)h;
     for (size_t i = 0; i < e->n; i++) {
         xa_free(e->ids[i]);
         xa_free(e->paths[i]);
@@ -99,28 +138,19 @@ static void api_entry_clear(struct api_entry *e)
     e->n = 0;
 }
 
+static void policy_entry_clear(struct entry *h)
+{
+    xa_free(((struct policy_entry *)h)->policy);
+}
+
 void xacct_caches_free(struct xacct_meta *m)
 {
     struct xacct_caches *c = m ? m->caches : NULL;
     if (!c)
         return;
-    for (struct policy_entry *e = c->policies, *n; e; e = n) {
-        n = e->next;
-        xa_free(e->key);
-        xa_free(e->policy);
-        xa_free(e);
-    }
-    for (struct lock_entry *e = c->locks, *n; e; e = n) {
-        n = e->next;
-        xa_free(e->key);
-        xa_free(e);
-    }
-    for (struct api_entry *e = c->apis, *n; e; e = n) {
-        n = e->next;
-        api_entry_clear(e);
-        xa_free(e->key);
-        xa_free(e);
-    }
+    entries_free(c->policies, policy_entry_clear);
+    entries_free(c->locks, NULL);
+    entries_free(c->apis, api_entry_clear);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->changed);
     xa_free(c);
@@ -128,21 +158,6 @@ void xacct_caches_free(struct xacct_meta *m)
 }
 
 /* ---- Policies ---------------------------------------------------------------------- */
-
-static struct policy_entry *policy_entry(struct xacct_caches *c, const char *key)
-{
-    for (struct policy_entry *e = c->policies; e; e = e->next)
-        if (strcmp(e->key, key) == 0)
-            return e;
-    struct policy_entry *e = xa_calloc(1, sizeof *e);
-    if (!e || !(e->key = xa_strdup(key))) {
-        xa_free(e);
-        return NULL;
-    }
-    e->next = c->policies;
-    c->policies = e;
-    return e;
-}
 
 static enum xa_status policy_load(struct xacct_meta *m, const char *region, const char *function,
                                   const char *qualifier, char **policy, struct aws_error *err)
@@ -172,7 +187,7 @@ enum xa_status xacct_policy_get(struct xacct_meta *m, const char *region, const 
     }
     enum xa_status st;
     pthread_mutex_lock(&c->mu);
-    struct policy_entry *e = policy_entry(c, key);
+    struct policy_entry *e = entry_get(&c->policies, key, sizeof *e);
     if (!e) {
         pthread_mutex_unlock(&c->mu);
         xa_free(key);
@@ -180,7 +195,8 @@ enum xa_status xacct_policy_get(struct xacct_meta *m, const char *region, const 
     }
     while (!fresh && e->state == POLICY_LOADING)
         pthread_cond_wait(&c->changed, &c->mu);
-    if (!fresh && e->state == POLICY_DONE && now_ms() - e->loaded_ms <= c->ttl_ms) {
+    /* Strictly younger than the TTL: a TTL of 0 never reuses, even within one ms. */
+    if (!fresh && e->state == POLICY_DONE && now_ms() - e->loaded_ms < c->ttl_ms) {
         st = e->not_found ? XA_ENOTFOUND : XA_OK;
         if (!e->not_found && !(*policy = xa_strdup(e->policy)))
             st = XA_ENOMEM;
@@ -228,7 +244,8 @@ void xacct_policy_invalidate(struct xacct_meta *m, const char *region, const cha
     (void)function;
     (void)qualifier;
     pthread_mutex_lock(&c->mu);
-    for (struct policy_entry *e = c->policies; e; e = e->next) {
+    for (struct entry *h = c->policies; h; h = h->next) {
+        struct policy_entry *e = (struct policy_entry *)h;
         e->generation++;
         if (e->state == POLICY_DONE)
             e->state = POLICY_EMPTY;
@@ -238,60 +255,38 @@ void xacct_policy_invalidate(struct xacct_meta *m, const char *region, const cha
 
 /* ---- Function locks ---------------------------------------------------------------- */
 
-static struct lock_entry *lock_entry(struct xacct_caches *c, const char *key)
-{
-    for (struct lock_entry *e = c->locks; e; e = e->next)
-        if (strcmp(e->key, key) == 0)
-            return e;
-    struct lock_entry *e = xa_calloc(1, sizeof *e);
-    if (!e || !(e->key = xa_strdup(key))) {
-        xa_free(e);
-        return NULL;
-    }
-    e->next = c->locks;
-    c->locks = e;
-    return e;
-}
-
-/* Locks are keyed by the function's name (the part after "function:"), so that a name and
- * an ARN of one function share one lock. Two functions of one name in different accounts
- * then serialise needlessly, which costs time, never correctness. */
-static char *lock_key(const char *region, const char *function)
-{
-    struct function_ref ref;
-    const char *name = function_ref_parse(function, &ref, NULL) ? ref.name : function;
-    return make_key(region, name, NULL);
-}
-
-void xacct_function_lock(struct xacct_meta *m, const char *region, const char *function)
+/* Function locks are keyed by the function's bare name (callers pass permission_target's
+ * name), so that a name and an ARN of one function share one lock. Two functions of one
+ * name in different accounts then serialise needlessly, which costs time, never
+ * correctness. Nothing is parsed here, so lock and unlock always agree on the key. */
+/* Takes (busy) or releases the lock of one function; taking waits for a holder. */
+static void function_lock_set(struct xacct_meta *m, const char *region, const char *name,
+                              bool busy)
 {
     struct xacct_caches *c = m->caches;
-    char *key = c ? lock_key(region, function) : NULL;
+    char *key = c ? make_key(region, name, NULL) : NULL;
     if (!key)
         return;
     pthread_mutex_lock(&c->mu);
-    struct lock_entry *e = lock_entry(c, key);
-    while (e && e->busy)
+    struct lock_entry *e = entry_get(&c->locks, key, sizeof *e);
+    while (busy && e && e->busy)
         pthread_cond_wait(&c->changed, &c->mu);
     if (e)
-        e->busy = true;
+        e->busy = busy;
+    if (!busy)
+        pthread_cond_broadcast(&c->changed);
     pthread_mutex_unlock(&c->mu);
     xa_free(key);
 }
 
-void xacct_function_unlock(struct xacct_meta *m, const char *region, const char *function)
+void xacct_function_lock(struct xacct_meta *m, const char *region, const char *name)
 {
-    struct xacct_caches *c = m->caches;
-    char *key = c ? lock_key(region, function) : NULL;
-    if (!key)
-        return;
-    pthread_mutex_lock(&c->mu);
-    struct lock_entry *e = lock_entry(c, key);
-    if (e)
-        e->busy = false;
-    pthread_cond_broadcast(&c->changed);
-    pthread_mutex_unlock(&c->mu);
-    xa_free(key);
+    function_lock_set(m, region, name, true);
+}
+
+void xacct_function_unlock(struct xacct_meta *m, const char *region, const char *name)
+{
+    function_lock_set(m, region, name, false);
 }
 
 /* ---- API resources ----------------------------------------------------------------- */
@@ -317,20 +312,9 @@ static enum xa_status api_lookup(struct xacct_meta *m, const char *region, const
                 break;
             }
             pthread_mutex_lock(&c->mu);
-            struct api_entry *e = c->apis;
-            while (e && strcmp(e->key, key) != 0)
-                e = e->next;
-            if (!e && (e = xa_calloc(1, sizeof *e))) {
-                if ((e->key = xa_strdup(key))) {
-                    e->next = c->apis;
-                    c->apis = e;
-                } else {
-                    xa_free(e);
-                    e = NULL;
-                }
-            }
+            struct api_entry *e = entry_get(&c->apis, key, sizeof *e);
             if (e) {
-                api_entry_clear(e);
+                api_entry_clear(&e->head);
                 e->ids = xa_calloc(l.count + 1, sizeof *e->ids);
                 e->paths = xa_calloc(l.count + 1, sizeof *e->paths);
                 for (size_t i = 0; e->ids && e->paths && i < l.count; i++) {
@@ -345,16 +329,13 @@ static enum xa_status api_lookup(struct xacct_meta *m, const char *region, const
             st = XA_ENOTFOUND;
         }
         pthread_mutex_lock(&c->mu);
-        for (struct api_entry *e = c->apis; e && st == XA_ENOTFOUND; e = e->next) {
-            if (strcmp(e->key, key) != 0)
-                continue;
-            for (size_t i = 0; i < e->n; i++) {
-                const char *from = by_path ? e->paths[i] : e->ids[i];
-                if (strcmp(from, want) == 0) {
-                    *out = xa_strdup(by_path ? e->ids[i] : e->paths[i]);
-                    st = *out ? XA_OK : XA_ENOMEM;
-                    break;
-                }
+        const struct api_entry *e = (const struct api_entry *)entry_find(c->apis, key);
+        for (size_t i = 0; e && i < e->n; i++) {
+            const char *from = by_path ? e->paths[i] : e->ids[i];
+            if (strcmp(from, want) == 0) {
+                *out = xa_strdup(by_path ? e->ids[i] : e->paths[i]);
+                st = *out ? XA_OK : XA_ENOMEM;
+                break;
             }
         }
         pthread_mutex_unlock(&c->mu);

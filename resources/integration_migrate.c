@@ -63,10 +63,9 @@ static void copy_keys(json_t *dst, json_t *src, const char *const *keys)
 }
 
 /* hashicorp/aws's aws_api_gateway_integration state to ours (MoveResourceState). */
-struct value *integration_move_json(const struct schema_block *b,
-                                                const char *source_provider,
-                                                const char *source_type, const char *json,
-                                                size_t len, struct diags *d)
+struct value *integration_move_json(const struct schema_block *b, const char *source_provider,
+                                    const char *source_type, const char *json, size_t len,
+                                    struct diags *d)
 {
     static const char *const same[] = {"rest_api_id", "resource_id", "http_method", "type",
         "credentials", "passthrough_behavior", "content_handling", "cache_namespace",
@@ -75,15 +74,9 @@ struct value *integration_move_json(const struct schema_block *b,
     json_t *src = NULL, *dst = NULL;
     struct value *v = NULL;
     char fn[1024];
-    size_t plen = source_provider ? strlen(source_provider) : 0;
-    if (!source_type || strcmp(source_type, "aws_api_gateway_integration") != 0 || plen < 13 ||
-        strcmp(source_provider + plen - 13, "hashicorp/aws") != 0) {
-        diag_error(d, "Unsupported move",
-                   "xacct_lambda_integration can adopt the state of hashicorp/aws's "
-                   "aws_api_gateway_integration only, not %s's %s.",
-                   source_provider ? source_provider : "?", source_type ? source_type : "?");
+    if (!xacct_move_from_aws("xacct_lambda_integration", "aws_api_gateway_integration",
+                             source_provider, source_type, d))
         goto out;
-    }
     json_error_t jerr;
     src = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     const char *uri = json_string_value(json_object_get(src, "uri"));

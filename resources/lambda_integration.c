@@ -29,6 +29,7 @@
 #include <strings.h>
 
 #include "aws/apigateway.h"
+#include "aws/arn.h"
 #include "aws/errors.h"
 #include "core/plan.h"
 #include "core/resource.h"
@@ -159,30 +160,15 @@ static bool set_fmt(struct value *obj, const char *name, const char *fmt, ...)
 }
 
 /* The Lambda function ARN inside an integration URI, copied to fn; false when the URI is
- * not arn:P:apigateway:R:lambda:path/2015-03-31/functions/FN/invocations. */
+ * not arn:P:apigateway:R:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations. */
 bool integration_uri_function(const char *uri, char *fn, size_t cap)
 {
-    const char *mid = uri ? strstr(uri, ":lambda:path/2015-03-31/functions/") : NULL;
-    const char *tail = "/invocations";
-    if (!mid || strncmp(uri, "arn:", 4) != 0)
-        return false;
-    const char *start = mid + strlen(":lambda:path/2015-03-31/functions/");
-    size_t n = strlen(start), t = strlen(tail);
-    if (n <= t || strcmp(start + n - t, tail) != 0 || n - t >= cap)
-        return false;
-    memcpy(fn, start, n - t);
-    fn[n - t] = '\0';
-    return true;
-}
-
-/* The region a permission's execute-api source ARN must name. Issue 5 states AWS's rule
- * (the tutorial's note): the function's region when the API and the function are in
- * different regions; in one region the two agree. This is the one place that encodes the
- * rule; lambda_permission.c's warning follows it. */
-static const char *source_arn_region(const char *api_region, const char *function_region)
-{
-    (void)api_region;
-    return function_region;
+    struct arn_invoke_uri u;
+    bool ok = arn_invoke_uri_parse(uri, &u, NULL) == XA_OK && strlen(u.function_arn) < cap;
+    if (ok)
+        memcpy(fn, u.function_arn, strlen(u.function_arn) + 1);
+    arn_invoke_uri_cleanup(&u);
+    return ok;
 }
 
 /* A resource path as the execute-api ARN matches it: path parameters ("{id}",
@@ -201,6 +187,16 @@ static void arn_path(const char *path, char *out, size_t cap)
     out[o] = '\0';
 }
 
+/* Sets attribute name to what a builder appended to b: the string on XA_OK, null when
+ * the inputs cannot form one (XA_EINVAL); false on allocation failure. Clears b. */
+static bool set_built(struct value *v, const char *name, struct xbuf *b, enum xa_status st)
+{
+    bool ok = st == XA_EINVAL ? xacct_set_null(v, name)
+                              : st == XA_OK && xacct_set_string(v, name, xbuf_cstr(b));
+    xbuf_clear(b);
+    return ok;
+}
+
 /* Fills the values derived from known inputs (invoke_uri, function_account_id,
  * function_region, id, source_arn); derived values of unknown inputs become unknown.
  * Values whose inputs are known are the same at plan, apply and read, so plans are
@@ -208,14 +204,18 @@ static void arn_path(const char *path, char *out, size_t cap)
 XA_TESTABLE bool integration_compute(struct value *v, const char *partition)
 {
     bool ok = true;
-    struct function_ref ref;
+    struct arn_lambda_function f;
+    struct xbuf b;
+    xbuf_init(&b);
+    arn_lambda_function_init(&f);
     const char *fn = value_attr_string(v, "function_arn");
-    bool fn_ok = fn && function_ref_parse(fn, &ref, NULL) && ref.is_arn;
+    enum xa_status st = fn ? arn_lambda_function_parse(fn, &f, NULL) : XA_EINVAL;
+    ok &= st != XA_ENOMEM;
+    bool fn_ok = st == XA_OK && f.region;
     if (fn_ok) {
-        ok &= set_fmt(v, "invoke_uri", "arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/"
-                      "invocations", ref.partition, ref.region, fn);
-        ok &= xacct_set_string(v, "function_account_id", ref.account);
-        ok &= xacct_set_string(v, "function_region", ref.region);
+        ok &= set_built(v, "invoke_uri", &b, arn_lambda_invoke_uri(f.partition, f.region, fn, &b));
+        ok &= xacct_set_string(v, "function_account_id", f.account);
+        ok &= xacct_set_string(v, "function_region", f.region);
     } else if (xacct_attr_unknown(v, "function_arn")) {
         ok &= xacct_set_unknown(v, "invoke_uri") && xacct_set_unknown(v, "function_account_id") &&
               xacct_set_unknown(v, "function_region");
@@ -232,17 +232,21 @@ XA_TESTABLE bool integration_compute(struct value *v, const char *partition)
     char arn_tail[1024] = "";
     if (path)
         arn_path(path, arn_tail, sizeof arn_tail);
+    /* The region rule (the function's region across regions) lives in arn.h. */
     if (api && path && method && acct && fn_ok)
-        ok &= set_fmt(v, "source_arn", "arn:%s:execute-api:%s:%s:%s/*/%s/%s",
-                      ref.partition[0] ? ref.partition : (partition ? partition : "aws"),
-                      source_arn_region(value_attr_string(v, "region"), ref.region),
-                      acct[0] ? acct : "*", api,
-                      strcmp(method, "ANY") == 0 ? "*" : method, arn_tail);
+        ok &= set_built(v, "source_arn", &b,
+                        xacct_execute_api_build(
+                            f.partition ? f.partition : (partition ? partition : "aws"),
+                            arn_source_arn_region(value_attr_string(v, "region"), f.region),
+                            acct, api, strcmp(method, "ANY") == 0 ? NULL : method, arn_tail,
+                            &b));
     else if (fn && !fn_ok && api && path && method && acct)
         ok &= xacct_set_null(v, "source_arn");   /* not a Lambda URI: nothing to grant */
     else
         ok &= xacct_set_unknown(v, "source_arn");
     xa_free(method);
+    arn_lambda_function_cleanup(&f);
+    xbuf_cleanup(&b);
     return ok;
 }
 
@@ -259,22 +263,6 @@ XA_TESTABLE void integration_req_cleanup(struct integration_req *r)
     xa_free(r->params);
     xa_free(r->templates);
     memset(r, 0, sizeof *r);
-}
-
-static bool kv_refs(const struct value *map, struct aws_kv_ref **out, size_t *n)
-{
-    size_t len = value_is_known(map) ? value_length(map) : 0;
-    *out = NULL;
-    *n = 0;
-    if (len == 0)
-        return true;
-    if (!(*out = xa_calloc(len, sizeof **out)))
-        return false;
-    for (size_t i = 0; i < len; i++)
-        (*out)[i] = (struct aws_kv_ref){.key = value_map_key(map, i),
-                                        .value = value_get_string(value_index(map, i))};
-    *n = len;
-    return true;
 }
 
 /* A PutIntegration request for the planned state; strings are borrowed from v. */
@@ -297,16 +285,13 @@ XA_TESTABLE bool integration_req_fill(struct integration_req *r, const struct va
         .cache_namespace = value_attr_string(v, "cache_namespace"),
         .timeout_in_millis = (int)timeout,
     };
-    const struct value *ckp = value_attr(v, "cache_key_parameters");
-    size_t n = value_is_known(ckp) ? value_length(ckp) : 0;
-    if (n && !(r->ckp = xa_calloc(n, sizeof *r->ckp)))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        r->ckp[i] = value_get_string(value_index(ckp, i));
+    bool ok = xacct_string_refs(value_attr(v, "cache_key_parameters"), &r->ckp,
+                                &r->put.ncache_key_parameters) &&
+              xacct_kv_refs(value_attr(v, "request_parameters"), &r->params,
+                            &r->put.nrequest_parameters) &&
+              xacct_kv_refs(value_attr(v, "request_templates"), &r->templates,
+                            &r->put.nrequest_templates);
     r->put.cache_key_parameters = r->ckp;
-    r->put.ncache_key_parameters = n;
-    bool ok = kv_refs(value_attr(v, "request_parameters"), &r->params, &r->put.nrequest_parameters) &&
-              kv_refs(value_attr(v, "request_templates"), &r->templates, &r->put.nrequest_templates);
     r->put.request_parameters = r->params;
     r->put.request_templates = r->templates;
     return ok && r->method && r->rid;
@@ -508,13 +493,22 @@ static void integration_validate(const struct value *config, struct diags *d)
                         "Give exactly one of \"resource_id\" or \"resource_path\", not both: "
                         "the other is computed.");
     const char *fn = value_attr_string(config, "function_arn");
-    struct function_ref ref;
+    struct arn_lambda_function f;
     const char *why = NULL;
-    if (fn && (!function_ref_parse(fn, &ref, &why) || !ref.is_arn))
+    arn_lambda_function_init(&f);
+    enum xa_status st = fn ? arn_lambda_function_parse(fn, &f, &why) : XA_OK;
+    if (st == XA_OK && fn && !f.region) {
+        why = "a name or partial ARN does not say the function's region";
+        st = XA_EINVAL;
+    }
+    if (st == XA_ENOMEM)
+        diag_error(d, "Cannot validate the integration", "Out of memory.");
+    else if (st != XA_OK)
         diag_error_attr(d, "function_arn", "Invalid function ARN",
-                        "\"%s\" %s. Give the full ARN, e.g. "
+                        "\"%s\" is not a full Lambda function ARN: %s. Give the full ARN, e.g. "
                         "\"arn:aws:lambda:us-west-2:222222222222:function:my-function\".",
-                        fn, why ? why : "is not a full Lambda function ARN");
+                        fn, why ? why : "unrecognised form");
+    arn_lambda_function_cleanup(&f);
 }
 
 static void integration_plan(void *meta, const struct value *prior, const struct value *config,

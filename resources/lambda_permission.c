@@ -24,6 +24,7 @@
 
 #include <jansson.h>
 
+#include "aws/arn.h"
 #include "aws/errors.h"
 #include "aws/lambda.h"
 #include "core/codec.h"
@@ -106,24 +107,26 @@ static const struct schema permission_schema = {
 XA_TESTABLE bool permission_target(const struct value *v, const char *provider_region,
                                    struct permission_target *t)
 {
-    struct function_ref ref;
+    struct arn_lambda_function f;
     const char *fn = value_attr_string(v, "function_name");
     const char *q = value_attr_string(v, "qualifier");
     const char *region = value_attr_string(v, "region");
     memset(t, 0, sizeof *t);
-    if (!fn || !function_ref_parse(fn, &ref, NULL))
-        return false;
-    size_t n = strlen(fn) - (ref.qualifier[0] ? strlen(ref.qualifier) + 1 : 0);
-    if (n >= sizeof t->function)
-        return false;
-    memcpy(t->function, fn, n);
-    t->function[n] = '\0';
-    snprintf(t->qualifier, sizeof t->qualifier, "%s", q ? q : ref.qualifier);
-    snprintf(t->region, sizeof t->region, "%s",
-             ref.is_arn ? ref.region : region ? region : provider_region ? provider_region : "");
-    snprintf(t->account, sizeof t->account, "%s", ref.account);
-    snprintf(t->name, sizeof t->name, "%s", ref.name);
-    return true;
+    arn_lambda_function_init(&f);
+    bool ok = fn && arn_lambda_function_parse(fn, &f, NULL) == XA_OK;
+    size_t n = ok ? strlen(fn) - (f.qualifier ? strlen(f.qualifier) + 1 : 0) : 0;
+    ok = ok && n < sizeof t->function;
+    if (ok) {
+        memcpy(t->function, fn, n);
+        t->function[n] = '\0';
+        snprintf(t->qualifier, sizeof t->qualifier, "%s", q ? q : f.qualifier ? f.qualifier : "");
+        snprintf(t->region, sizeof t->region, "%s",
+                 f.region ? f.region : region ? region : provider_region ? provider_region : "");
+        snprintf(t->account, sizeof t->account, "%s", f.account ? f.account : "");
+        snprintf(t->name, sizeof t->name, "%s", f.name);
+    }
+    arn_lambda_function_cleanup(&f);
+    return ok;
 }
 
 /* Two targets name one function when names, qualifiers and whatever both give of
@@ -193,19 +196,21 @@ static bool statement_matches(const struct lambda_statement *s,
 XA_TESTABLE bool permission_import_id(struct value *state, const char *id)
 {
     const char *slash = id ? strrchr(id, '/') : NULL;
-    struct function_ref ref;
+    struct arn_lambda_function f;
     if (!slash || slash == id || !slash[1])
         return false;
+    arn_lambda_function_init(&f);
     char *fn = xa_strndup(id, (size_t)(slash - id));
-    bool ok = fn && function_ref_parse(fn, &ref, NULL);
-    if (ok && ref.qualifier[0]) {
-        fn[strlen(fn) - strlen(ref.qualifier) - 1] = '\0';
-        ok = xacct_set_string(state, "qualifier", ref.qualifier);
+    bool ok = fn && arn_lambda_function_parse(fn, &f, NULL) == XA_OK;
+    if (ok && f.qualifier) {
+        fn[strlen(fn) - strlen(f.qualifier) - 1] = '\0';
+        ok = xacct_set_string(state, "qualifier", f.qualifier);
     }
     ok = ok && xacct_set_string(state, "function_name", fn) &&
          xacct_set_string(state, "statement_id", slash + 1) &&
          xacct_set_string(state, "id", slash + 1);
     xa_free(fn);
+    arn_lambda_function_cleanup(&f);
     return ok;
 }
 
@@ -269,57 +274,82 @@ static enum xa_status find_statement(struct xacct_meta *m, const struct permissi
 
 /* ---- Lifecycle --------------------------------------------------------------------- */
 
-static void permission_validate(const struct value *config, struct diags *d)
+/* The source ARN checks of permission_validate: for API Gateway, an execute-api ARN whose
+ * region follows AWS's cross-region rule. fregion: the function's region when known. */
+static void validate_source_arn(const struct value *config, const char *fregion,
+                                struct diags *d)
 {
-    struct function_ref ref;
-    const char *why = NULL;
-    const char *fn = value_attr_string(config, "function_name");
-    bool fn_ok = fn && function_ref_parse(fn, &ref, &why);
-    if (fn && !fn_ok)
-        diag_error_attr(d, "function_name", "Invalid function name", "\"%s\" %s.", fn, why);
-    const char *q = value_attr_string(config, "qualifier");
-    if (fn_ok && q && ref.qualifier[0] && strcmp(q, ref.qualifier) != 0)
-        diag_error_attr(d, "qualifier", "Conflicting qualifiers",
-                        "function_name \"%s\" already names qualifier \"%s\", but qualifier is "
-                        "\"%s\". Give the qualifier in one place only.", fn, ref.qualifier, q);
-    if (!value_is_null(value_attr(config, "statement_id")) &&
-        !value_is_null(value_attr(config, "statement_id_prefix")))
-        diag_error_attr(d, "statement_id_prefix", "Conflicting statement ids",
-                        "Give \"statement_id\" or \"statement_id_prefix\", not both.");
     const char *principal = value_attr_string(config, "principal");
     bool principal_null = value_is_null(value_attr(config, "principal"));
     const char *src = value_attr_string(config, "source_arn");
-    struct execute_api_arn ea;
-    bool apigw = principal_null || (principal && strcmp(principal, APIGW_PRINCIPAL) == 0);
-    if (apigw && src && !execute_api_arn_parse(src, &ea)) {
+    if (!src || !(principal_null || (principal && strcmp(principal, APIGW_PRINCIPAL) == 0)))
+        return;
+    struct arn_execute_api ea;
+    const char *why = NULL;
+    enum xa_status st = xacct_execute_api_parse(src, &ea, &why);
+    if (st == XA_ENOMEM) {
+        diag_error(d, "Cannot validate the permission", "Out of memory.");
+    } else if (st != XA_OK) {
         diag_error_attr(d, "source_arn", "Not an execute-api ARN",
                         "For principal " APIGW_PRINCIPAL ", source_arn must be the API's "
                         "execute-api ARN, e.g. \"arn:aws:execute-api:us-east-1:111111111111:"
                         "a1b2c3d4e5/*/GET/\" (the integration's source_arn); \"%s\" would never "
-                        "match a call from API Gateway.", src);
-    } else if (apigw && src && fn_ok) {
-        const char *fregion = ref.is_arn ? ref.region : value_attr_string(config, "region");
-        if (fregion && strcmp(fregion, ea.region) != 0)
+                        "match a call from API Gateway (%s).", src, why ? why : "not an ARN");
+    } else {
+        const char *want = arn_source_arn_region(ea.region, fregion);
+        if (want && strcmp(want, ea.region) != 0)
             diag_warning_attr(d, "source_arn", "Source ARN region cannot match the function",
                               "source_arn names region %s but the function is in %s. AWS's rule "
                               "for cross-region integrations: the permission's source ARN names "
                               "the function's region (%s), not the API's. Use the integration's "
-                              "source_arn attribute.", ea.region, fregion, fregion);
+                              "source_arn attribute.", ea.region, fregion, want);
     }
+    arn_execute_api_cleanup(&ea);
+}
+
+static void permission_validate(const struct value *config, struct diags *d)
+{
+    struct arn_lambda_function f;
+    const char *why = NULL;
+    const char *fn = value_attr_string(config, "function_name");
+    arn_lambda_function_init(&f);
+    enum xa_status st = fn ? arn_lambda_function_parse(fn, &f, &why) : XA_EINVAL;
+    if (st == XA_ENOMEM)
+        diag_error(d, "Cannot validate the permission", "Out of memory.");
+    else if (fn && st != XA_OK)
+        diag_error_attr(d, "function_name", "Invalid function name",
+                        "\"%s\" is not a Lambda function reference: %s. " XACCT_FUNCTION_FORMS,
+                        fn, why ? why : "unrecognised form");
+    const char *q = value_attr_string(config, "qualifier");
+    if (st == XA_OK && q && f.qualifier && strcmp(q, f.qualifier) != 0)
+        diag_error_attr(d, "qualifier", "Conflicting qualifiers",
+                        "function_name \"%s\" already names qualifier \"%s\", but qualifier is "
+                        "\"%s\". Give the qualifier in one place only.", fn, f.qualifier, q);
+    if (!value_is_null(value_attr(config, "statement_id")) &&
+        !value_is_null(value_attr(config, "statement_id_prefix")))
+        diag_error_attr(d, "statement_id_prefix", "Conflicting statement ids",
+                        "Give \"statement_id\" or \"statement_id_prefix\", not both.");
+    /* Without a usable function_name the region rule has nothing to compare with. */
+    validate_source_arn(config, st != XA_OK ? NULL
+                                : f.region ? f.region : value_attr_string(config, "region"),
+                        d);
+    arn_lambda_function_cleanup(&f);
 }
 
 static void permission_plan(void *meta, const struct value *prior, const struct value *config,
                             struct value *planned, struct path_list *rr, struct diags *d)
 {
     struct xacct_meta *m = meta;
-    struct function_ref ref;
+    struct arn_lambda_function f;
     const char *fn = value_attr_string(config, "function_name");
+    arn_lambda_function_init(&f);
     if (value_is_null(value_attr(config, "region")) && !value_attr_string(prior, "region")) {
-        if (fn && function_ref_parse(fn, &ref, NULL) && ref.is_arn)
-            xacct_set_string(planned, "region", ref.region);
+        if (fn && arn_lambda_function_parse(fn, &f, NULL) == XA_OK && f.region)
+            xacct_set_string(planned, "region", f.region);
         else if (m && m->region)
             xacct_set_string(planned, "region", m->region);
     }
+    arn_lambda_function_cleanup(&f);
     if (value_is_null(value_attr(config, "qualifier")))
         xacct_set_string(planned, "qualifier", NULL);
     struct permission_target pt, ct;
@@ -375,7 +405,7 @@ static struct value *permission_create(void *meta, const struct value *planned,
         .principal_org_id = value_attr_string(planned, "principal_org_id"),
         .function_url_auth_type = value_attr_string(planned, "function_url_auth_type"),
     };
-    xacct_function_lock(m, t.region, t.function);
+    xacct_function_lock(m, t.region, t.name);
     for (int attempt = 0; sid; attempt++) {
         aws_error_reset(&err);
         lambda_add_permission_resp_cleanup(&resp);
@@ -395,7 +425,7 @@ static struct value *permission_create(void *meta, const struct value *planned,
         break;
     }
     xacct_policy_invalidate(m, t.region, t.function, t.qualifier);
-    xacct_function_unlock(m, t.region, t.function);
+    xacct_function_unlock(m, t.region, t.name);
     if (!sid) {
         diag_error(d, "Cannot create the Lambda permission", "Out of memory.");
         goto out;
@@ -489,11 +519,11 @@ static void permission_delete(void *meta, const struct value *prior, struct diag
     if (!xacct_client(m, "delete the Lambda permission", d) || !sid ||
         !permission_target(prior, m->region, &t))
         goto out;
-    xacct_function_lock(m, t.region, t.function);
+    xacct_function_lock(m, t.region, t.name);
     enum xa_status st = lambda_remove_permission(m->client, t.region, t.function, sid,
                                                  t.qualifier[0] ? t.qualifier : NULL, NULL, &err);
     xacct_policy_invalidate(m, t.region, t.function, t.qualifier);
-    xacct_function_unlock(m, t.region, t.function);
+    xacct_function_unlock(m, t.region, t.name);
     if (st != XA_OK && !(st == XA_EAWS && aws_error_is(&err, "ResourceNotFoundException"))) {
         xacct_aws_diag(d, NULL, "Cannot remove Lambda permission", &err, NULL);
         goto out;
@@ -545,15 +575,9 @@ static struct value *permission_move(const char *source_provider, const char *so
                                      int64_t source_version, const char *json, size_t len,
                                      struct diags *d)
 {
-    size_t plen = source_provider ? strlen(source_provider) : 0;
-    if (!source_type || strcmp(source_type, "aws_lambda_permission") != 0 || plen < 13 ||
-        strcmp(source_provider + plen - 13, "hashicorp/aws") != 0) {
-        diag_error(d, "Unsupported move",
-                   "xacct_lambda_permission can adopt the state of hashicorp/aws's "
-                   "aws_lambda_permission only, not %s's %s.",
-                   source_provider ? source_provider : "?", source_type ? source_type : "?");
+    if (!xacct_move_from_aws("xacct_lambda_permission", "aws_lambda_permission", source_provider,
+                             source_type, d))
         return NULL;
-    }
     return permission_from_json(&permission_schema.block, json, len, d);
 }
 

@@ -3,8 +3,8 @@
  *
  * The provider block uses hashicorp/aws's argument names (region, access_key, profile,
  * assume_role, endpoints, ...) so a user can copy an existing aws provider block. Configure
- * turns it into one struct aws_client (credentials chain, assume_role, endpoints, retries)
- * and learns the caller's account id, which resources need at plan time.
+ * turns it into one struct aws_client (credentials chain, the chain of assume_role blocks,
+ * endpoints, retries) and learns the caller's account id, which resources need at plan time.
  * Unknown values at configure time: Terraform sends them when an argument depends on a
  * resource not yet created. We configure what is known and record why AWS cannot be
  * called; every resource call that needs AWS then answers with that reason, while
@@ -62,7 +62,9 @@ static const struct schema_attribute assume_role_attrs[] = {
 static const struct schema_block assume_role_block = {
     .attrs = assume_role_attrs,
     .nattrs = sizeof assume_role_attrs / sizeof assume_role_attrs[0],
-    .description = "Assume an IAM role (STS AssumeRole) on top of the base credentials.",
+    .description = "Assume an IAM role (STS AssumeRole) on top of the base credentials. "
+                   "Several blocks form a chain: each role is assumed with the credentials "
+                   "of the one before.",
 };
 
 static const struct schema_attribute web_identity_attrs[] = {
@@ -155,7 +157,7 @@ static const struct schema_attribute provider_attrs[] = {
 };
 
 static const struct schema_nested_block provider_blocks[] = {
-    {.name = "assume_role", .nesting = NEST_LIST, .block = &assume_role_block, .max_items = 1},
+    {.name = "assume_role", .nesting = NEST_LIST, .block = &assume_role_block},
     {.name = "assume_role_with_web_identity", .nesting = NEST_LIST, .block = &web_identity_block,
      .max_items = 1},
     {.name = "endpoints", .nesting = NEST_LIST, .block = &endpoints_block, .max_items = 1},
@@ -196,17 +198,10 @@ static void validate_provider(const struct value *config, struct diags *d)
     const struct value *ar = value_attr(config, "assume_role");
     for (size_t i = 0; value_is_known(ar) && i < value_length(ar); i++) {
         const struct value *blk = value_index(ar, i);
-        if (value_is_known(blk) && value_is_null(value_attr(blk, "role_arn"))) {
-            struct attr_path p;
-            attr_path_init(&p);
-            attr_path_push_attr(&p, "assume_role");
-            attr_path_push_index(&p, (int64_t)i);
-            attr_path_push_attr(&p, "role_arn");
-            diag_add(d, DIAG_ERROR, &p, "Missing role to assume",
-                     "An \"assume_role\" block needs \"role_arn\", e.g. "
-                     "\"arn:aws:iam::222222222222:role/apigw-invoke\".");
-            attr_path_cleanup(&p);
-        }
+        if (value_is_known(blk) && value_is_null(value_attr(blk, "role_arn")))
+            provider_block_diag(d, "assume_role", i, "role_arn", "Missing role to assume",
+                                "An \"assume_role\" block needs \"role_arn\", e.g. "
+                                "\"arn:aws:iam::222222222222:role/apigw-invoke\".");
     }
 }
 

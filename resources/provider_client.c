@@ -10,6 +10,7 @@
  * keep working meanwhile.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,42 +19,6 @@
 #include "aws/errors.h"
 #include "resources/provider_client.h"
 #include "util/alloc.h"
-
-/* Borrowed string views of a list/set of strings; *out freed by the caller. */
-static bool string_list(const struct value *v, const char ***out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    size_t len = value_is_known(v) ? value_length(v) : 0;
-    if (len == 0)
-        return true;
-    const char **a = xa_calloc(len, sizeof *a);
-    if (!a)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        a[i] = value_get_string(value_index(v, i));
-    *out = a;
-    *n = len;
-    return true;
-}
-
-static bool kv_list(const struct value *v, struct aws_kv_ref **out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    size_t len = value_is_known(v) ? value_length(v) : 0;
-    if (len == 0)
-        return true;
-    struct aws_kv_ref *a = xa_calloc(len, sizeof *a);
-    if (!a)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        a[i] = (struct aws_kv_ref){.key = value_map_key(v, i),
-                                   .value = value_get_string(value_index(v, i))};
-    *out = a;
-    *n = len;
-    return true;
-}
 
 /* "1h30m", "900s", "15m" to seconds; -1 when malformed. */
 static int duration_seconds(const char *s)
@@ -100,70 +65,154 @@ static const struct value *first_block(const struct value *config, const char *n
     return value_is_known(b) && value_length(b) > 0 ? value_index(b, 0) : NULL;
 }
 
-struct borrowed {
-    struct aws_assume_role_config role;
-    struct aws_assume_role_web_identity_config web;
-    const char **scf, **scr, **allowed, **forbidden, **role_policies, **role_tkeys, **web_policies;
-    struct aws_kv_ref *role_tags;
+/* The arrays a struct aws_client_config borrows while aws_client_new runs; the strings in
+ * them are the config value's. */
+struct borrowed_role {
+    const char **policies, **tkeys;
+    struct aws_kv_ref *tags;
 };
 
-static void borrowed_cleanup(struct borrowed *b)
+struct borrowed {
+    struct aws_assume_role_config *roles;   /* the assume_role chain, in block order */
+    struct borrowed_role *role_lists;
+    size_t nroles;
+    struct aws_assume_role_web_identity_config web;
+    const char **lists[4];                  /* list_args' arrays, in table order */
+    const char **web_policies;
+};
+
+/* Top-level arguments the client takes as they are; each is named like its field. */
+struct config_arg {
+    const char *name;
+    size_t off;             /* of the field (the array's, for lists) */
+    size_t count_off;       /* lists: of the element count */
+};
+#define ARG(f) {.name = #f, .off = offsetof(struct aws_client_config, f)}
+#define LIST_ARG(f) {.name = #f, .off = offsetof(struct aws_client_config, f), \
+                     .count_off = offsetof(struct aws_client_config, n##f)}
+static const struct config_arg string_args[] = {
+    ARG(region), ARG(sts_region), ARG(access_key), ARG(secret_key), ARG(token), ARG(profile),
+    ARG(custom_ca_bundle), ARG(http_proxy), ARG(https_proxy), ARG(no_proxy),
+};
+static const struct config_arg bool_args[] = {
+    ARG(insecure), ARG(skip_credentials_validation), ARG(skip_requesting_account_id),
+    ARG(skip_metadata_api_check), ARG(skip_region_validation),
+};
+static const struct config_arg list_args[] = {
+    LIST_ARG(shared_config_files), LIST_ARG(shared_credentials_files),
+    LIST_ARG(allowed_account_ids), LIST_ARG(forbidden_account_ids),
+};
+#undef ARG
+#undef LIST_ARG
+
+/* Copies the table-driven arguments of config into c; false on allocation failure. */
+static bool fill_args(struct aws_client_config *c, struct borrowed *b, const struct value *config)
 {
-    xa_free(b->scf);
-    xa_free(b->scr);
-    xa_free(b->allowed);
-    xa_free(b->forbidden);
-    xa_free(b->role_policies);
-    xa_free(b->role_tkeys);
-    xa_free(b->web_policies);
-    xa_free(b->role_tags);
+    char *base = (char *)c;
+    for (size_t i = 0; i < sizeof string_args / sizeof string_args[0]; i++) {
+        const struct config_arg *a = &string_args[i];
+        *(const char **)(base + a->off) = value_attr_string(config, a->name);
+    }
+    for (size_t i = 0; i < sizeof bool_args / sizeof bool_args[0]; i++)
+        *(bool *)(base + bool_args[i].off) = attr_bool(config, bool_args[i].name);
+    bool ok = true;
+    for (size_t i = 0; i < sizeof list_args / sizeof list_args[0]; i++) {
+        ok &= xacct_string_refs(value_attr(config, list_args[i].name), &b->lists[i],
+                                (size_t *)(base + list_args[i].count_off));
+        *(const char *const **)(base + list_args[i].off) = b->lists[i];
+    }
+    return ok;
 }
 
-static bool fill_config(struct aws_client_config *c, struct borrowed *b, const struct value *config,
-                        struct diags *d)
+XA_TESTABLE void provider_client_borrowed_free(struct borrowed *b)
 {
-    bool ok = true;
-    c->region = value_attr_string(config, "region");
-    c->sts_region = value_attr_string(config, "sts_region");
-    c->access_key = value_attr_string(config, "access_key");
-    c->secret_key = value_attr_string(config, "secret_key");
-    c->token = value_attr_string(config, "token");
-    c->profile = value_attr_string(config, "profile");
-    ok &= string_list(value_attr(config, "shared_config_files"), &b->scf, &c->nshared_config_files);
-    c->shared_config_files = b->scf;
-    ok &= string_list(value_attr(config, "shared_credentials_files"), &b->scr,
-                      &c->nshared_credentials_files);
-    c->shared_credentials_files = b->scr;
-    ok &= string_list(value_attr(config, "allowed_account_ids"), &b->allowed,
-                      &c->nallowed_account_ids);
-    c->allowed_account_ids = b->allowed;
-    ok &= string_list(value_attr(config, "forbidden_account_ids"), &b->forbidden,
-                      &c->nforbidden_account_ids);
-    c->forbidden_account_ids = b->forbidden;
-
-    const struct value *ar = first_block(config, "assume_role");
-    if (ar && value_attr_string(ar, "role_arn")) {
-        b->role = (struct aws_assume_role_config){
-            .role_arn = value_attr_string(ar, "role_arn"),
-            .session_name = value_attr_string(ar, "session_name"),
-            .external_id = value_attr_string(ar, "external_id"),
-            .duration_seconds = duration_seconds(value_attr_string(ar, "duration")),
-            .policy = value_attr_string(ar, "policy"),
-            .source_identity = value_attr_string(ar, "source_identity"),
-        };
-        ok &= string_list(value_attr(ar, "policy_arns"), &b->role_policies, &b->role.npolicy_arns);
-        b->role.policy_arns = b->role_policies;
-        ok &= string_list(value_attr(ar, "transitive_tag_keys"), &b->role_tkeys,
-                          &b->role.ntransitive_tag_keys);
-        b->role.transitive_tag_keys = b->role_tkeys;
-        ok &= kv_list(value_attr(ar, "tags"), &b->role_tags, &b->role.ntags);
-        b->role.tags = b->role_tags;
-        if (b->role.duration_seconds < 0)
-            diag_error(d, "Invalid assume_role duration",
-                       "assume_role.duration must be like \"1h\" or \"15m\", at most 12h.");
-        c->assume_role = &b->role;
-        c->nassume_role = 1;
+    if (!b)
+        return;
+    for (size_t i = 0; b->role_lists && i < b->nroles; i++) {
+        xa_free(b->role_lists[i].policies);
+        xa_free(b->role_lists[i].tkeys);
+        xa_free(b->role_lists[i].tags);
     }
+    xa_free(b->roles);
+    xa_free(b->role_lists);
+    for (size_t i = 0; i < sizeof b->lists / sizeof b->lists[0]; i++)
+        xa_free(b->lists[i]);
+    xa_free(b->web_policies);
+    xa_free(b);
+}
+
+bool provider_block_diag(struct diags *d, const char *block, size_t i, const char *attr,
+                         const char *summary, const char *detail)
+{
+    struct attr_path p;
+    attr_path_init(&p);
+    bool ok = attr_path_push_attr(&p, block) && attr_path_push_index(&p, (int64_t)i) &&
+              attr_path_push_attr(&p, attr);
+    if (ok)
+        diag_add(d, DIAG_ERROR, &p, summary, "%s", detail);
+    attr_path_cleanup(&p);
+    return ok;
+}
+
+/* One assume_role block to one hop of the chain; false on allocation failure. A bad
+ * duration adds an error naming the block (assume_role[i].duration). */
+static bool fill_role(struct aws_assume_role_config *r, struct borrowed_role *l,
+                      const struct value *ar, size_t i, struct diags *d)
+{
+    *r = (struct aws_assume_role_config){
+        .role_arn = value_attr_string(ar, "role_arn"),
+        .session_name = value_attr_string(ar, "session_name"),
+        .external_id = value_attr_string(ar, "external_id"),
+        .duration_seconds = duration_seconds(value_attr_string(ar, "duration")),
+        .policy = value_attr_string(ar, "policy"),
+        .source_identity = value_attr_string(ar, "source_identity"),
+    };
+    bool ok = xacct_string_refs(value_attr(ar, "policy_arns"), &l->policies, &r->npolicy_arns);
+    ok &= xacct_string_refs(value_attr(ar, "transitive_tag_keys"), &l->tkeys,
+                            &r->ntransitive_tag_keys);
+    ok &= xacct_kv_refs(value_attr(ar, "tags"), &l->tags, &r->ntags);
+    r->policy_arns = l->policies;
+    r->transitive_tag_keys = l->tkeys;
+    r->tags = l->tags;
+    if (r->duration_seconds < 0)
+        ok &= provider_block_diag(d, "assume_role", i, "duration", "Invalid assume_role duration",
+                                  "The duration must be like \"1h\" or \"15m\", at most 12h.");
+    return ok;
+}
+
+/* Every assume_role block with a role_arn, in order: one hop each (the chain). */
+static bool fill_roles(struct aws_client_config *c, struct borrowed *b, const struct value *config,
+                       struct diags *d)
+{
+    const struct value *list = value_attr(config, "assume_role");
+    size_t n = value_is_known(list) ? value_length(list) : 0;
+    if (n == 0)
+        return true;
+    b->roles = xa_calloc(n, sizeof *b->roles);
+    b->role_lists = xa_calloc(n, sizeof *b->role_lists);
+    if (!b->roles || !b->role_lists)
+        return false;
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        const struct value *ar = value_index(list, i);
+        if (value_attr_string(ar, "role_arn"))
+            ok &= fill_role(&b->roles[b->nroles], &b->role_lists[b->nroles], ar, i, d);
+        b->nroles += value_attr_string(ar, "role_arn") ? 1 : 0;
+    }
+    c->assume_role = b->roles;
+    c->nassume_role = b->nroles;
+    return ok;
+}
+
+XA_TESTABLE bool provider_client_fill(struct aws_client_config *c, struct borrowed **out,
+                                      const struct value *config, struct diags *d)
+{
+    struct borrowed *b = *out = xa_calloc(1, sizeof *b);
+    bool ok = b != NULL;
+    if (!ok)
+        goto out;
+    ok &= fill_args(c, b, config);
+    ok &= fill_roles(c, b, config, d);
     const struct value *wi = first_block(config, "assume_role_with_web_identity");
     if (wi && value_attr_string(wi, "role_arn")) {
         b->web = (struct aws_assume_role_web_identity_config){
@@ -174,7 +223,8 @@ static bool fill_config(struct aws_client_config *c, struct borrowed *b, const s
             .duration_seconds = duration_seconds(value_attr_string(wi, "duration")),
             .policy = value_attr_string(wi, "policy"),
         };
-        ok &= string_list(value_attr(wi, "policy_arns"), &b->web_policies, &b->web.npolicy_arns);
+        ok &= xacct_string_refs(value_attr(wi, "policy_arns"), &b->web_policies,
+                                &b->web.npolicy_arns);
         b->web.policy_arns = b->web_policies;
         if (b->web.duration_seconds < 0)
             b->web.duration_seconds = 0;
@@ -191,15 +241,7 @@ static bool fill_config(struct aws_client_config *c, struct borrowed *b, const s
         c->max_retries = (int)retries;
     const char *mode = value_attr_string(config, "retry_mode");
     c->retry_mode = mode && strcmp(mode, "adaptive") == 0 ? AWS_RETRY_ADAPTIVE : AWS_RETRY_STANDARD;
-    c->custom_ca_bundle = value_attr_string(config, "custom_ca_bundle");
-    c->insecure = attr_bool(config, "insecure");
-    c->http_proxy = value_attr_string(config, "http_proxy");
-    c->https_proxy = value_attr_string(config, "https_proxy");
-    c->no_proxy = value_attr_string(config, "no_proxy");
-    c->skip_credentials_validation = attr_bool(config, "skip_credentials_validation");
-    c->skip_requesting_account_id = attr_bool(config, "skip_requesting_account_id");
-    c->skip_metadata_api_check = attr_bool(config, "skip_metadata_api_check");
-    c->skip_region_validation = attr_bool(config, "skip_region_validation");
+out:
     if (!ok)
         diag_error(d, "Cannot configure the xacct provider", "Out of memory.");
     return ok;
@@ -210,7 +252,7 @@ bool provider_client_configure(struct xacct_meta *m, const struct value *config,
 {
     bool ok = false;
     struct aws_client_config c;
-    struct borrowed b = {0};
+    struct borrowed *b = NULL;
     struct aws_error err;
     char reason[256];
     aws_client_config_init(&c);
@@ -233,7 +275,7 @@ bool provider_client_configure(struct xacct_meta *m, const struct value *config,
         ok = m->unusable_reason != NULL;
         goto out;
     }
-    if (!fill_config(&c, &b, config, d) || diags_has_error(d))
+    if (!provider_client_fill(&c, &b, config, d) || diags_has_error(d))
         goto out;
     if (aws_client_new(&c, &m->client, &err) != XA_OK) {
         xacct_aws_diag(d, NULL, "Cannot configure the xacct provider", &err,
@@ -248,7 +290,7 @@ bool provider_client_configure(struct xacct_meta *m, const struct value *config,
     if (!ok)
         diag_error(d, "Cannot configure the xacct provider", "Out of memory.");
 out:
-    borrowed_cleanup(&b);
+    provider_client_borrowed_free(b);
     aws_error_cleanup(&err);
     return ok;
 }

@@ -19,6 +19,20 @@
 bool provider_client_configure(struct xacct_meta *m, const struct value *config,
                                const char *terraform_version, struct diags *d);
 void provider_client_stop(struct xacct_meta *m);
+/* An error at block[i].attr (e.g. assume_role[1].role_arn); false on allocation failure. */
+bool provider_block_diag(struct diags *d, const char *block, size_t i, const char *attr,
+                         const char *summary, const char *detail);
 void provider_client_free(struct xacct_meta *m);
+
+#ifdef XA_TESTING
+/* The mapping of the provider block to an aws_client_config, for unit tests: c borrows
+ * strings from config and arrays from *b (free with provider_client_borrowed_free, also
+ * after a failure). Every assume_role block with a role_arn is one hop, in order. */
+struct aws_client_config;
+struct borrowed;
+bool provider_client_fill(struct aws_client_config *c, struct borrowed **b,
+                          const struct value *config, struct diags *d);
+void provider_client_borrowed_free(struct borrowed *b);
+#endif
 
 #endif

@@ -1,17 +1,15 @@
 /* resources/xacct.c - helpers the resource files share: reaching the configured client,
- * setting attributes of a state object, and reading the forms in which users name Lambda
- * functions and API Gateway execute-api ARNs.
- *
- * The name parser accepts exactly AWS's forms (see aws_lambda_permission's docs) so that
- * validation, planning and import agree on what "the same function" means.
+ * setting attributes of a state object, and generating statement ids. (Function names
+ * and ARNs are read with aws/arn.h.)
  * Ownership: nothing here keeps state except the counter behind xacct_unique_id.
  */
-#include <ctype.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "aws/arn.h"
+#include "aws/client.h"
 #include "aws/errors.h"
 #include "resources/xacct.h"
 #include "util/alloc.h"
@@ -87,6 +85,37 @@ bool xacct_set_int(struct value *obj, const char *name, int64_t n)
     return v && value_object_set(obj, name, v);
 }
 
+bool xacct_string_refs(const struct value *v, const char ***out, size_t *n)
+{
+    size_t len = value_is_known(v) ? value_length(v) : 0;
+    *out = NULL;
+    *n = 0;
+    if (len == 0)
+        return true;
+    if (!(*out = xa_calloc(len, sizeof **out)))
+        return false;
+    for (size_t i = 0; i < len; i++)
+        (*out)[i] = value_get_string(value_index(v, i));
+    *n = len;
+    return true;
+}
+
+bool xacct_kv_refs(const struct value *map, struct aws_kv_ref **out, size_t *n)
+{
+    size_t len = value_is_known(map) ? value_length(map) : 0;
+    *out = NULL;
+    *n = 0;
+    if (len == 0)
+        return true;
+    if (!(*out = xa_calloc(len, sizeof **out)))
+        return false;
+    for (size_t i = 0; i < len; i++)
+        (*out)[i] = (struct aws_kv_ref){.key = value_map_key(map, i),
+                                        .value = value_get_string(value_index(map, i))};
+    *n = len;
+    return true;
+}
+
 bool xacct_attr_unknown(const struct value *obj, const char *name)
 {
     return value_is_unknown(value_attr(obj, name));
@@ -108,126 +137,71 @@ void xacct_path_list_remove(struct path_list *l, const char *attr)
 
 /* ---- Names ------------------------------------------------------------------------- */
 
-/* Copies field [s, s+n) into dst (size cap); false when too long or empty. */
-static bool copy_field(char *dst, size_t cap, const char *s, size_t n)
+/* A 12-digit stand-in for a "*" account around arn.h's calls, which accept digits only. */
+#define WILDCARD_STANDIN "000000000000"
+
+/* Offset of the account field (after the fourth ':') of an ARN, or -1. */
+static long account_offset(const char *s)
 {
-    if (n == 0 || n >= cap)
-        return false;
-    memcpy(dst, s, n);
-    dst[n] = '\0';
-    return true;
+    const char *p = s;
+    for (int i = 0; i < 4 && p; i++) {
+        p = strchr(p, ':');
+        p = p ? p + 1 : NULL;
+    }
+    return p ? p - s : -1;
 }
 
-static bool all_chars(const char *s, const char *extra)
+enum xa_status xacct_execute_api_parse(const char *s, struct arn_execute_api *out,
+                                       const char **why)
 {
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && !strchr(extra, *s))
-            return false;
-    return true;
+    long at = s ? account_offset(s) : -1;
+    if (at < 0 || strncmp(s + at, "*:", 2) != 0)
+        return arn_execute_api_parse(s, out, why);
+    struct xbuf b;
+    xbuf_init(&b);
+    enum xa_status st = xbuf_appendf(&b, "%.*s" WILDCARD_STANDIN "%s", (int)at, s, s + at + 1);
+    if (st == XA_OK)
+        st = arn_execute_api_parse(xbuf_cstr(&b), out, why);
+    else
+        arn_execute_api_init(out);
+    if (st == XA_OK)
+        out->account = "*";
+    xbuf_cleanup(&b);
+    return st;
 }
 
-static bool is_account(const char *s)
+enum xa_status xacct_execute_api_build(const char *partition, const char *region,
+                                       const char *account, const char *api_id,
+                                       const char *method, const char *path, struct xbuf *out)
 {
-    size_t n = strlen(s);
-    if (n != 12)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!isdigit((unsigned char)s[i]))
-            return false;
-    return true;
+    bool wildcard = !account || !account[0] || strcmp(account, "*") == 0;
+    if (!wildcard)
+        return arn_execute_api_build(partition, region, account, api_id, NULL, method, path, out);
+    struct xbuf b;
+    xbuf_init(&b);
+    enum xa_status st = arn_execute_api_build(partition, region, WILDCARD_STANDIN, api_id, NULL,
+                                              method, path, &b);
+    long at = st == XA_OK ? account_offset(xbuf_cstr(&b)) : -1;
+    if (st == XA_OK)
+        st = at < 0 ? XA_EINVAL
+                    : xbuf_appendf(out, "%.*s*%s", (int)at, xbuf_cstr(&b),
+                                   xbuf_cstr(&b) + at + strlen(WILDCARD_STANDIN));
+    xbuf_cleanup(&b);
+    return st;
 }
 
-/* Splits s on ':' into at most max fields; returns the count (max+1 when there are more). */
-static size_t split_colon(const char *s, const char **f, size_t *len, size_t max)
+bool xacct_move_from_aws(const char *ours, const char *type, const char *source_provider,
+                         const char *source_type, struct diags *d)
 {
-    size_t n = 0;
-    const char *start = s;
-    for (const char *p = s;; p++) {
-        if (*p == ':' || *p == '\0') {
-            if (n == max)
-                return max + 1;
-            f[n] = start;
-            len[n] = (size_t)(p - start);
-            n++;
-            if (*p == '\0')
-                break;
-            start = p + 1;
-        }
-    }
-    return n;
-}
-
-bool function_ref_parse(const char *s, struct function_ref *out, const char **why)
-{
-    const char *f[9];
-    size_t len[9];
-    const char *reason = "must be a function name, a partial ARN (ACCOUNT:function:NAME) or a "
-                         "full Lambda function ARN, each with an optional :QUALIFIER";
-    memset(out, 0, sizeof *out);
-    size_t n = s ? split_colon(s, f, len, 8) : 0;
-    size_t name_at, qual_at = 0;
-    if (n >= 7 && len[0] == 3 && memcmp(f[0], "arn", 3) == 0) {
-        if (n > 8 || !(len[2] == 6 && memcmp(f[2], "lambda", 6) == 0) ||
-            !(len[5] == 8 && memcmp(f[5], "function", 8) == 0) ||
-            !copy_field(out->partition, sizeof out->partition, f[1], len[1]) ||
-            !copy_field(out->region, sizeof out->region, f[3], len[3]) ||
-            !copy_field(out->account, sizeof out->account, f[4], len[4]))
-            goto bad;
-        out->is_arn = true;
-        name_at = 6;
-        qual_at = n == 8 ? 7 : 0;
-    } else if ((n == 3 || n == 4) && len[1] == 8 && memcmp(f[1], "function", 8) == 0) {
-        if (!copy_field(out->account, sizeof out->account, f[0], len[0]))
-            goto bad;
-        out->is_partial = true;
-        name_at = 2;
-        qual_at = n == 4 ? 3 : 0;
-    } else if (n == 1 || n == 2) {
-        name_at = 0;
-        qual_at = n == 2 ? 1 : 0;
-    } else {
-        goto bad;
-    }
-    if (!copy_field(out->name, sizeof out->name, f[name_at], len[name_at]) ||
-        !all_chars(out->name, "-_"))
-        goto bad;
-    if (qual_at && (!copy_field(out->qualifier, sizeof out->qualifier, f[qual_at], len[qual_at]) ||
-                    !all_chars(out->qualifier, "-_$"))) {
-        reason = "has an empty or malformed qualifier after the last \":\"";
-        goto bad;
-    }
-    if ((out->is_arn || out->is_partial) && !is_account(out->account)) {
-        reason = "names an account that is not 12 digits";
-        goto bad;
-    }
-    if (why)
-        *why = NULL;
-    return true;
-bad:
-    if (why)
-        *why = reason;
+    static const char aws[] = "hashicorp/aws";
+    size_t plen = source_provider ? strlen(source_provider) : 0, alen = sizeof aws - 1;
+    if (source_type && strcmp(source_type, type) == 0 && plen >= alen &&
+        strcmp(source_provider + plen - alen, aws) == 0)
+        return true;
+    diag_error(d, "Unsupported move",
+               "%s can adopt the state of hashicorp/aws's %s only, not %s's %s.", ours, type,
+               source_provider ? source_provider : "?", source_type ? source_type : "?");
     return false;
-}
-
-bool execute_api_arn_parse(const char *s, struct execute_api_arn *out)
-{
-    const char *f[7];
-    size_t len[7];
-    memset(out, 0, sizeof *out);
-    if (!s || split_colon(s, f, len, 6) != 6)
-        return false;
-    if (!(len[0] == 3 && memcmp(f[0], "arn", 3) == 0) ||
-        !(len[2] == 11 && memcmp(f[2], "execute-api", 11) == 0) ||
-        !copy_field(out->partition, sizeof out->partition, f[1], len[1]) ||
-        !copy_field(out->region, sizeof out->region, f[3], len[3]) ||
-        !copy_field(out->account, sizeof out->account, f[4], len[4]))
-        return false;
-    const char *slash = memchr(f[5], '/', len[5]);
-    size_t idlen = slash ? (size_t)(slash - f[5]) : len[5];
-    if (!copy_field(out->api_id, sizeof out->api_id, f[5], idlen))
-        return false;
-    out->rest = slash ? slash + 1 : NULL;
-    return true;
 }
 
 char *xacct_unique_id(const char *prefix)

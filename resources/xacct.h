@@ -13,11 +13,12 @@
 #define XA_RESOURCES_XACCT_H
 
 #include <stdbool.h>
-
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/diag.h"
 #include "core/value.h"
+#include "util/status.h"
 
 /* Static helpers become reachable from unit tests (curl's UNITTEST); their prototypes
  * are in resources/testable.h. */
@@ -67,9 +68,10 @@ enum xa_status xacct_policy_get(struct xacct_meta *m, const char *region, const 
 void xacct_policy_invalidate(struct xacct_meta *m, const char *region, const char *function,
                              const char *qualifier);
 /* Serialises writes to one function's policy inside the process (AWS loses permissions
- * added in parallel to one function). Every lock must be followed by an unlock. */
-void xacct_function_lock(struct xacct_meta *m, const char *region, const char *function);
-void xacct_function_unlock(struct xacct_meta *m, const char *region, const char *function);
+ * added in parallel to one function). `name` is the bare function name (no account,
+ * region or qualifier). Every lock must be followed by an unlock. */
+void xacct_function_lock(struct xacct_meta *m, const char *region, const char *name);
+void xacct_function_unlock(struct xacct_meta *m, const char *region, const char *name);
 /* API Gateway resource id <-> path of one REST API, cached per API; a miss reloads the
  * API's resources once. XA_OK and *out (caller frees); XA_ENOTFOUND when the API has no
  * such resource; else err filled. */
@@ -84,35 +86,39 @@ bool xacct_set_string(struct value *obj, const char *name, const char *s);   /* 
 bool xacct_set_unknown(struct value *obj, const char *name);
 bool xacct_set_null(struct value *obj, const char *name);
 bool xacct_set_int(struct value *obj, const char *name, int64_t n);
+/* Borrowed views of a known list/set of strings, or of a map of strings, for an AWS
+ * request; *out (NULL when empty or unknown) is freed by the caller. false on allocation
+ * failure. */
+struct aws_kv_ref;
+bool xacct_string_refs(const struct value *v, const char ***out, size_t *n);
+bool xacct_kv_refs(const struct value *map, struct aws_kv_ref **out, size_t *n);
 /* true when the attribute is an unknown value (config or plan). */
 bool xacct_attr_unknown(const struct value *obj, const char *name);
 /* Removes a top-level attribute from a requires_replace list (equivalent forms). */
 void xacct_path_list_remove(struct path_list *l, const char *attr);
 
-/* A Lambda function as a user may name it: "NAME", "ACCOUNT:function:NAME" (partial ARN)
- * or "arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME", each with an optional
- * ":QUALIFIER" (version, alias or $LATEST). Empty fields were not given. */
-struct function_ref {
-    char partition[24];
-    char region[32];
-    char account[16];
-    char name[72];
-    char qualifier[136];
-    bool is_arn;        /* full ARN */
-    bool is_partial;    /* ACCOUNT:function:NAME */
-};
-/* false (with a sentence in why, which may be NULL) when s is none of the forms. */
-bool function_ref_parse(const char *s, struct function_ref *out, const char **why);
+/* Lambda function names ("NAME", "ACCOUNT:function:NAME", full ARNs, each with an optional
+ * ":QUALIFIER"), integration URIs and execute-api ARNs are read with aws/arn.h, so that
+ * validation, planning, import and the AWS client agree on what "the same function" is. */
+struct arn_execute_api;
+struct xbuf;
+/* arn.h's execute-api parser and builder with one addition arn.h lacks: "*" as the account
+ * (AWS matches a permission's SourceArn with ArnLike, and the integration writes "*" when
+ * the API account is unknown, e.g. skip_requesting_account_id). _build: account NULL or
+ * "" means "*"; other arguments as arn_execute_api_build. _parse sets out->account to "*"
+ * for a wildcard account. */
+enum xa_status xacct_execute_api_parse(const char *s, struct arn_execute_api *out,
+                                       const char **why);
+enum xa_status xacct_execute_api_build(const char *partition, const char *region,
+                                       const char *account, const char *api_id,
+                                       const char *method, const char *path, struct xbuf *out);
+#define XACCT_FUNCTION_FORMS "Give a function name, a partial ARN (ACCOUNT:function:NAME) or " \
+                             "a full Lambda function ARN, each with an optional :QUALIFIER."
 
-/* arn:PARTITION:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH... */
-struct execute_api_arn {
-    char partition[24];
-    char region[32];
-    char account[16];
-    char api_id[64];
-    const char *rest;   /* borrowed: what follows "API/", NULL when absent */
-};
-bool execute_api_arn_parse(const char *s, struct execute_api_arn *out);
+/* MoveResourceState: true when the source is hashicorp/aws's resource type `type` (from any
+ * registry host); else adds an "Unsupported move" error naming `ours`. */
+bool xacct_move_from_aws(const char *ours, const char *type, const char *source_provider,
+                         const char *source_type, struct diags *d);
 
 /* Generated statement ids: prefix (NULL = "terraform-") + a unique suffix; caller frees. */
 char *xacct_unique_id(const char *prefix);

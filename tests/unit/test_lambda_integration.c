@@ -159,6 +159,25 @@ static void integration_plan_source_arn_uses_function_region(void **state)
     }
 }
 
+/* The API account unknown (skip_requesting_account_id): the source ARN matches any
+ * account; ANY matches every method; a name instead of an ARN has nothing to grant. */
+static void integration_compute_wildcards(void **state)
+{
+    struct value *v = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"any\","
+                                "\"resource_path\":\"/\",\"api_account_id\":\"\","
+                                "\"function_arn\":\"" FN_W2 "\"}");
+    assert_true(integration_compute(v, "aws"));
+    assert_string_equal(value_attr_string(v, "source_arn"),
+                        "arn:aws:execute-api:us-west-2:*:abc123/*/*/");
+    assert_string_equal(value_attr_string(v, "invoke_uri"),
+                        "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/" FN_W2
+                        "/invocations");
+    assert_true(xacct_set_string(v, "function_arn", "my-function"));
+    assert_true(integration_compute(v, "aws"));
+    assert_true(value_is_null(value_attr(v, "source_arn")));
+    value_free(v);
+}
+
 static void integration_plan_unknown_function_stays_unknown(void **state)
 {
     struct value *c = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"ANY\","
@@ -442,6 +461,7 @@ int main(void)
         cmocka_unit_test(integration_plan_resource_change_replaces),
         cmocka_unit_test(integration_patch_maps_sets_and_type),
         cmocka_unit_test(integration_uri_function_parses_lambda_uris_only),
+        cmocka_unit_test(integration_compute_wildcards),
         cmocka_unit_test(integration_import_id_formats),
         cmocka_unit_test(integration_upgrade_from_version_0),
         cmocka_unit_test(integration_move_from_hashicorp_aws),

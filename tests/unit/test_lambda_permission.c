@@ -15,12 +15,14 @@
 
 #include <cmocka.h>
 
+#include "aws/arn.h"
 #include "core/codec.h"
 #include "core/plan.h"
 #include "core/resource.h"
 #include "resources/permission_internal.h"
 #include "resources/xacct.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 extern const struct resource_type xacct_lambda_permission_type;
 #define RT (&xacct_lambda_permission_type)
@@ -53,43 +55,46 @@ static struct value *plan(struct xacct_meta *m, const struct value *prior,
     return planned;
 }
 
+/* The forms of function_name (read with aws/arn.h) to the target of the Lambda calls. */
 static void permission_function_ref_forms(void **state)
 {
     struct {
         const char *s;
-        bool ok, arn, partial;
-        const char *name, *qualifier, *account, *region;
+        bool ok;
+        const char *function, *qualifier, *account, *region, *name;
     } cases[] = {
-        {"my-function", true, false, false, "my-function", "", "", ""},
-        {"my-function:live", true, false, false, "my-function", "live", "", ""},
-        {"my-function:$LATEST", true, false, false, "my-function", "$LATEST", "", ""},
-        {"222222222222:function:my-function", true, false, true, "my-function", "", "222222222222", ""},
-        {"222222222222:function:f:7", true, false, true, "f", "7", "222222222222", ""},
-        {FN_ARN, true, true, false, "my-function", "", "222222222222", "us-west-2"},
-        {FN_ARN ":prod", true, true, false, "my-function", "prod", "222222222222", "us-west-2"},
-        {"arn:aws:lambda:us-west-2:2222:function:f", false, 0, 0, 0, 0, 0, 0},
-        {"arn:aws:s3:::bucket", false, 0, 0, 0, 0, 0, 0},
-        {"my function", false, 0, 0, 0, 0, 0, 0},
-        {"f:", false, 0, 0, 0, 0, 0, 0},
-        {"", false, 0, 0, 0, 0, 0, 0},
-        {"a:b:c:d:e:f:g:h:i", false, 0, 0, 0, 0, 0, 0},
+        {"my-function", true, "my-function", "", "", "us-east-1", "my-function"},
+        {"my-function:live", true, "my-function", "live", "", "us-east-1", "my-function"},
+        {"my-function:$LATEST", true, "my-function", "$LATEST", "", "us-east-1", "my-function"},
+        {"222222222222:function:my-function", true, "222222222222:function:my-function", "",
+         "222222222222", "us-east-1", "my-function"},
+        {"222222222222:function:f:7", true, "222222222222:function:f", "7", "222222222222",
+         "us-east-1", "f"},
+        {FN_ARN, true, FN_ARN, "", "222222222222", "us-west-2", "my-function"},
+        {FN_ARN ":prod", true, FN_ARN, "prod", "222222222222", "us-west-2", "my-function"},
+        {"arn:aws:lambda:us-west-2:2222:function:f", false, 0, 0, 0, 0, 0},
+        {"arn:aws:s3:::bucket", false, 0, 0, 0, 0, 0},
+        {"my function", false, 0, 0, 0, 0, 0},
+        {"f:", false, 0, 0, 0, 0, 0},
+        {"", false, 0, 0, 0, 0, 0},
+        {"a:b:c:d:e:f:g:h:i", false, 0, 0, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct function_ref r;
-        const char *why = NULL;
-        bool ok = function_ref_parse(cases[i].s, &r, &why);
+        struct value *v = value_new_object(schema_implied_type(&RT->schema->block));
+        assert_non_null(v);
+        assert_true(xacct_set_string(v, "function_name", cases[i].s));
+        struct permission_target t;
+        bool ok = permission_target(v, "us-east-1", &t);
+        value_free(v);
         if (ok != cases[i].ok)
             fail_msg("\"%s\": ok=%d", cases[i].s, ok);
-        if (!ok) {
-            assert_non_null(why);
+        if (!ok)
             continue;
-        }
-        assert_int_equal(r.is_arn, cases[i].arn);
-        assert_int_equal(r.is_partial, cases[i].partial);
-        assert_string_equal(r.name, cases[i].name);
-        assert_string_equal(r.qualifier, cases[i].qualifier);
-        assert_string_equal(r.account, cases[i].account);
-        assert_string_equal(r.region, cases[i].region);
+        assert_string_equal(t.function, cases[i].function);
+        assert_string_equal(t.qualifier, cases[i].qualifier);
+        assert_string_equal(t.account, cases[i].account);
+        assert_string_equal(t.region, cases[i].region);
+        assert_string_equal(t.name, cases[i].name);
     }
 }
 
@@ -108,6 +113,8 @@ static void permission_validate_catches_afternoon_wasters(void **state)
         {"region rule", "{\"function_name\":\"" FN_ARN "\",\"source_arn\":"
                         "\"arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/\"}", false, true,
          "source_arn"},
+        {"any API account", "{\"function_name\":\"" FN_ARN "\",\"source_arn\":"
+                            "\"arn:aws:execute-api:us-west-2:*:abc123/*/GET/\"}", false, false, NULL},
         {"qualifier twice", "{\"function_name\":\"f:1\",\"qualifier\":\"2\"}", true, false, "qualifier"},
         {"qualifier same", "{\"function_name\":\"f:1\",\"qualifier\":\"1\"}", false, false, NULL},
         {"bad name", "{\"function_name\":\"arn:aws:lambda:x\"}", true, false, "function_name"},
@@ -303,16 +310,42 @@ static void permission_unique_ids_differ(void **state)
     xa_free(b);
 }
 
+/* arn.h's execute-api ARNs plus the "*" account resources/xacct.c adds. */
 static void permission_execute_api_arn(void **state)
 {
-    struct execute_api_arn e;
-    assert_true(execute_api_arn_parse(SRC_W2, &e));
+    struct arn_execute_api e;
+    assert_int_equal(xacct_execute_api_parse(SRC_W2, &e, NULL), XA_OK);
     assert_string_equal(e.region, "us-west-2");
     assert_string_equal(e.account, "111111111111");
     assert_string_equal(e.api_id, "abc123");
-    assert_string_equal(e.rest, "*/GET/");
-    assert_false(execute_api_arn_parse("arn:aws:lambda:us-west-2:1:function:f", &e));
-    assert_false(execute_api_arn_parse("arn:aws:execute-api:us-west-2:1", &e));
+    arn_execute_api_cleanup(&e);
+    assert_int_equal(xacct_execute_api_parse("arn:aws:execute-api:us-west-2:*:abc123/*/GET/", &e,
+                                             NULL), XA_OK);
+    assert_string_equal(e.account, "*");
+    assert_string_equal(e.method, "GET");
+    arn_execute_api_cleanup(&e);
+    const char *why = NULL;
+    assert_int_equal(xacct_execute_api_parse("arn:aws:lambda:us-west-2:1:function:f", &e, &why),
+                     XA_EINVAL);
+    assert_non_null(why);
+    assert_int_equal(xacct_execute_api_parse("arn:aws:execute-api:us-west-2:1", &e, NULL),
+                     XA_EINVAL);
+    assert_int_equal(xacct_execute_api_parse(NULL, &e, NULL), XA_EINVAL);
+
+    struct xbuf b;
+    xbuf_init(&b);
+    assert_int_equal(xacct_execute_api_build("aws", "us-west-2", "", "abc123", NULL, "", &b),
+                     XA_OK);
+    assert_string_equal(xbuf_cstr(&b), "arn:aws:execute-api:us-west-2:*:abc123/*/*/");
+    xbuf_clear(&b);
+    assert_int_equal(xacct_execute_api_build("aws", "us-west-2", "111111111111", "abc123", "get",
+                                             "pets/*", &b), XA_OK);
+    assert_string_equal(xbuf_cstr(&b),
+                        "arn:aws:execute-api:us-west-2:111111111111:abc123/*/GET/pets/*");
+    xbuf_clear(&b);
+    assert_int_equal(xacct_execute_api_build("aws", "nowhere", "", "abc123", NULL, "", &b),
+                     XA_EINVAL);
+    xbuf_cleanup(&b);
 }
 
 /* Every allocation failing in turn: errors or NULL results, never a crash or a leak. */

@@ -2,8 +2,9 @@
  * resources/provider_client.c) without AWS.
  *
  * The schema tables are well formed (sorted, hashicorp/aws's names, sensitive secrets),
- * validation catches conflicting arguments, and a configuration with unknown values
- * configures without a client and makes resource calls answer with the reason.
+ * validation catches conflicting arguments, every assume_role block becomes one hop of
+ * the role chain in order, and a configuration with unknown values configures without a
+ * client and makes resource calls answer with the reason.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,8 +15,10 @@
 
 #include <cmocka.h>
 
+#include "aws/client.h"
 #include "core/codec.h"
 #include "core/provider.h"
+#include "resources/provider_client.h"
 #include "resources/registry.h"
 #include "resources/xacct.h"
 #include "util/alloc.h"
@@ -95,6 +98,10 @@ static void provider_validate_rejects_conflicts(void **state)
         {"keys", "{\"access_key\":\"AKIDEXAMPLE\",\"secret_key\":\"x\"}", false},
         {"role without arn", "{\"assume_role\":[{\"session_name\":\"s\"}]}", true},
         {"role", "{\"assume_role\":[{\"role_arn\":\"arn:aws:iam::222222222222:role/r\"}]}", false},
+        {"chain", "{\"assume_role\":[{\"role_arn\":\"arn:aws:iam::222222222222:role/a\"},"
+                  "{\"role_arn\":\"arn:aws:iam::333333333333:role/b\"}]}", false},
+        {"chain, second without arn", "{\"assume_role\":[{\"role_arn\":"
+                                      "\"arn:aws:iam::222222222222:role/a\"},{}]}", true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct value *c = config_json(cases[i].json);
@@ -107,6 +114,99 @@ static void provider_validate_rejects_conflicts(void **state)
         diags_cleanup(&d);
         value_free(c);
     }
+}
+
+/* Several assume_role blocks are one chain: every block is one hop, in block order, each
+ * with its own arguments. */
+static void provider_assume_role_blocks_map_to_a_chain(void **state)
+{
+    struct value *c = config_json(
+        "{\"region\":\"us-east-1\",\"assume_role\":["
+        "{\"role_arn\":\"arn:aws:iam::222222222222:role/xacct-cross-account\","
+        "\"session_name\":\"hop1\",\"duration\":\"15m\",\"policy_arns\":[\"arn:aws:iam::aws:"
+        "policy/ReadOnlyAccess\"],\"tags\":{\"team\":\"api\"}},"
+        "{\"role_arn\":\"arn:aws:iam::222222222222:role/xacct-cross-account-external\","
+        "\"external_id\":\"tutorial-external-id\",\"duration\":\"1h\","
+        "\"transitive_tag_keys\":[\"team\"]},"
+        "{\"role_arn\":\"arn:aws:iam::333333333333:role/third\"}]}");
+    struct aws_client_config cfg;
+    aws_client_config_init(&cfg);
+    struct borrowed *b = NULL;
+    struct diags d;
+    diags_init(&d);
+    assert_true(provider_client_fill(&cfg, &b, c, &d));
+    assert_false(diags_has_error(&d));
+    assert_int_equal(cfg.nassume_role, 3);
+    const struct aws_assume_role_config *r = cfg.assume_role;
+    assert_string_equal(r[0].role_arn, "arn:aws:iam::222222222222:role/xacct-cross-account");
+    assert_string_equal(r[0].session_name, "hop1");
+    assert_int_equal(r[0].duration_seconds, 900);
+    assert_null(r[0].external_id);
+    assert_int_equal(r[0].npolicy_arns, 1);
+    assert_string_equal(r[0].policy_arns[0], "arn:aws:iam::aws:policy/ReadOnlyAccess");
+    assert_int_equal(r[0].ntags, 1);
+    assert_string_equal(r[0].tags[0].key, "team");
+    assert_string_equal(r[0].tags[0].value, "api");
+    assert_string_equal(r[1].role_arn,
+                        "arn:aws:iam::222222222222:role/xacct-cross-account-external");
+    assert_string_equal(r[1].external_id, "tutorial-external-id");
+    assert_int_equal(r[1].duration_seconds, 3600);
+    assert_int_equal(r[1].npolicy_arns, 0);
+    assert_int_equal(r[1].ntransitive_tag_keys, 1);
+    assert_string_equal(r[1].transitive_tag_keys[0], "team");
+    assert_string_equal(r[2].role_arn, "arn:aws:iam::333333333333:role/third");
+    assert_int_equal(r[2].duration_seconds, 0);
+    provider_client_borrowed_free(b);
+    value_free(c);
+
+    /* No block: no chain. A bad duration names its block. */
+    c = config_json("{\"region\":\"us-east-1\"}");
+    aws_client_config_init(&cfg);
+    assert_true(provider_client_fill(&cfg, &b, c, &d));
+    assert_int_equal(cfg.nassume_role, 0);
+    assert_null(cfg.assume_role);
+    provider_client_borrowed_free(b);
+    value_free(c);
+    c = config_json("{\"assume_role\":[{\"role_arn\":\"arn:aws:iam::222222222222:role/a\"},"
+                    "{\"role_arn\":\"arn:aws:iam::222222222222:role/b\",\"duration\":\"13h\"}]}");
+    aws_client_config_init(&cfg);
+    assert_true(provider_client_fill(&cfg, &b, c, &d));
+    assert_true(diags_has_error(&d));
+    char *where = attr_path_str(&d.items[0].path);
+    assert_non_null(where);
+    assert_non_null(strstr(where, "assume_role"));
+    assert_non_null(strstr(where, "[1]"));
+    assert_non_null(strstr(where, "duration"));
+    xa_free(where);
+    provider_client_borrowed_free(b);
+    value_free(c);
+    diags_cleanup(&d);
+}
+
+/* Every allocation failing in turn while mapping a two-hop chain: false or true, never a
+ * crash or a leak. */
+static void provider_assume_role_chain_survives_allocation_failures(void **state)
+{
+    struct value *c = config_json(
+        "{\"assume_role\":[{\"role_arn\":\"arn:aws:iam::222222222222:role/a\","
+        "\"policy_arns\":[\"arn:aws:iam::aws:policy/P\"],\"tags\":{\"k\":\"v\"}},"
+        "{\"role_arn\":\"arn:aws:iam::222222222222:role/b\",\"transitive_tag_keys\":[\"k\"]}],"
+        "\"allowed_account_ids\":[\"222222222222\"]}");
+    for (int n = 0; n < 40; n++) {
+        struct aws_client_config cfg;
+        aws_client_config_init(&cfg);
+        struct borrowed *b = NULL;
+        struct diags d;
+        diags_init(&d);
+        alloc_fail_after(n);
+        bool ok = provider_client_fill(&cfg, &b, c, &d);
+        alloc_fail_reset();
+        if (ok)
+            assert_int_equal(cfg.nassume_role, 2);
+        provider_client_borrowed_free(b);
+        diags_cleanup(&d);
+    }
+    value_free(c);
 }
 
 static void provider_configure_with_unknown_defers_aws_calls(void **state)
@@ -136,6 +236,8 @@ int main(void)
         cmocka_unit_test(provider_schemas_are_sorted_tables),
         cmocka_unit_test(provider_schema_uses_hashicorp_names_and_hides_secrets),
         cmocka_unit_test(provider_validate_rejects_conflicts),
+        cmocka_unit_test(provider_assume_role_blocks_map_to_a_chain),
+        cmocka_unit_test(provider_assume_role_chain_survives_allocation_failures),
         cmocka_unit_test(provider_configure_with_unknown_defers_aws_calls),
     };
     return cmocka_run_group_tests_name("provider_config", tests, NULL, NULL);
