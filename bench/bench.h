@@ -36,6 +36,10 @@ double bench_now_ms(void);
 void bench_stats(double *samples, size_t n, struct bench_stats *out);
 /* VmHWM and VmRSS of pid in kB; false when /proc cannot be read. */
 bool bench_peak_rss(pid_t pid, long *hwm_kb, long *rss_kb);
+/* From /proc/PID/smaps_rollup: the proportional set size and the pages no other process
+ * shares (Private_Clean + Private_Dirty), in kB. RSS counts every shared library page the
+ * process touched; these say what one more provider process really costs. */
+bool bench_private_memory(pid_t pid, long *pss_kb, long *private_kb);
 
 void bench_report_stats(const char *part, const char *metric, const struct bench_stats *s,
                         const char *unit);

@@ -69,6 +69,26 @@ bool bench_peak_rss(pid_t pid, long *hwm_kb, long *rss_kb)
     return *hwm_kb >= 0;
 }
 
+bool bench_private_memory(pid_t pid, long *pss_kb, long *private_kb)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
+    FILE *f = fopen(path, "r");
+    long clean = -1, dirty = -1;
+    *pss_kb = *private_kb = -1;
+    if (!f)
+        return false;
+    while (fgets(line, sizeof line, f)) {
+        sscanf(line, "Pss: %ld kB", pss_kb);
+        sscanf(line, "Private_Clean: %ld kB", &clean);
+        sscanf(line, "Private_Dirty: %ld kB", &dirty);
+    }
+    fclose(f);
+    if (clean >= 0 && dirty >= 0)
+        *private_kb = clean + dirty;
+    return *pss_kb >= 0 && *private_kb >= 0;
+}
+
 static struct row *add_row(const char *part, const char *metric, const char *unit)
 {
     if (nrows == MAX_ROWS)

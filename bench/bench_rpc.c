@@ -130,6 +130,12 @@ bool bench_rpc(const struct bench_config *c)
         bench_report_value("memory", "peak RSS (VmHWM) after startup + RPC runs", hwm / 1024.0,
                            "MiB");
         bench_report_value("memory", "RSS (VmRSS) after startup + RPC runs", rss / 1024.0, "MiB");
+        long pss, priv;
+        if (bench_private_memory(xt_pid(p), &pss, &priv)) {
+            bench_report_value("memory", "PSS after startup + RPC runs", pss / 1024.0, "MiB");
+            bench_report_value("memory", "private (unshared) memory after startup + RPC runs",
+                               priv / 1024.0, "MiB");
+        }
     } else {
         bench_report_fail("memory", "cannot read /proc/PID/status of the provider");
         ok = false;
