@@ -222,27 +222,41 @@ static bool setup_inputs(struct demo *d)
     return true;
 }
 
-static void provider_json(struct demo *d)
+/* snprintf that reports truncation: inputs come from the environment in real mode. */
+static bool fmt(char *buf, size_t n, const char *f, ...) __attribute__((format(printf, 3, 4)));
+static bool fmt(char *buf, size_t n, const char *f, ...)
 {
-    char endpoints[512] = "", auth[512] = "", fn_auth[512] = "";
+    va_list ap;
+    va_start(ap, f);
+    int w = vsnprintf(buf, n, f, ap);
+    va_end(ap);
+    return w >= 0 && (size_t)w < n;
+}
+
+/* The two provider blocks as JSON; false when an input is too long for them. */
+static bool provider_json(struct demo *d)
+{
+    char endpoints[512] = "", auth[512] = "", fn_auth[1024] = "";
+    bool ok = true;
     if (!d->real) {
-        snprintf(endpoints, sizeof endpoints,
+        ok = fmt(endpoints, sizeof endpoints,
                  ",\"endpoints\":[{\"apigateway\":\"%s\",\"lambda\":\"%s\",\"sts\":\"%s\"}]",
-                 d->emu.url, d->emu.url, d->emu.url);
-        snprintf(auth, sizeof auth, ",\"access_key\":\"" EMU_API_KEY "\",\"secret_key\":\""
-                 EMU_API_SECRET "\"");
+                 d->emu.url, d->emu.url, d->emu.url) &&
+             fmt(auth, sizeof auth, ",\"access_key\":\"%s\",\"secret_key\":\"%s\"",
+                 EMU_API_KEY, EMU_API_SECRET);
     } else if (d->api_profile) {
-        snprintf(auth, sizeof auth, ",\"profile\":\"%s\"", d->api_profile);
+        ok = fmt(auth, sizeof auth, ",\"profile\":\"%s\"", d->api_profile);
     }
-    if (d->role_arn)
-        snprintf(fn_auth, sizeof fn_auth, "%s,\"assume_role\":[{\"role_arn\":\"%s\","
+    if (ok && d->role_arn)
+        ok = fmt(fn_auth, sizeof fn_auth, "%s,\"assume_role\":[{\"role_arn\":\"%s\","
                  "\"session_name\":\"xacct-demo\"}]", auth, d->role_arn);
-    else if (d->function_profile)
-        snprintf(fn_auth, sizeof fn_auth, ",\"profile\":\"%s\"", d->function_profile);
-    snprintf(d->api_json, sizeof d->api_json, "{\"region\":\"%s\"%s%s}", d->api_region, auth,
-             endpoints);
-    snprintf(d->fn_json, sizeof d->fn_json, "{\"region\":\"%s\"%s%s}", d->function_region,
-             fn_auth, endpoints);
+    else if (ok && d->function_profile)
+        ok = fmt(fn_auth, sizeof fn_auth, ",\"profile\":\"%s\"", d->function_profile);
+    return ok &&
+           fmt(d->api_json, sizeof d->api_json, "{\"region\":\"%s\"%s%s}", d->api_region,
+               auth, endpoints) &&
+           fmt(d->fn_json, sizeof d->fn_json, "{\"region\":\"%s\"%s%s}", d->function_region,
+               fn_auth, endpoints);
 }
 
 static bool start_world(struct demo *d)
@@ -265,7 +279,10 @@ static bool start_world(struct demo *d)
         printf("Using real AWS: API %s in %s, function %s.\n", d->rest_api_id, d->api_region,
                d->function_arn);
     }
-    provider_json(d);
+    if (!provider_json(d)) {
+        fprintf(stderr, "xacct-demo: a region, profile, role ARN or endpoint is too long\n");
+        return false;
+    }
     return true;
 }
 
