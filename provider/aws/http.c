@@ -4,6 +4,10 @@
  * the connection cache, DNS cache and TLS sessions between threads; so connections are
  * reused across calls and threads without a handle pool to manage. The share's lock
  * callbacks take one mutex per curl_lock_data.
+ * One send per attempt: libcurl by itself re-sends a request whose reused connection died
+ * before any answer byte (POST included). That replay would escape the retry policy, so the
+ * pre-request callback lets each easy handle send once and refuses a second send; the
+ * refusal is reported as the connection error it is, and aws_http_call decides to retry.
  * Stop: `stopped` is checked by the xferinfo callback (curl calls it at least once a
  * second, aborting the transfer) and by the backoff wait, which sleeps on a condition
  * variable that aws_http_stop broadcasts.
@@ -201,9 +205,22 @@ void aws_http_response_cleanup(struct aws_http_response *r)
 struct transfer {
     struct aws_http *http;
     struct aws_http_response *resp;
+    int sends;           /* requests libcurl started on this handle */
+    bool replay_refused; /* a second send was stopped by on_prereq */
     bool too_big;
     bool oom;
 };
+
+/* Called right before libcurl sends the request, on every connection it tries. */
+static int on_prereq(void *user, char *conn_primary_ip, char *conn_local_ip,
+                     int conn_primary_port, int conn_local_port)
+{
+    struct transfer *t = user;
+    if (++t->sends == 1)
+        return CURL_PREREQFUNC_OK;
+    t->replay_refused = true;
+    return CURL_PREREQFUNC_ABORT;
+}
 
 static size_t on_body(char *data, size_t size, size_t n, void *user)
 {
@@ -302,6 +319,8 @@ static enum xa_status set_options(CURL *e, struct aws_http *h, const struct aws_
     SET(CURLOPT_NOPROGRESS, 0L);
     SET(CURLOPT_XFERINFOFUNCTION, on_progress);
     SET(CURLOPT_XFERINFODATA, t);
+    SET(CURLOPT_PREREQFUNCTION, on_prereq);
+    SET(CURLOPT_PREREQDATA, t);
     SET(CURLOPT_CONNECTTIMEOUT_MS,
         req->connect_timeout_ms > 0 ? req->connect_timeout_ms : h->connect_timeout_ms);
     SET(CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : h->request_timeout_ms);
@@ -377,6 +396,9 @@ enum xa_status aws_http_perform(struct aws_http *h, const struct aws_http_reques
             st = t.oom ? XA_ENOMEM : XA_ERANGE;
             aws_error_set_transport(err, XA_EIO, t.oom ? "out of memory reading the answer"
                                                        : "the answer is larger than 16 MiB");
+        } else if (t.replay_refused && !aws_http_stopped(h)) {
+            st = XA_EIO;
+            aws_error_set_transport(err, st, "the connection closed before the answer arrived");
         } else {
             st = aws_http_stopped(h) ? XA_ECANCELED : map_curl(rc);
             aws_error_set_transport(err, st, st == XA_ECANCELED ? "the provider is stopping"

@@ -421,6 +421,46 @@ static void http_proxy_argument_is_used(void **state)
     aws_error_cleanup(&err);
 }
 
+/* A kept-alive connection that dies after reading a request: libcurl would re-send it by
+ * itself on a new connection. Each request must leave once per attempt the policy counts,
+ * so with no retries the POST goes out once and the loss is a transport error, and with
+ * retries the second send is the client's own, counted, attempt. */
+static void http_call_never_replays_behind_the_policy(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const methods[] = {"POST", "GET"};
+    for (int retries = 0; retries <= 1; retries++) {
+        for (size_t m = 0; m < 2; m++) {
+            struct aws_http *h = new_http(retries, 0.001);
+            struct fake_response s[] = {
+                {.status = 200, .body = "{}"}, {.drop = true}, {.status = 200, .body = "{}"}};
+            fake_server_reset(f->srv);
+            fake_server_script(f->srv, s, 3);
+            struct aws_http_call call = rest_call(f, methods[m], "/x", NULL);
+            call.body = (const uint8_t *)"{\"a\":1}";
+            call.body_len = methods[m][0] == 'P' ? 7 : 0;
+            struct aws_http_response resp;
+            aws_http_response_init(&resp);
+            struct aws_error err;
+            aws_error_init(&err);
+            /* The first call leaves the connection in the pool for the second. */
+            assert_int_equal(aws_http_call(h, &call, &resp, &err), XA_OK);
+            enum xa_status st = aws_http_call(h, &call, &resp, &err);
+            if (retries == 0) {
+                assert_int_equal(st, XA_EIO);
+                assert_int_equal(err.attempts, 1);
+                assert_int_equal(fake_server_count(f->srv), 2);
+            } else {
+                assert_int_equal(st, XA_OK);
+                assert_int_equal(fake_server_count(f->srv), 3);
+            }
+            aws_http_response_cleanup(&resp);
+            aws_error_cleanup(&err);
+            aws_http_free(h);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +470,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(http_call_retries_throttling, setup, teardown),
         cmocka_unit_test_setup_teardown(http_call_retries_dropped_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(http_call_does_not_retry_client_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(http_call_never_replays_behind_the_policy, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(http_call_gives_up_after_max_retries, setup, teardown),
         cmocka_unit_test_setup_teardown(http_call_honours_retry_after, setup, teardown),
         cmocka_unit_test_setup_teardown(http_call_parses_query_xml_errors, setup, teardown),
