@@ -9,7 +9,8 @@
  *    never stored. Out-of-band changes are seen once the short TTL has passed.
  *  - function locks: AddPermission/RemovePermission on one function are serialised,
  *    because Lambda drops statements added in parallel to one policy.
- *  - API resources: id <-> path per REST API (GetResources, paged), reloaded on a miss.
+ *  - API resources: id <-> path per REST API (GetResources, paged), reloaded on a miss;
+ *    like policies, one load per API runs at a time and concurrent callers share it.
  * Ownership: the tables belong to the meta; returned strings to the caller.
  */
 #include <pthread.h>
@@ -46,10 +47,13 @@ struct lock_entry {
     bool busy;
 };
 
+/* Loads of one API are numbered: `started` counts loads begun, `stored` is the number of
+ * the load whose list is held. A caller that missed needs a load begun after its miss. */
 struct api_entry {
     struct entry head;
-    char **ids, **paths;
-    size_t n;
+    struct apigw_resource_list list;
+    bool loading;
+    unsigned long started, stored;
 };
 
 struct xacct_caches {
@@ -127,15 +131,7 @@ bool xacct_caches_new(struct xacct_meta *m)
 
 static void api_entry_clear(struct entry *h)
 {
-    struct api_entry *e = (struct api_entry *)h;
-    for (size_t i = 0; i < e->n; i++) {
-        xa_free(e->ids[i]);
-        xa_free(e->paths[i]);
-    }
-    xa_free(e->ids);
-    xa_free(e->paths);
-    e->ids = e->paths = NULL;
-    e->n = 0;
+    apigw_resource_list_cleanup(&((struct api_entry *)h)->list);
 }
 
 static void policy_entry_clear(struct entry *h)
@@ -193,10 +189,16 @@ enum xa_status xacct_policy_get(struct xacct_meta *m, const char *region, const 
         xa_free(key);
         return XA_ENOMEM;
     }
-    while (!fresh && e->state == POLICY_LOADING)
+    bool waited = false;
+    while (!fresh && e->state == POLICY_LOADING) {
         pthread_cond_wait(&c->changed, &c->mu);
-    /* Strictly younger than the TTL: a TTL of 0 never reuses, even within one ms. */
-    if (!fresh && e->state == POLICY_DONE && now_ms() - e->loaded_ms < c->ttl_ms) {
+        waited = true;
+    }
+    /* A caller that waited takes the load it waited for whatever the TTL: concurrent reads
+     * share one GetPolicy even with TTL 0 (DONE after a wait can only come from a load
+     * that ended during the wait; a write meanwhile leaves the entry EMPTY). Otherwise
+     * strictly younger than the TTL: a TTL of 0 never reuses, even within one ms. */
+    if (!fresh && e->state == POLICY_DONE && (waited || now_ms() - e->loaded_ms < c->ttl_ms)) {
         st = e->not_found ? XA_ENOTFOUND : XA_OK;
         if (!e->not_found && !(*policy = xa_strdup(e->policy)))
             st = XA_ENOMEM;
@@ -291,7 +293,30 @@ void xacct_function_unlock(struct xacct_meta *m, const char *region, const char 
 
 /* ---- API resources ----------------------------------------------------------------- */
 
-/* Looks `want` up in column `from` and copies the other column; reloads once on a miss. */
+/* Copies the other column of the resource whose id (by_path false) or path equals want:
+ * XA_OK, XA_ENOMEM, or XA_ENOTFOUND when the held list has no such resource. Callers hold
+ * the mutex. */
+static enum xa_status api_find(const struct api_entry *e, const char *want, bool by_path,
+                               char **out)
+{
+    for (size_t i = 0; i < e->list.count; i++) {
+        const struct apigw_resource *r = &e->list.items[i];
+        const char *from = by_path ? r->path : r->id;
+        if (from && strcmp(from, want) == 0) {
+            const char *other = by_path ? r->id : r->path;
+            *out = other ? xa_strdup(other) : NULL;
+            return *out ? XA_OK : other ? XA_ENOMEM : XA_ENOTFOUND;
+        }
+    }
+    return XA_ENOTFOUND;
+}
+
+/* Looks want up in the API's cached resources. A miss needs a GetResources begun after
+ * it (the resource may have been created since the held list was loaded), and only one
+ * runs per API at a time: callers that arrive during a load wait for it and take it,
+ * which answers their hits; those who still miss join or lead the next load, and a miss
+ * in a load begun after their own miss is final. A failed load is reported by its leader
+ * only; waiters go round again and one of them retries. */
 static enum xa_status api_lookup(struct xacct_meta *m, const char *region, const char *api,
                                  const char *want, bool by_path, char **out, struct aws_error *err)
 {
@@ -302,44 +327,37 @@ static enum xa_status api_lookup(struct xacct_meta *m, const char *region, const
         xa_free(key);
         return XA_ENOMEM;
     }
-    enum xa_status st = XA_ENOTFOUND;
-    for (int pass = 0; pass < 2 && st == XA_ENOTFOUND; pass++) {
-        if (pass == 1) {
-            struct apigw_resource_list l = {0};
-            st = apigw_get_resources(m->client, region, api, &l, err);
-            if (st != XA_OK) {
-                apigw_resource_list_cleanup(&l);
-                break;
-            }
-            pthread_mutex_lock(&c->mu);
-            struct api_entry *e = entry_get(&c->apis, key, sizeof *e);
-            if (e) {
-                api_entry_clear(&e->head);
-                e->ids = xa_calloc(l.count + 1, sizeof *e->ids);
-                e->paths = xa_calloc(l.count + 1, sizeof *e->paths);
-                for (size_t i = 0; e->ids && e->paths && i < l.count; i++) {
-                    e->ids[e->n] = xa_strdup(l.items[i].id);
-                    e->paths[e->n] = xa_strdup(l.items[i].path);
-                    if (e->ids[e->n] && e->paths[e->n])
-                        e->n++;
-                }
-            }
-            pthread_mutex_unlock(&c->mu);
-            apigw_resource_list_cleanup(&l);
-            st = XA_ENOTFOUND;
+    pthread_mutex_lock(&c->mu);
+    struct api_entry *e = entry_get(&c->apis, key, sizeof *e);
+    enum xa_status st = e ? api_find(e, want, by_path, out) : XA_ENOMEM;
+    unsigned long need = e ? e->started + 1 : 0;
+    while (st == XA_ENOTFOUND) {
+        while (e->loading && st == XA_ENOTFOUND) {
+            pthread_cond_wait(&c->changed, &c->mu);
+            st = api_find(e, want, by_path, out);
         }
-        pthread_mutex_lock(&c->mu);
-        const struct api_entry *e = (const struct api_entry *)entry_find(c->apis, key);
-        for (size_t i = 0; e && i < e->n; i++) {
-            const char *from = by_path ? e->paths[i] : e->ids[i];
-            if (strcmp(from, want) == 0) {
-                *out = xa_strdup(by_path ? e->ids[i] : e->paths[i]);
-                st = *out ? XA_OK : XA_ENOMEM;
-                break;
-            }
-        }
+        if (st != XA_ENOTFOUND || e->stored >= need)
+            break;
+        unsigned long seq = ++e->started;
+        e->loading = true;
         pthread_mutex_unlock(&c->mu);
+        struct apigw_resource_list l = {0};
+        st = apigw_get_resources(m->client, region, api, &l, err);
+        pthread_mutex_lock(&c->mu);
+        e->loading = false;
+        if (st == XA_OK) {
+            apigw_resource_list_cleanup(&e->list);
+            e->list = l;
+            l = (struct apigw_resource_list){0};
+            e->stored = seq;
+            st = api_find(e, want, by_path, out);
+        }
+        apigw_resource_list_cleanup(&l);
+        pthread_cond_broadcast(&c->changed);
+        if (st == XA_ENOTFOUND)     /* this load began after the miss: final */
+            break;
     }
+    pthread_mutex_unlock(&c->mu);
     xa_free(key);
     return st;
 }

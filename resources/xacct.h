@@ -58,8 +58,9 @@ bool xacct_caches_new(struct xacct_meta *m);
 void xacct_caches_free(struct xacct_meta *m);
 
 /* The resource policy of a function (GetPolicy), shared: concurrent callers for one
- * function wait for one call, and a result is reused for XACCT_POLICY_CACHE_TTL_MS
- * (default 2000) unless a write through this process invalidated it. fresh = bypass.
+ * function wait for one call and take its result (even with TTL 0), and a result is
+ * reused for XACCT_POLICY_CACHE_TTL_MS (default 2000) unless a write through this process
+ * invalidated it. fresh = bypass.
  * XA_OK: *policy is the JSON document (caller frees). XA_ENOTFOUND: the function or its
  * policy does not exist (*policy NULL). Otherwise err is filled. */
 enum xa_status xacct_policy_get(struct xacct_meta *m, const char *region, const char *function,
@@ -73,7 +74,7 @@ void xacct_policy_invalidate(struct xacct_meta *m, const char *region, const cha
 void xacct_function_lock(struct xacct_meta *m, const char *region, const char *name);
 void xacct_function_unlock(struct xacct_meta *m, const char *region, const char *name);
 /* API Gateway resource id <-> path of one REST API, cached per API; a miss reloads the
- * API's resources once. XA_OK and *out (caller frees); XA_ENOTFOUND when the API has no
+ * API's resources once, and concurrent callers of one API share one GetResources. XA_OK and *out (caller frees); XA_ENOTFOUND when the API has no
  * such resource; else err filled. */
 enum xa_status xacct_api_resource_id(struct xacct_meta *m, const char *region, const char *api,
                                      const char *path, char **out, struct aws_error *err);
