@@ -6,7 +6,7 @@
  * value arrays sorted by key, sets keep their elements sorted by value_cmp with known
  * duplicates removed, so every container has one deterministic layout and equality,
  * encoding and planning never depend on insertion order.
- * Numbers are stored as canonical decimal text (see number_canon): equal numbers have
+ * Numbers are stored as canonical decimal text (see value_number.c): equal numbers have
  * equal text, integers of any size are exact, and the codecs decide the wire form.
  * Strings are validated as UTF-8 (not NFC-normalised as go-cty does; Terraform
  * normalises configuration itself before sending it).
@@ -22,10 +22,6 @@
 
 #include "core/value_priv.h"
 #include "util/alloc.h"
-
-/* Numbers whose decimal exponent is beyond this are refused: big.Float handles them,
- * but no AWS argument does and unbounded exponents would let input choose memory use. */
-#define NUMBER_MAX_EXP 100000L
 
 enum vstate { VS_NULL = 0, VS_UNKNOWN, VS_KNOWN };
 
@@ -48,106 +44,6 @@ struct value {
 };
 
 /* ---- numbers ---------------------------------------------------------------------- */
-
-/* Canonical decimal text of a number written as [+-]digits[.digits][(e|E)[+-]digits] (or
- * [+-]Inf): no leading or trailing zeros, "-0" is "0", integers in plain digits up to
- * 64 digits, fractions in plain form unless more than 20 zeros follow the point, else
- * d.ddde<exp>. NULL when the text is not a number or on allocation failure. */
-static char *number_canon(const char *s, size_t n)
-{
-    size_t i = 0;
-    bool neg = false;
-    if (i < n && (s[i] == '-' || s[i] == '+'))
-        neg = s[i++] == '-';
-    if (n - i == 3 && (strncmp(s + i, "Inf", 3) == 0 || strncmp(s + i, "inf", 3) == 0))
-        return xa_strdup(neg ? "-Inf" : "+Inf");
-    char *digits = xa_malloc(n + 1);
-    char *out = NULL;
-    if (!digits)
-        return NULL;
-    size_t nd = 0, nfrac = 0, nseen = 0;
-    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, nseen++)
-        digits[nd++] = s[i];
-    if (i < n && s[i] == '.') {
-        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, nseen++, nfrac++)
-            digits[nd++] = s[i];
-    }
-    long exp = 0;
-    if (nseen == 0)
-        goto done;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        bool eneg = false;
-        i++;
-        if (i < n && (s[i] == '-' || s[i] == '+'))
-            eneg = s[i++] == '-';
-        if (i >= n || s[i] < '0' || s[i] > '9')
-            goto done;
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-            if (exp < 10 * NUMBER_MAX_EXP)
-                exp = exp * 10 + (s[i] - '0');
-        }
-        if (eneg)
-            exp = -exp;
-    }
-    if (i != n)
-        goto done;
-    size_t lead = 0;
-    while (lead < nd && digits[lead] == '0')
-        lead++;
-    if (lead == nd) {
-        out = xa_strdup("0");
-        goto done;
-    }
-    char *d = digits + lead;
-    nd -= lead;
-    exp -= (long)nfrac;
-    while (nd > 0 && d[nd - 1] == '0') {
-        nd--;
-        exp++;
-    }
-    /* value = d * 10^exp; p = digits before the decimal point */
-    long p = (long)nd + exp;
-    if (p > NUMBER_MAX_EXP || p < -NUMBER_MAX_EXP)
-        goto done;
-    size_t cap = nd + 64 + (exp > 0 && exp <= 64 ? (size_t)exp : 0);
-    out = xa_malloc(cap);
-    if (!out)
-        goto done;
-    size_t o = 0;
-    if (neg)
-        out[o++] = '-';
-    if (exp >= 0 && p <= 64) {
-        memcpy(out + o, d, nd);
-        o += nd;
-        for (long z = 0; z < exp; z++)
-            out[o++] = '0';
-    } else if (exp < 0 && p > 0) {
-        memcpy(out + o, d, (size_t)p);
-        o += (size_t)p;
-        out[o++] = '.';
-        memcpy(out + o, d + p, nd - (size_t)p);
-        o += nd - (size_t)p;
-    } else if (exp < 0 && p > -20) {
-        out[o++] = '0';
-        out[o++] = '.';
-        for (long z = 0; z < -p; z++)
-            out[o++] = '0';
-        memcpy(out + o, d, nd);
-        o += nd;
-    } else {
-        out[o++] = d[0];
-        if (nd > 1) {
-            out[o++] = '.';
-            memcpy(out + o, d + 1, nd - 1);
-            o += nd - 1;
-        }
-        o += (size_t)snprintf(out + o, cap - o, "e%ld", p - 1);
-    }
-    out[o] = '\0';
-done:
-    xa_free(digits);
-    return out;
-}
 
 bool value_number_is_int(const struct value *v)
 {
@@ -274,19 +170,19 @@ struct value *value_new_double(double d)
     char buf[400];
     if (d == floor(d) && fabs(d) >= 1e15) {
         snprintf(buf, sizeof buf, "%.0f", d);
-        return number_take(number_canon(buf, strlen(buf)));
+        return number_take(number_text_canon(buf, strlen(buf)));
     }
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, sizeof buf, "%.*g", prec, d);
         if (strtod(buf, NULL) == d)
             break;
     }
-    return number_take(number_canon(buf, strlen(buf)));
+    return number_take(number_text_canon(buf, strlen(buf)));
 }
 
 struct value *value_new_number_text(const char *decimal)
 {
-    return decimal ? number_take(number_canon(decimal, strlen(decimal))) : NULL;
+    return decimal ? number_take(number_text_canon(decimal, strlen(decimal))) : NULL;
 }
 
 struct value *value_new_object(const struct type *t)
@@ -730,21 +626,6 @@ bool value_object_set_string(struct value *obj, const char *name, const char *s)
 
 /* ---- comparison ------------------------------------------------------------------- */
 
-/* Numeric order of canonical texts: infinities, then sign, then magnitude via strtold
- * with the text as a tiebreak so distinct numbers never compare equal. */
-static int number_cmp(const char *a, const char *b)
-{
-    if (strcmp(a, b) == 0)
-        return 0;
-    long double x = strtold(strstr(a, "Inf") ? (a[0] == '-' ? "-inf" : "inf") : a, NULL);
-    long double y = strtold(strstr(b, "Inf") ? (b[0] == '-' ? "-inf" : "inf") : b, NULL);
-    if (x < y)
-        return -1;
-    if (x > y)
-        return 1;
-    return strcmp(a, b) < 0 ? -1 : 1;
-}
-
 int value_cmp(const struct value *a, const struct value *b)
 {
     int sa = a ? a->state : VS_NULL, sb = b ? b->state : VS_NULL;
@@ -756,7 +637,7 @@ int value_cmp(const struct value *a, const struct value *b)
     case TYPE_BOOL:
         return (int)a->u.b - (int)b->u.b;
     case TYPE_NUMBER:
-        return number_cmp(a->u.num, b->u.num);
+        return number_text_cmp(a->u.num, b->u.num);
     case TYPE_STRING: {
         size_t n = a->u.str.len < b->u.str.len ? a->u.str.len : b->u.str.len;
         int c = memcmp(a->u.str.s, b->u.str.s, n);

@@ -36,6 +36,13 @@ bool value_number_is_int(const struct value *v);
 /* true for +Inf / -Inf. */
 bool value_number_is_inf(const struct value *v, bool *negative);
 
+/* Canonical decimal text (value_number.c): any [+-]digits[.digits][e[+-]digits] or
+ * [+-]Inf spelling of n bytes to the one form values store; NULL when s is not a number
+ * or on allocation failure (free with xa_free). number_text_cmp orders canonical texts
+ * numerically, never calling two distinct numbers equal. */
+char *number_text_canon(const char *s, size_t n);
+int number_text_cmp(const char *a, const char *b);
+
 /* A deterministic total order on values of the same type. */
 int value_cmp(const struct value *a, const struct value *b);
 
