@@ -1103,6 +1103,15 @@ static void concurrency_64_connections(void **state)
 
 /* ------------------------------------------------------- credential endpoints */
 
+/* Copies a string field of a JSON answer (credentials the test then signs with). */
+static void copy_field(char *out, size_t n, json_t *j, const char *name)
+{
+    const char *v = tc_str(j, name);
+    assert_non_null(v);
+    assert_true(strlen(v) < n);
+    memcpy(out, v, strlen(v) + 1);
+}
+
 static void metadata_imds_v2_and_container(void **state)
 {
     struct tc_reply r;
@@ -1129,9 +1138,9 @@ static void metadata_imds_v2_and_container(void **state)
     EXPECT(r, 200);
     json_t *j = tc_json(&r);
     char akid[64], secret[64], token[512], v[256];
-    snprintf(akid, sizeof akid, "%s", tc_str(j, "AccessKeyId"));
-    snprintf(secret, sizeof secret, "%s", tc_str(j, "SecretAccessKey"));
-    snprintf(token, sizeof token, "%s", tc_str(j, "Token"));
+    copy_field(akid, sizeof akid, j, "AccessKeyId");
+    copy_field(secret, sizeof secret, j, "SecretAccessKey");
+    copy_field(token, sizeof token, j, "Token");
     assert_string_equal(tc_str(j, "Code"), "Success");
     json_decref(j);
     tc_reply_cleanup(&r);

@@ -390,4 +390,65 @@ static __attribute__((unused)) struct aws_client *fake_client_new(struct fake_se
     aws_error_cleanup(&err);
     return c;
 }
+
+/* The fixture of the typed-call tests: a fake server, a client in `region` pointed at it
+ * (endpoint variables of the environment cleared), and an error to fill. */
+struct fake_fixture {
+    struct fake_server *srv;
+    struct aws_client *c;
+    struct aws_error err;
+};
+
+static __attribute__((unused)) struct fake_fixture *fake_fixture_new(const char *region)
+{
+    static const char *const endpoint_vars[] = {"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_API_GATEWAY",
+                                                "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_STS"};
+    for (size_t i = 0; i < sizeof endpoint_vars / sizeof endpoint_vars[0]; i++)
+        unsetenv(endpoint_vars[i]);
+    struct fake_fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->srv = fake_server_start();
+    f->c = fake_client_new(f->srv, region);
+    aws_error_init(&f->err);
+    return f;
+}
+
+static __attribute__((unused)) void fake_fixture_free(struct fake_fixture *f)
+{
+    if (!f)
+        return;
+    aws_client_free(f->c);
+    fake_server_stop(f->srv);
+    aws_error_cleanup(&f->err);
+    free(f);
+}
+
+/* cmocka setup/teardown around the two above. */
+#define FAKE_FIXTURE_HOOKS(region)                                                           \
+    static int setup(void **state)                                                           \
+    {                                                                                        \
+        struct fake_fixture *f = fake_fixture_new(region);                                   \
+        *state = f;                                                                          \
+        return f && f->c ? 0 : -1;                                                           \
+    }                                                                                        \
+    static int teardown(void **state)                                                        \
+    {                                                                                        \
+        fake_fixture_free(*state);                                                           \
+        return 0;                                                                            \
+    }
+
+/* The one request the server saw: its method, path and query, signed for `service`. */
+static __attribute__((unused)) struct fake_request *
+fake_only_request(struct fake_fixture *f, const char *service, const char *region,
+                  const char *method, const char *path, const char *query)
+{
+    assert_int_equal(fake_server_count(f->srv), 1);
+    struct fake_request *r = &f->srv->reqs[0];
+    assert_string_equal(r->method, method);
+    assert_string_equal(r->path, path);
+    assert_string_equal(r->query, query);
+    assert_int_equal(fake_verify_sigv4(r, FAKE_SECRET, region, service), 0);
+    return r;
+}
 #endif

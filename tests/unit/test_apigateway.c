@@ -17,50 +17,17 @@
 
 #include "aws/apigateway.h"
 
-struct fixture {
-    struct fake_server *srv;
-    struct aws_client *c;
-    struct aws_error err;
-};
+FAKE_FIXTURE_HOOKS("us-east-1")
 
-static int setup(void **state)
+static struct fake_request *only_request(struct fake_fixture *f, const char *method,
+                                         const char *path, const char *query)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    unsetenv("AWS_ENDPOINT_URL");
-    unsetenv("AWS_ENDPOINT_URL_API_GATEWAY");
-    f->srv = fake_server_start();
-    f->c = fake_client_new(f->srv, "us-east-1");
-    assert_non_null(f->c);
-    aws_error_init(&f->err);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    aws_client_free(f->c);
-    fake_server_stop(f->srv);
-    aws_error_cleanup(&f->err);
-    free(f);
-    return 0;
-}
-
-static struct fake_request *only_request(struct fixture *f, const char *method, const char *path,
-                                         const char *query)
-{
-    assert_int_equal(fake_server_count(f->srv), 1);
-    struct fake_request *r = &f->srv->reqs[0];
-    assert_string_equal(r->method, method);
-    assert_string_equal(r->path, path);
-    assert_string_equal(r->query, query);
-    assert_int_equal(fake_verify_sigv4(r, FAKE_SECRET, "us-east-1", "apigateway"), 0);
-    return r;
+    return fake_only_request(f, "apigateway", "us-east-1", method, path, query);
 }
 
 static void apigw_get_rest_api_reads_fields(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 200, .body =
         "{\"id\":\"a1b2c3\",\"name\":\"pets\",\"rootResourceId\":\"root1\",\"apiKeySource\":\"HEADER\","
         "\"endpointConfiguration\":{\"types\":[\"REGIONAL\"]},\"tags\":{}}"};
@@ -78,7 +45,7 @@ static void apigw_get_rest_api_reads_fields(void **state)
 
 static void apigw_get_resources_follows_position(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s[] = {
         {.status = 200, .body = "{\"item\":[{\"id\":\"root1\",\"path\":\"/\","
                                 "\"resourceMethods\":{\"GET\":{}}},"
@@ -108,7 +75,7 @@ static void apigw_get_resources_follows_position(void **state)
 
 static void apigw_get_resource_and_method(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s[] = {
         {.status = 200, .body = "{\"id\":\"r2\",\"parentId\":\"root1\",\"pathPart\":\"pets\","
                                 "\"path\":\"/pets\"}"},
@@ -132,7 +99,7 @@ static void apigw_get_resource_and_method(void **state)
 
 static void apigw_put_integration_sends_json(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 201, .body =
         "{\"type\":\"AWS_PROXY\",\"httpMethod\":\"POST\",\"uri\":\"arn:aws:apigateway:eu-west-1:"
         "lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:222:function:f/invocations\","
@@ -174,7 +141,7 @@ static void apigw_put_integration_sends_json(void **state)
 
 static void apigw_update_integration_sends_patch_operations(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 200, .body = "{\"type\":\"AWS_PROXY\",\"uri\":\"new\"}"};
     fake_server_script(f->srv, &s, 1);
     struct apigw_integration_key key = {.rest_api_id = "api1", .resource_id = "r2",
@@ -193,7 +160,7 @@ static void apigw_update_integration_sends_patch_operations(void **state)
 
 static void apigw_get_and_delete_integration(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s[] = {{.status = 200, .body = "{\"type\":\"AWS\"}"},
                                 {.status = 202, .body = ""}};
     fake_server_script(f->srv, s, 2);
@@ -210,7 +177,7 @@ static void apigw_get_and_delete_integration(void **state)
 
 static void apigw_not_found_is_an_aws_error(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 404, .headers = "x-amzn-ErrorType: NotFoundException\r\n",
                               .body = "{\"message\":\"Invalid Integration identifier specified\"}"};
     fake_server_script(f->srv, &s, 1);
@@ -227,7 +194,7 @@ static void apigw_not_found_is_an_aws_error(void **state)
 
 static void apigw_region_override_signs_for_that_region(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 200, .body = "{\"id\":\"x\"}"};
     fake_server_script(f->srv, &s, 1);
     struct apigw_rest_api api;
@@ -239,7 +206,7 @@ static void apigw_region_override_signs_for_that_region(void **state)
 
 static void apigw_labels_are_encoded_and_required(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 200, .body = "{\"id\":\"x\"}"};
     fake_server_script(f->srv, &s, 1);
     struct apigw_resource res;
@@ -253,7 +220,7 @@ static void apigw_labels_are_encoded_and_required(void **state)
 
 static void apigw_unreadable_answer_is_reported(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 200, .body = "<html>proxy says hi</html>"};
     fake_server_script(f->srv, &s, 1);
     struct apigw_rest_api api;

@@ -21,50 +21,17 @@
 #define FN_ARN "arn:aws:lambda:us-east-1:123456789012:function:my-fn"
 #define FN_WIRE "arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Amy-fn"
 
-struct fixture {
-    struct fake_server *srv;
-    struct aws_client *c;
-    struct aws_error err;
-};
+FAKE_FIXTURE_HOOKS("us-east-1")
 
-static int setup(void **state)
+static struct fake_request *only_request(struct fake_fixture *f, const char *method,
+                                         const char *path, const char *query)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    unsetenv("AWS_ENDPOINT_URL");
-    unsetenv("AWS_ENDPOINT_URL_LAMBDA");
-    f->srv = fake_server_start();
-    f->c = fake_client_new(f->srv, "us-east-1");
-    assert_non_null(f->c);
-    aws_error_init(&f->err);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    aws_client_free(f->c);
-    fake_server_stop(f->srv);
-    aws_error_cleanup(&f->err);
-    free(f);
-    return 0;
-}
-
-static struct fake_request *only_request(struct fixture *f, const char *method, const char *path,
-                                         const char *query)
-{
-    assert_int_equal(fake_server_count(f->srv), 1);
-    struct fake_request *r = &f->srv->reqs[0];
-    assert_string_equal(r->method, method);
-    assert_string_equal(r->path, path);
-    assert_string_equal(r->query, query);
-    assert_int_equal(fake_verify_sigv4(r, FAKE_SECRET, "us-east-1", "lambda"), 0);
-    return r;
+    return fake_only_request(f, "lambda", "us-east-1", method, path, query);
 }
 
 static void lambda_get_function_encodes_arn_label(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 200, .body =
         "{\"Configuration\":{\"FunctionName\":\"my-fn\",\"FunctionArn\":\"" FN_ARN ":prod\","
         "\"Runtime\":\"python3.12\",\"Version\":\"3\",\"RevisionId\":\"rev-1\",\"State\":\"Active\"},"
@@ -82,7 +49,7 @@ static void lambda_get_function_encodes_arn_label(void **state)
 
 static void lambda_add_permission_sends_every_field(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 201, .body =
         "{\"Statement\":\"{\\\"Sid\\\":\\\"xacct-1\\\",\\\"Effect\\\":\\\"Allow\\\","
         "\\\"Principal\\\":{\\\"Service\\\":\\\"apigateway.amazonaws.com\\\"},"
@@ -124,7 +91,7 @@ static void lambda_add_permission_sends_every_field(void **state)
 
 static void lambda_get_policy_reads_document(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 200, .body =
         "{\"Policy\":\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[]}\","
         "\"RevisionId\":\"rev-2\"}"};
@@ -139,7 +106,7 @@ static void lambda_get_policy_reads_document(void **state)
 
 static void lambda_remove_permission_sends_query(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 204, .body = ""};
     fake_server_script(f->srv, &s, 1);
     assert_int_equal(lambda_remove_permission(f->c, NULL, FN_ARN, "xacct 1/a", "prod", "rev=3",
@@ -150,7 +117,7 @@ static void lambda_remove_permission_sends_query(void **state)
 
 static void lambda_not_found_is_an_aws_error(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 404,
                               .headers = "x-amzn-ErrorType: ResourceNotFoundException\r\n",
                               .body = "{\"Type\":\"User\",\"Message\":\"The resource you requested "
@@ -167,7 +134,7 @@ static void lambda_not_found_is_an_aws_error(void **state)
 
 static void lambda_rejects_missing_fields_without_sending(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct lambda_add_permission_req req = {.function_name = "f", .action = "lambda:InvokeFunction",
                                             .principal = "s3.amazonaws.com"};
     struct lambda_add_permission_resp resp;
@@ -212,7 +179,7 @@ static void lambda_policy_find_statement_reads_conditions(void **state)
 
 static void lambda_survives_allocation_failures(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 200, .body =
         "{\"Policy\":\"{\\\"Statement\\\":[{\\\"Sid\\\":\\\"a\\\",\\\"Principal\\\":"
         "{\\\"Service\\\":\\\"x\\\"}}]}\",\"RevisionId\":\"r\"}"};

@@ -28,38 +28,11 @@
     "<Expiration>2030-01-02T03:04:05Z</Expiration></Credentials></AssumeRoleResult>"           \
     "</AssumeRoleResponse>"
 
-struct fixture {
-    struct fake_server *srv;
-    struct aws_client *c;
-    struct aws_error err;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    unsetenv("AWS_ENDPOINT_URL");
-    unsetenv("AWS_ENDPOINT_URL_STS");
-    f->srv = fake_server_start();
-    f->c = fake_client_new(f->srv, "eu-central-1");
-    assert_non_null(f->c);
-    aws_error_init(&f->err);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    aws_client_free(f->c);
-    fake_server_stop(f->srv);
-    aws_error_cleanup(&f->err);
-    free(f);
-    return 0;
-}
+FAKE_FIXTURE_HOOKS("eu-central-1")
 
 static void sts_get_caller_identity_parses_xml(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 200, .body = IDENTITY};
     fake_server_script(f->srv, &s, 1);
     struct sts_caller_identity id;
@@ -78,7 +51,7 @@ static void sts_get_caller_identity_parses_xml(void **state)
 
 static void sts_assume_role_builds_form_and_reads_credentials(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 200, .body = ASSUMED};
     fake_server_script(f->srv, &s, 1);
     const char *arns[] = {"arn:aws:iam::aws:policy/A", "arn:aws:iam::aws:policy/B"};
@@ -114,7 +87,7 @@ static void sts_assume_role_builds_form_and_reads_credentials(void **state)
 
 static void sts_error_answer_is_parsed(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s = {.status = 403, .body =
         "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: "
         "arn:aws:iam::1:user/a is not authorized to perform: sts:AssumeRole</Message></Error>"
@@ -131,7 +104,7 @@ static void sts_error_answer_is_parsed(void **state)
 
 static void sts_unreadable_answer_is_reported(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     struct fake_response s[] = {{.status = 200, .body = "<oops"},
                                 {.status = 200, .body = "<AssumeRoleResponse/>"}};
     fake_server_script(f->srv, s, 2);
@@ -145,7 +118,7 @@ static void sts_unreadable_answer_is_reported(void **state)
 
 static void sts_web_identity_is_unsigned(void **state)
 {
-    struct fixture *f = *state;
+    struct fake_fixture *f = *state;
     const char *body =
         "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>"
         "<AccessKeyId>ASIAW</AccessKeyId><SecretAccessKey>w</SecretAccessKey>"
