@@ -11,6 +11,12 @@
  * A failed batch (client gone, server cancelling) skips to the final status batch, whose
  * own completion frees the call whatever its outcome. Nothing here asserts on runtime
  * failures: an allocation failure answers RESOURCE_EXHAUSTED for that one call.
+ * Workers start on demand: one at first, and another whenever the last idle one picks an
+ * event up, up to the configured most; so there are as many as calls have run at once
+ * (a handler may wait seconds on AWS), not a fixed pool created before the handshake.
+ * Constant answers: the schema and metadata methods answer an empty request with bytes
+ * that depend on nothing but this binary; the first answer of each protocol version is
+ * kept as a slice and later calls send a reference to it.
  */
 #include <stdatomic.h>
 #include <pthread.h>
@@ -32,8 +38,8 @@
 
 #define MAX_MESSAGE (256 << 20)
 #define ARMED_REQUESTS 32
-#define DEFAULT_WORKERS 16
 #define MAX_WORKERS 64
+#define WORKER_STACK (1 << 20)
 
 enum call_kind {
     KIND_PROVIDER,      /* a tfproto method */
@@ -46,14 +52,29 @@ enum call_kind {
 
 enum call_state { CALL_REQUESTED, CALL_RECEIVED, CALL_HOLDING, CALL_FINISHED };
 
+/* Methods whose answer to an empty request is the same for the life of the process. */
+static const char *const constant_methods[] = {
+    "/tfplugin5.Provider/GetSchema",   "/tfplugin6.Provider/GetProviderSchema",
+    "/tfplugin5.Provider/GetMetadata", "/tfplugin6.Provider/GetMetadata",
+};
+#define CONSTANT_METHODS (sizeof constant_methods / sizeof constant_methods[0])
+
 struct rpc_server {
     grpc_server *server;
     grpc_completion_queue *cq;
     struct provider *provider;
     void (*on_shutdown)(void *ctx);
     void *ctx;
+    pthread_mutex_t threads_mu;     /* guards threads, nthreads; spawning vs. joining */
     pthread_t threads[MAX_WORKERS];
-    int nthreads;
+    int nthreads, max_workers;
+    atomic_int idle;                /* workers waiting on the queue */
+    pthread_mutex_t constant_mu;    /* guards the constant answers */
+    struct constant_answer {
+        const struct tfproto_method *method;
+        grpc_slice bytes;
+    } constants[CONSTANT_METHODS];
+    int nconstants;
     atomic_int live_calls;          /* armed requests + calls not yet freed */
     atomic_int armed;               /* generic requests waiting for a call */
     atomic_bool shutting_down;
@@ -259,12 +280,56 @@ static grpc_status_code health_answer(struct rpc_call *c, const struct xbuf *req
     return code;
 }
 
+static bool is_constant_method(const struct tfproto_method *m)
+{
+    for (size_t i = 0; i < CONSTANT_METHODS; i++)
+        if (strcmp(m->path, constant_methods[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The kept answer of c's method as c's message; false when there is none yet. */
+static bool send_constant(struct rpc_call *c)
+{
+    struct rpc_server *s = c->srv;
+    bool found = false;
+    pthread_mutex_lock(&s->constant_mu);
+    for (int i = 0; i < s->nconstants && !found; i++) {
+        if (s->constants[i].method == c->method) {
+            c->send = grpc_raw_byte_buffer_create(&s->constants[i].bytes, 1);
+            found = c->send != NULL;
+        }
+    }
+    pthread_mutex_unlock(&s->constant_mu);
+    return found;
+}
+
+static void keep_constant(struct rpc_call *c, const struct xbuf *answer)
+{
+    struct rpc_server *s = c->srv;
+    pthread_mutex_lock(&s->constant_mu);
+    bool known = false;
+    for (int i = 0; i < s->nconstants; i++)
+        known = known || s->constants[i].method == c->method;
+    if (!known && s->nconstants < (int)CONSTANT_METHODS)
+        s->constants[s->nconstants++] = (struct constant_answer){
+            .method = c->method, .bytes = grpc_slice_from_copied_buffer(answer->data, answer->len)};
+    pthread_mutex_unlock(&s->constant_mu);
+}
+
 static void run_provider(struct rpc_call *c, const struct xbuf *req)
 {
+    bool constant = req->len == 0 && is_constant_method(c->method);
+    if (constant && send_constant(c)) {
+        finish(c, GRPC_STATUS_OK, NULL);
+        return;
+    }
     struct xbuf out;
     xbuf_init(&out);
     enum xa_status st = c->method->fn(c->srv->provider, (const uint8_t *)req->data, req->len, &out);
     if (st == XA_OK && set_send(c, out.data, out.len)) {
+        if (constant)
+            keep_constant(c, &out);
         finish(c, GRPC_STATUS_OK, NULL);
     } else if (st == XA_EINVAL) {
         log_kv(LOG_WARN, "xacct.rpc", "request does not decode", "method", c->method->path, NULL);
@@ -376,6 +441,26 @@ static void call_step(struct rpc_call *c, bool ok)
     }
 }
 
+static void *worker(void *arg);
+
+/* One more worker, unless the most are running or the server is stopping. */
+static void add_worker(struct rpc_server *s)
+{
+    pthread_mutex_lock(&s->threads_mu);
+    if (s->nthreads < s->max_workers && !atomic_load(&s->shutting_down)) {
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, WORKER_STACK);
+        atomic_fetch_add(&s->idle, 1);
+        if (pthread_create(&s->threads[s->nthreads], &attr, worker, s) == 0)
+            s->nthreads++;
+        else
+            atomic_fetch_sub(&s->idle, 1);
+        pthread_attr_destroy(&attr);
+    }
+    pthread_mutex_unlock(&s->threads_mu);
+}
+
 static void *worker(void *arg)
 {
     struct rpc_server *s = arg;
@@ -390,7 +475,11 @@ static void *worker(void *arg)
             maybe_shutdown_cq(s);
             continue;
         }
+        /* The last idle worker is taking work that may last: keep one waiting. */
+        if (atomic_fetch_sub(&s->idle, 1) == 1)
+            add_worker(s);
         call_step(ev.tag, ev.success != 0);
+        atomic_fetch_add(&s->idle, 1);
     }
     return NULL;
 }
@@ -415,6 +504,9 @@ struct rpc_server *rpc_server_new(const struct rpc_server_config *cfg, struct xb
         return NULL;
     }
     grpc_init();
+    pthread_mutex_init(&s->threads_mu, NULL);
+    pthread_mutex_init(&s->constant_mu, NULL);
+    s->max_workers = cfg->workers > 0 && cfg->workers < MAX_WORKERS ? cfg->workers : MAX_WORKERS;
     s->provider = cfg->provider;
     s->on_shutdown = cfg->on_shutdown;
     s->ctx = cfg->ctx;
@@ -442,22 +534,15 @@ struct rpc_server *rpc_server_new(const struct rpc_server_config *cfg, struct xb
                GRPC_QUEUE_SHUTDOWN) {
         }
         grpc_completion_queue_destroy(s->cq);
+        pthread_mutex_destroy(&s->threads_mu);
+        pthread_mutex_destroy(&s->constant_mu);
         xa_free(s);
         grpc_shutdown();
         return NULL;
     }
     grpc_server_start(s->server);
     arm(s);
-    int want = cfg->workers > 0 ? cfg->workers : DEFAULT_WORKERS;
-    if (want > MAX_WORKERS)
-        want = MAX_WORKERS;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 1 << 20);
-    for (int i = 0; i < want; i++)
-        if (pthread_create(&s->threads[s->nthreads], &attr, worker, s) == 0)
-            s->nthreads++;
-    pthread_attr_destroy(&attr);
+    add_worker(s);
     if (!s->nthreads) {
         xbuf_append_str(why, "cannot start worker threads");
         rpc_server_free(s);
@@ -473,14 +558,22 @@ void rpc_server_free(struct rpc_server *s)
     atomic_store(&s->shutting_down, true);
     grpc_server_shutdown_and_notify(s->server, s->cq, &s->shutdown_tag);
     grpc_server_cancel_all_calls(s->server);
-    if (s->nthreads) {
-        for (int i = 0; i < s->nthreads; i++)
+    /* No worker starts once shutting_down is set; the count read here is final. */
+    pthread_mutex_lock(&s->threads_mu);
+    int n = s->nthreads;
+    pthread_mutex_unlock(&s->threads_mu);
+    if (n) {
+        for (int i = 0; i < n; i++)
             pthread_join(s->threads[i], NULL);
     } else {
         worker(s);      /* no pool (start-up failure): drain on this thread */
     }
     grpc_server_destroy(s->server);
     grpc_completion_queue_destroy(s->cq);
+    for (int i = 0; i < s->nconstants; i++)
+        grpc_slice_unref(s->constants[i].bytes);
+    pthread_mutex_destroy(&s->threads_mu);
+    pthread_mutex_destroy(&s->constant_mu);
     xa_free(s);
     grpc_shutdown();
 }

@@ -1,9 +1,9 @@
 /* rpc/server.h - the gRPC server a Terraform provider process runs.
  *
- * Built on gRPC core's C API (Debian libgrpc 1.51): one completion queue, a pool of
- * worker threads that poll it and run handlers, and generic call requests (several
- * armed at all times) dispatched by full method name through tfproto_lookup() plus the
- * go-plugin side services:
+ * Built on gRPC core's C API (Debian libgrpc 1.51): one completion queue, worker
+ * threads that poll it and run handlers (started on demand), and generic call requests
+ * (several armed at all times) dispatched by full method name through tfproto_lookup(),
+ * plus the go-plugin side services:
  *   /plugin.GRPCController/Shutdown   answered, then config.on_shutdown is called
  *   /plugin.GRPCBroker/StartStream,
  *   /plugin.GRPCStdio/StreamStdio     accepted and held open until shutdown
@@ -11,6 +11,7 @@
  *   /grpc.health.v1.Health/Watch      SERVING, then held open
  * Every other method is answered UNIMPLEMENTED as soon as its request arrives: gRPC core
  * would otherwise park it forever (PROTOCOL-FACTS.md 3.1). Messages up to 256 MiB each way.
+ * The schema and metadata answers are built once per protocol version and then resent.
  * Not here: which address and certificate (plugin/), what the provider RPCs do (tfproto/).
  * Ownership: the server borrows the provider and the strings of its config only during
  * rpc_server_new.
@@ -29,7 +30,8 @@ struct rpc_server_config {
     const char *cert_pem;       /* server certificate and key when client_ca_pem is set */
     const char *key_pem;
     struct provider *provider;
-    int workers;                /* threads running handlers; 0 = 16 */
+    int workers;                /* most threads running handlers at once (they start on
+                                   demand); 0 = 64 */
     /* Called from a worker thread once GRPCController.Shutdown has been answered. Must
      * only signal (e.g. write to a pipe): the server is torn down by rpc_server_free. */
     void (*on_shutdown)(void *ctx);
@@ -38,7 +40,7 @@ struct rpc_server_config {
 
 struct rpc_server;
 
-/* Binds, starts the workers and serves. NULL with a sentence in *why on failure. */
+/* Binds, starts the first worker and serves. NULL with a sentence in *why on failure. */
 struct rpc_server *rpc_server_new(const struct rpc_server_config *cfg, struct xbuf *why);
 
 /* The drain sequence: stop accepting (shutdown_and_notify), cancel every call still
