@@ -61,6 +61,9 @@ struct bench_memory {
     int threads;
 };
 bool bench_memory(pid_t pid, struct bench_memory *out);
+/* CPU time pid's live threads have run so far (/proc/PID/task/N/schedstat), in ms; -1
+ * when unknown. */
+double bench_cpu_ms(pid_t pid);
 
 void bench_report_stats(const char *part, const char *metric, const struct bench_stats *s,
                         const char *unit);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <dirent.h>
+
 #include "bench/bench.h"
 
 #define MAX_ROWS 128
@@ -76,6 +78,29 @@ bool bench_memory(pid_t pid, struct bench_memory *out)
     }
     fclose(f);
     return out->hwm_kb >= 0 && out->anon_kb >= 0 && out->threads > 0;
+}
+
+double bench_cpu_ms(pid_t pid)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    unsigned long long total_ns = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/task/%.16s/schedstat", (int)pid, e->d_name);
+        FILE *f = fopen(path, "r");
+        unsigned long long ns = 0;
+        if (f && fscanf(f, "%llu", &ns) == 1)
+            total_ns += ns;
+        if (f)
+            fclose(f);
+    }
+    closedir(d);
+    return (double)total_ns / 1e6;
 }
 
 static struct row *add_row(const char *part, const char *metric, const char *unit)

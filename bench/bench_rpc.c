@@ -1,10 +1,10 @@
 /* bench/bench_rpc.c - (b) RPC rates and (c) memory, xacct against the Go reference.
  *
  * Each round starts a fresh, configured process of each provider and runs, phase by
- * phase and alternating which provider goes first: GetProviderSchema x50 (median round
- * trip), ValidateResourceConfig x`calls` sequential and with `concurrency` in flight
- * (threads sharing the one connection, as Terraform's -parallelism does), then
- * PlanResourceChange (a create) the same two ways. After the round each process has
+ * phase: GetProviderSchema x50 (median round trip), ValidateResourceConfig x`calls`
+ * sequential and with `concurrency` in flight (threads sharing the one connection, as
+ * Terraform's -parallelism does), then PlanResourceChange (a create) the same two ways.
+ * Within a phase the providers take turns in slices of calls/10. After the round each process has
  * answered 2 x calls Validate and 2 x calls Plan; its VmHWM, RssAnon and thread count are
  * read then. Figures are medians over the rounds; every answer must be free of error
  * diagnostics, else the figure is reported as failed.
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "bench/bench.h"
 #include "tests/demo/tfmoves.h"
@@ -32,16 +33,53 @@
     "\"endpoints\":[{\"apigateway\":\"http://127.0.0.1:9\",\"lambda\":\"http://127.0.0.1:9\","  \
     "\"sts\":\"http://127.0.0.1:9\"}]}"
 #define MAX_ROUNDS 32
+#define SLICES 10
 
 enum phase { PH_SCHEMA, PH_VALIDATE_1, PH_VALIDATE_N, PH_PLAN_1, PH_PLAN_N, NPHASES };
 
-static const char *const phase_names[NPHASES] = {
-    [PH_SCHEMA] = "GetProviderSchema round trip, median of 50 (ms)",
-    [PH_VALIDATE_1] = "ValidateResourceConfig, sequential (calls/s)",
-    [PH_VALIDATE_N] = "ValidateResourceConfig, %d in flight (calls/s)",
-    [PH_PLAN_1] = "PlanResourceChange, sequential (calls/s)",
-    [PH_PLAN_N] = "PlanResourceChange, %d in flight (calls/s)",
+/* What is reported per provider (medians over the rounds): the phases' figures, the
+ * memory read after the round, and the provider's CPU time per call of each phase. */
+enum figure {
+    F_PHASE0 = 0,
+    F_HWM = NPHASES, F_ANON, F_THREADS,
+    F_CPU0,
+    F_CLIENT0 = F_CPU0 + NPHASES,
+    NFIGURES = F_CLIENT0 + NPHASES
 };
+
+static const struct figure_info {
+    const char *part, *name;    /* name may hold %d: the concurrency, then the calls */
+    enum bench_goal goal;
+    double target;
+} figures[NFIGURES] = {
+    [PH_SCHEMA] = {"rpc", "GetProviderSchema round trip, median of 50 (ms)", GOAL_AT_MOST, 1.0},
+    [PH_VALIDATE_1] = {"rpc", "ValidateResourceConfig, sequential (calls/s)", GOAL_AT_LEAST, 1.5},
+    [PH_VALIDATE_N] = {"rpc", "ValidateResourceConfig, %d in flight (calls/s)", GOAL_AT_LEAST, 1.5},
+    [PH_PLAN_1] = {"rpc", "PlanResourceChange, sequential (calls/s)", GOAL_AT_LEAST, 1.5},
+    [PH_PLAN_N] = {"rpc", "PlanResourceChange, %d in flight (calls/s)", GOAL_AT_LEAST, 1.5},
+    [F_HWM] = {"memory", "peak RSS (VmHWM) after 2x%d Validate + 2x%d Plan (MiB)", GOAL_AT_MOST, 1.0},
+    [F_ANON] = {"memory", "anonymous memory (RssAnon) after the same calls (MiB)", GOAL_AT_MOST, 1.0},
+    [F_THREADS] = {"memory", "threads after the same calls", GOAL_NONE, 0},
+    [F_CPU0 + PH_SCHEMA] = {"cpu", "provider CPU per GetProviderSchema (us)", GOAL_NONE, 0},
+    [F_CPU0 + PH_VALIDATE_1] = {"cpu", "provider CPU per Validate, sequential (us)", GOAL_NONE, 0},
+    [F_CPU0 + PH_VALIDATE_N] = {"cpu", "provider CPU per Validate, %d in flight (us)", GOAL_NONE, 0},
+    [F_CPU0 + PH_PLAN_1] = {"cpu", "provider CPU per Plan, sequential (us)", GOAL_NONE, 0},
+    [F_CPU0 + PH_PLAN_N] = {"cpu", "provider CPU per Plan, %d in flight (us)", GOAL_NONE, 0},
+    [F_CLIENT0 + PH_SCHEMA] = {"cpu", "client CPU per GetProviderSchema (us)", GOAL_NONE, 0},
+    [F_CLIENT0 + PH_VALIDATE_1] = {"cpu", "client CPU per Validate, sequential (us)", GOAL_NONE, 0},
+    [F_CLIENT0 + PH_VALIDATE_N] = {"cpu", "client CPU per Validate, %d in flight (us)", GOAL_NONE, 0},
+    [F_CLIENT0 + PH_PLAN_1] = {"cpu", "client CPU per Plan, sequential (us)", GOAL_NONE, 0},
+    [F_CLIENT0 + PH_PLAN_N] = {"cpu", "client CPU per Plan, %d in flight (us)", GOAL_NONE, 0},
+};
+
+/* CPU time of this process, the client, in ms (threads that ended included). */
+static double client_cpu_ms(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
 
 struct call_run {
     struct xt_provider *p;
@@ -53,6 +91,8 @@ struct call_run {
 
 struct rounds {
     double fig[NPHASES][MAX_ROUNDS];
+    double cpu_us[NPHASES][MAX_ROUNDS];     /* provider CPU time per call */
+    double client_us[NPHASES][MAX_ROUNDS];  /* the benchmark's own (the client's) */
     struct bench_memory mem[MAX_ROUNDS];
 };
 
@@ -81,7 +121,7 @@ static void *call_worker(void *arg)
     return NULL;
 }
 
-/* Calls per second over v->n calls on `threads` threads; -1 on failure. */
+/* Wall time in ms of v->n calls on `threads` threads; -1 on failure. */
 static double call_batch(struct call_run *v, int threads)
 {
     pthread_t tid[64];
@@ -100,7 +140,7 @@ static double call_batch(struct call_run *v, int threads)
     }
     double wall = bench_now_ms() - t0;
     bool ok = atomic_load(&v->bad) == 0 && (threads <= 1 || started > 0);
-    return ok ? v->n / (wall / 1000.0) : -1;
+    return ok ? wall : -1;
 }
 
 /* Median GetProviderSchema round trip in ms over 50 calls; -1 on failure. */
@@ -119,14 +159,43 @@ static double schema_median(struct xt_provider *p)
     return ok ? bench_median(lat, 50) : -1;
 }
 
-static double run_phase(enum phase ph, struct xt_provider *p, const struct value *config,
-                        const struct bench_config *c)
+/* Runs phase ph on each provider, alternating between them in SLICES slices (which goes
+ * first alternates too), so that both see the same machine load: a change of load
+ * between two whole batches moved their ratio by a third. Fills fig and cpu_us of the
+ * round; false (and why) when a call failed. */
+static bool run_phase(enum phase ph, struct xt_provider *const *p, const struct bench_subject *subj,
+                      int nsubj, int round, const struct value *config,
+                      const struct bench_config *c, struct rounds *out, char *why, size_t nwhy)
 {
-    if (ph == PH_SCHEMA)
-        return schema_median(p);
-    struct call_run v = {.p = p, .config = config, .n = c->calls,
-                         .plan = ph == PH_PLAN_1 || ph == PH_PLAN_N};
-    return call_batch(&v, ph == PH_VALIDATE_1 || ph == PH_PLAN_1 ? 1 : c->concurrency);
+    int slices = ph == PH_SCHEMA ? 1 : SLICES, per = c->calls / slices;
+    double wall[2] = {0, 0}, cpu[2] = {0, 0}, client[2] = {0, 0};
+    for (int i = 0; i < slices; i++) {
+        for (int j = 0; j < nsubj; j++) {
+            int k = (round + i + j) % nsubj;
+            double cpu0 = bench_cpu_ms(xt_pid(p[k])), client0 = client_cpu_ms(), took;
+            if (ph == PH_SCHEMA) {
+                took = schema_median(p[k]);
+            } else {
+                struct call_run v = {.p = p[k], .config = config, .n = per < 1 ? 1 : per,
+                                     .plan = ph == PH_PLAN_1 || ph == PH_PLAN_N};
+                took = call_batch(&v, ph == PH_VALIDATE_1 || ph == PH_PLAN_1 ? 1 : c->concurrency);
+            }
+            if (took < 0) {
+                snprintf(why, nwhy, "%s: a call of \"%s\" failed", subj[k].name, figures[ph].name);
+                return false;
+            }
+            wall[k] += took;
+            cpu[k] += bench_cpu_ms(xt_pid(p[k])) - cpu0;
+            client[k] += client_cpu_ms() - client0;
+        }
+    }
+    int calls = ph == PH_SCHEMA ? 50 : slices * (per < 1 ? 1 : per);
+    for (int k = 0; k < nsubj; k++) {
+        out[k].fig[ph][round] = ph == PH_SCHEMA ? wall[k] : calls / (wall[k] / 1000.0);
+        out[k].cpu_us[ph][round] = cpu[k] * 1000.0 / calls;
+        out[k].client_us[ph][round] = client[k] * 1000.0 / calls;
+    }
+    return true;
 }
 
 static bool one_round(const struct bench_config *c, const struct bench_subject *subj, int nsubj,
@@ -145,16 +214,8 @@ static bool one_round(const struct bench_config *c, const struct bench_subject *
             snprintf(why, sizeof why, "%s did not start: %.200s", subj[k].name, xbuf_cstr(&err));
         ok = p[k] != NULL;
     }
-    for (int ph = 0; ph < NPHASES && ok; ph++) {
-        for (int j = 0; j < nsubj && ok; j++) {
-            int k = (round + j) % nsubj;
-            out[k].fig[ph][round] = run_phase((enum phase)ph, p[k], config, c);
-            if (out[k].fig[ph][round] < 0)
-                snprintf(why, sizeof why, "%s: a call of \"%s\" failed", subj[k].name,
-                         phase_names[ph]);
-            ok = out[k].fig[ph][round] >= 0;
-        }
-    }
+    for (int ph = 0; ph < NPHASES && ok; ph++)
+        ok = run_phase((enum phase)ph, p, subj, nsubj, round, config, c, out, why, sizeof why);
     for (int k = 0; k < nsubj && ok; k++) {
         if (!bench_memory(xt_pid(p[k]), &out[k].mem[round]))
             snprintf(why, sizeof why, "cannot read /proc/PID/status of %s", subj[k].name);
@@ -171,49 +232,35 @@ static bool one_round(const struct bench_config *c, const struct bench_subject *
     return ok;
 }
 
-/* Median over rounds of one figure (memory figures: field selects; phase < 0). */
-static double median_of(const struct rounds *r, int nrounds, int ph, int mem_field)
+/* Median over the rounds of figure f. */
+static double median_of(const struct rounds *r, int nrounds, int f)
 {
     double v[MAX_ROUNDS];
     for (int i = 0; i < nrounds; i++)
-        v[i] = ph >= 0            ? r->fig[ph][i]
-               : mem_field == 0   ? r->mem[i].hwm_kb / 1024.0
-               : mem_field == 1   ? r->mem[i].anon_kb / 1024.0
-                                  : r->mem[i].threads;
+        v[i] = f < NPHASES      ? r->fig[f][i]
+               : f == F_HWM     ? r->mem[i].hwm_kb / 1024.0
+               : f == F_ANON    ? r->mem[i].anon_kb / 1024.0
+               : f == F_THREADS ? r->mem[i].threads
+               : f < F_CLIENT0  ? r->cpu_us[f - F_CPU0][i]
+                                : r->client_us[f - F_CLIENT0][i];
     return bench_median(v, (size_t)nrounds);
 }
 
 static void report(const struct bench_config *c, const struct bench_subject *subj, int nsubj,
                    const struct rounds *out)
 {
-    static const char *const mem_names[3] = {
-        "peak RSS (VmHWM) after 2x%d Validate + 2x%d Plan (MiB)",
-        "anonymous memory (RssAnon) after the same calls (MiB)",
-        "threads after the same calls"};
-    double med[2][NPHASES + 3];
-    char name[128];
-    for (int k = 0; k < nsubj; k++) {
-        for (int f = 0; f < NPHASES + 3; f++) {
-            med[k][f] = f < NPHASES ? median_of(&out[k], c->rounds, f, 0)
-                                    : median_of(&out[k], c->rounds, -1, f - NPHASES);
-            char figure[112];
-            snprintf(figure, sizeof figure, f < NPHASES ? phase_names[f] : mem_names[f - NPHASES],
-                     f < NPHASES ? c->concurrency : c->calls, c->calls);
+    for (int f = 0; f < NFIGURES; f++) {
+        char figure[112], name[128];
+        double med[2];
+        snprintf(figure, sizeof figure, figures[f].name, f == F_HWM ? c->calls : c->concurrency,
+                 c->calls);
+        for (int k = 0; k < nsubj; k++) {
+            med[k] = median_of(&out[k], c->rounds, f);
             snprintf(name, sizeof name, "%s: %s", subj[k].name, figure);
-            bench_report_value(f < NPHASES ? "rpc" : "memory", name, med[k][f], "");
+            bench_report_value(figures[f].part, name, med[k], "");
         }
-    }
-    if (nsubj < 2)
-        return;
-    for (int f = 0; f < NPHASES + 3; f++) {
-        char figure[112];
-        snprintf(figure, sizeof figure, f < NPHASES ? phase_names[f] : mem_names[f - NPHASES],
-                 f < NPHASES ? c->concurrency : c->calls, c->calls);
-        enum bench_goal goal = f == PH_SCHEMA || f == NPHASES || f == NPHASES + 1 ? GOAL_AT_MOST
-                               : f < NPHASES                                     ? GOAL_AT_LEAST
-                                                                                 : GOAL_NONE;
-        double target = f == PH_SCHEMA || f >= NPHASES ? 1.0 : 1.5;
-        bench_compare(figure, "Go", med[0][f], med[1][f], goal, target);
+        if (nsubj == 2)
+            bench_compare(figure, "Go", med[0], med[1], figures[f].goal, figures[f].target);
     }
 }
 

@@ -11,9 +11,14 @@
  * A failed batch (client gone, server cancelling) skips to the final status batch, whose
  * own completion frees the call whatever its outcome. Nothing here asserts on runtime
  * failures: an allocation failure answers RESOURCE_EXHAUSTED for that one call.
- * Workers start on demand: one at first, and another whenever the last idle one picks an
- * event up, up to the configured most; so there are as many as calls have run at once
- * (a handler may wait seconds on AWS), not a fixed pool created before the handshake.
+ * Threads: one poller waits on the completion queue and runs every step of every call,
+ * including the provider methods that answer from memory (schemas, metadata,
+ * validation, planning, state upgrades, StopProvider). The methods that may wait on
+ * AWS (ConfigureProvider, ReadResource, ApplyResourceChange, ImportResourceState,
+ * ReadDataSource and any method not listed in quick_methods) run on rpc/pool's threads,
+ * started on demand. Measured: with sixteen threads all waiting on the one queue, every
+ * event handed the polling role to another thread (a futex wake and a context switch),
+ * which cost a third of the provider's CPU time per Validate.
  * Constant answers: the schema and metadata methods answer an empty request with bytes
  * that depend on nothing but this binary; the first answer of each protocol version is
  * kept as a slice and later calls send a reference to it.
@@ -31,6 +36,7 @@
 #include <grpc/support/time.h>
 
 #include "health.pb-c.h"
+#include "rpc/pool.h"
 #include "rpc/server.h"
 #include "tfproto/tfproto.h"
 #include "util/alloc.h"
@@ -39,7 +45,7 @@
 #define MAX_MESSAGE (256 << 20)
 #define ARMED_REQUESTS 32
 #define MAX_WORKERS 64
-#define WORKER_STACK (1 << 20)
+#define POLLER_STACK (1 << 20)
 
 enum call_kind {
     KIND_PROVIDER,      /* a tfproto method */
@@ -51,6 +57,17 @@ enum call_kind {
 };
 
 enum call_state { CALL_REQUESTED, CALL_RECEIVED, CALL_HOLDING, CALL_FINISHED };
+
+/* Provider methods that answer from memory, never waiting on AWS (DESIGN.md: a
+ * resource plans with values known at plan time): run on the poller. */
+static const char *const quick_methods[] = {
+    "GetSchema", "GetProviderSchema", "GetMetadata", "GetResourceIdentitySchemas",
+    "GetFunctions", "PrepareProviderConfig", "ValidateProviderConfig",
+    "ValidateResourceTypeConfig", "ValidateResourceConfig", "ValidateDataSourceConfig",
+    "ValidateDataResourceConfig", "ValidateEphemeralResourceConfig",
+    "ValidateListResourceConfig", "ValidateActionConfig", "UpgradeResourceState",
+    "UpgradeResourceIdentity", "PlanResourceChange", "MoveResourceState", "StopProvider",
+};
 
 /* Methods whose answer to an empty request is the same for the life of the process. */
 static const char *const constant_methods[] = {
@@ -65,10 +82,9 @@ struct rpc_server {
     struct provider *provider;
     void (*on_shutdown)(void *ctx);
     void *ctx;
-    pthread_mutex_t threads_mu;     /* guards threads, nthreads; spawning vs. joining */
-    pthread_t threads[MAX_WORKERS];
-    int nthreads, max_workers;
-    atomic_int idle;                /* workers waiting on the queue */
+    pthread_t poller;
+    bool has_poller;
+    struct rpc_pool *pool;          /* the calls that may wait on AWS */
     pthread_mutex_t constant_mu;    /* guards the constant answers */
     struct constant_answer {
         const struct tfproto_method *method;
@@ -341,6 +357,31 @@ static void run_provider(struct rpc_call *c, const struct xbuf *req)
     xbuf_cleanup(&out);
 }
 
+static bool is_quick(const struct tfproto_method *m)
+{
+    const char *name = strrchr(m->path, '/');
+    for (size_t i = 0; name && i < sizeof quick_methods / sizeof quick_methods[0]; i++)
+        if (strcmp(name + 1, quick_methods[i]) == 0)
+            return true;
+    return false;
+}
+
+static void on_received(struct rpc_call *c);
+
+static void on_pool(void *arg)
+{
+    on_received(arg);
+}
+
+/* On the poller: a method that may wait goes to the pool (or, should no pool thread be
+ * had, runs here rather than not at all). */
+static void dispatch_received(struct rpc_call *c)
+{
+    if (c->kind == KIND_PROVIDER && !is_quick(c->method) && rpc_pool_submit(c->srv->pool, on_pool, c))
+        return;
+    on_received(c);
+}
+
 static void on_received(struct rpc_call *c)
 {
     struct xbuf req;
@@ -419,7 +460,7 @@ static void call_step(struct rpc_call *c, bool ok)
         break;
     case CALL_RECEIVED:
         if (ok)
-            on_received(c);
+            dispatch_received(c);
         else
             finish(c, GRPC_STATUS_CANCELLED, NULL);
         break;
@@ -441,26 +482,6 @@ static void call_step(struct rpc_call *c, bool ok)
     }
 }
 
-static void *worker(void *arg);
-
-/* One more worker, unless the most are running or the server is stopping. */
-static void add_worker(struct rpc_server *s)
-{
-    pthread_mutex_lock(&s->threads_mu);
-    if (s->nthreads < s->max_workers && !atomic_load(&s->shutting_down)) {
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setstacksize(&attr, WORKER_STACK);
-        atomic_fetch_add(&s->idle, 1);
-        if (pthread_create(&s->threads[s->nthreads], &attr, worker, s) == 0)
-            s->nthreads++;
-        else
-            atomic_fetch_sub(&s->idle, 1);
-        pthread_attr_destroy(&attr);
-    }
-    pthread_mutex_unlock(&s->threads_mu);
-}
-
 static void *worker(void *arg)
 {
     struct rpc_server *s = arg;
@@ -475,11 +496,7 @@ static void *worker(void *arg)
             maybe_shutdown_cq(s);
             continue;
         }
-        /* The last idle worker is taking work that may last: keep one waiting. */
-        if (atomic_fetch_sub(&s->idle, 1) == 1)
-            add_worker(s);
         call_step(ev.tag, ev.success != 0);
-        atomic_fetch_add(&s->idle, 1);
     }
     return NULL;
 }
@@ -504,9 +521,9 @@ struct rpc_server *rpc_server_new(const struct rpc_server_config *cfg, struct xb
         return NULL;
     }
     grpc_init();
-    pthread_mutex_init(&s->threads_mu, NULL);
     pthread_mutex_init(&s->constant_mu, NULL);
-    s->max_workers = cfg->workers > 0 && cfg->workers < MAX_WORKERS ? cfg->workers : MAX_WORKERS;
+    s->pool = rpc_pool_new(cfg->workers > 0 && cfg->workers < MAX_WORKERS ? cfg->workers
+                                                                         : MAX_WORKERS);
     s->provider = cfg->provider;
     s->on_shutdown = cfg->on_shutdown;
     s->ctx = cfg->ctx;
@@ -534,7 +551,7 @@ struct rpc_server *rpc_server_new(const struct rpc_server_config *cfg, struct xb
                GRPC_QUEUE_SHUTDOWN) {
         }
         grpc_completion_queue_destroy(s->cq);
-        pthread_mutex_destroy(&s->threads_mu);
+        rpc_pool_free(s->pool);
         pthread_mutex_destroy(&s->constant_mu);
         xa_free(s);
         grpc_shutdown();
@@ -542,9 +559,13 @@ struct rpc_server *rpc_server_new(const struct rpc_server_config *cfg, struct xb
     }
     grpc_server_start(s->server);
     arm(s);
-    add_worker(s);
-    if (!s->nthreads) {
-        xbuf_append_str(why, "cannot start worker threads");
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, POLLER_STACK);
+    s->has_poller = pthread_create(&s->poller, &attr, worker, s) == 0;
+    pthread_attr_destroy(&attr);
+    if (!s->has_poller || !s->pool) {
+        xbuf_append_str(why, "cannot start the server's threads");
         rpc_server_free(s);
         return NULL;
     }
@@ -558,21 +579,15 @@ void rpc_server_free(struct rpc_server *s)
     atomic_store(&s->shutting_down, true);
     grpc_server_shutdown_and_notify(s->server, s->cq, &s->shutdown_tag);
     grpc_server_cancel_all_calls(s->server);
-    /* No worker starts once shutting_down is set; the count read here is final. */
-    pthread_mutex_lock(&s->threads_mu);
-    int n = s->nthreads;
-    pthread_mutex_unlock(&s->threads_mu);
-    if (n) {
-        for (int i = 0; i < n; i++)
-            pthread_join(s->threads[i], NULL);
-    } else {
-        worker(s);      /* no pool (start-up failure): drain on this thread */
-    }
+    if (s->has_poller)
+        pthread_join(s->poller, NULL);  /* returns once every call is freed */
+    else
+        worker(s);      /* no poller (start-up failure): drain on this thread */
+    rpc_pool_free(s->pool);
     grpc_server_destroy(s->server);
     grpc_completion_queue_destroy(s->cq);
     for (int i = 0; i < s->nconstants; i++)
         grpc_slice_unref(s->constants[i].bytes);
-    pthread_mutex_destroy(&s->threads_mu);
     pthread_mutex_destroy(&s->constant_mu);
     xa_free(s);
     grpc_shutdown();
