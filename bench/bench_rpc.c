@@ -2,9 +2,12 @@
  *
  * Each round starts a fresh, configured process of each provider and runs, phase by
  * phase: GetProviderSchema x50 (median round trip), ValidateResourceConfig x`calls`
- * sequential and with `concurrency` in flight (threads sharing the one connection, as
- * Terraform's -parallelism does), then PlanResourceChange (a create) the same two ways.
- * Within a phase the providers take turns in slices of calls/10. After the round each process has
+ * sequential and with `concurrency` in flight on the one connection (as Terraform's
+ * -parallelism keeps them), then PlanResourceChange (a create) the same two ways.
+ * Within a phase the providers take turns in slices of calls/10. The client is
+ * xt_call_pipelined: requests packed once, one thread driving one completion queue, so
+ * that on two shared cores the client's own CPU time (a thread per call cost ~50 us a
+ * call) does not swamp the difference between the providers. After the round each process has
  * answered 2 x calls Validate and 2 x calls Plan; its VmHWM, RssAnon and thread count are
  * read then. Figures are medians over the rounds; every answer must be free of error
  * diagnostics, else the figure is reported as failed.
@@ -12,14 +15,14 @@
  * the credential and account checks and points every endpoint at a closed port, since
  * neither call reaches AWS.
  */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
 #include "bench/bench.h"
+#include "core/codec.h"
+#include "tfplugin6.pb-c.h"
 #include "tests/demo/tfmoves.h"
 
 #define T_INTEGRATION "xacct_lambda_integration"
@@ -81,14 +84,6 @@ static double client_cpu_ms(void)
            (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
-struct call_run {
-    struct xt_provider *p;
-    const struct value *config;
-    bool plan;
-    int n;
-    atomic_int next, bad;
-};
-
 struct rounds {
     double fig[NPHASES][MAX_ROUNDS];
     double cpu_us[NPHASES][MAX_ROUNDS];     /* provider CPU time per call */
@@ -96,51 +91,93 @@ struct rounds {
     struct bench_memory mem[MAX_ROUNDS];
 };
 
-static void *call_worker(void *arg)
+/* The request each call of a phase sends, packed once: the tutorial's configuration, and
+ * the plan of its creation (no prior state, objchange.ProposedNew of the config). */
+struct requests {
+    struct xbuf validate, plan;
+};
+
+static bool pack(const ProtobufCMessage *m, struct xbuf *out)
 {
-    struct call_run *v = arg;
-    struct xt_result r;
-    struct xbuf err;
-    xt_result_init(&r);
-    xbuf_init(&err);
-    for (int i; (i = atomic_fetch_add(&v->next, 1)) < v->n;) {
-        bool ok;
-        if (v->plan) {
-            struct tfm_plan plan = {0};
-            ok = tfm_plan(v->p, T_INTEGRATION, NULL, v->config, &plan, &err);
-            tfm_plan_cleanup(&plan);
-        } else {
-            ok = xt_validate_resource(v->p, T_INTEGRATION, v->config, &r) == 0 &&
-                 !xt_has_error(&r);
-        }
-        if (!ok)
-            atomic_fetch_add(&v->bad, 1);
-    }
-    xbuf_cleanup(&err);
-    xt_result_cleanup(&r);
-    return NULL;
+    size_t n = protobuf_c_message_get_packed_size(m);
+    if (xbuf_reserve(out, n) != XA_OK)
+        return false;
+    out->len = protobuf_c_message_pack(m, (uint8_t *)out->data);
+    return true;
 }
 
-/* Wall time in ms of v->n calls on `threads` threads; -1 on failure. */
-static double call_batch(struct call_run *v, int threads)
+static bool pack_requests(const struct value *config, struct requests *rq)
 {
-    pthread_t tid[64];
-    int started = 0;
-    atomic_store(&v->next, 0);
-    atomic_store(&v->bad, 0);
+    const struct type *t = xt_resource_type(T_INTEGRATION);
+    struct value *proposed = tfm_proposed_new(T_INTEGRATION, NULL, config);
+    struct xbuf mp_config, mp_proposed;
+    xbuf_init(&mp_config);
+    xbuf_init(&mp_proposed);
+    bool ok = proposed && codec_msgpack_encode(config, t, &mp_config) == XA_OK &&
+              codec_msgpack_encode(proposed, t, &mp_proposed) == XA_OK;
+    Tfplugin6__DynamicValue dconfig = TFPLUGIN6__DYNAMIC_VALUE__INIT,
+                            dproposed = TFPLUGIN6__DYNAMIC_VALUE__INIT,
+                            dprior = TFPLUGIN6__DYNAMIC_VALUE__INIT;
+    uint8_t nil = 0xc0;     /* msgpack nil: no prior state */
+    dconfig.msgpack = (ProtobufCBinaryData){mp_config.len, (uint8_t *)mp_config.data};
+    dproposed.msgpack = (ProtobufCBinaryData){mp_proposed.len, (uint8_t *)mp_proposed.data};
+    dprior.msgpack = (ProtobufCBinaryData){1, &nil};
+    Tfplugin6__ValidateResourceConfig__Request v = TFPLUGIN6__VALIDATE_RESOURCE_CONFIG__REQUEST__INIT;
+    v.type_name = (char *)T_INTEGRATION;
+    v.config = &dconfig;
+    Tfplugin6__PlanResourceChange__Request pl = TFPLUGIN6__PLAN_RESOURCE_CHANGE__REQUEST__INIT;
+    pl.type_name = (char *)T_INTEGRATION;
+    pl.prior_state = &dprior;
+    pl.proposed_new_state = &dproposed;
+    pl.config = &dconfig;
+    ok = ok && pack(&v.base, &rq->validate) && pack(&pl.base, &rq->plan);
+    xbuf_cleanup(&mp_config);
+    xbuf_cleanup(&mp_proposed);
+    value_free(proposed);
+    return ok;
+}
+
+static bool no_error(Tfplugin6__Diagnostic **d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (d[i]->severity == TFPLUGIN6__DIAGNOSTIC__SEVERITY__ERROR)
+            return false;
+    return true;
+}
+
+static bool validate_ok(const uint8_t *resp, size_t len, void *ud)
+{
+    Tfplugin6__ValidateResourceConfig__Response *r = (void *)protobuf_c_message_unpack(
+        &tfplugin6__validate_resource_config__response__descriptor, NULL, len, resp);
+    bool ok = r && no_error(r->diagnostics, r->n_diagnostics);
+    if (r)
+        protobuf_c_message_free_unpacked(&r->base, NULL);
+    return ok;
+}
+
+static bool plan_ok(const uint8_t *resp, size_t len, void *ud)
+{
+    Tfplugin6__PlanResourceChange__Response *r = (void *)protobuf_c_message_unpack(
+        &tfplugin6__plan_resource_change__response__descriptor, NULL, len, resp);
+    bool ok = r && no_error(r->diagnostics, r->n_diagnostics) && r->planned_state;
+    if (r)
+        protobuf_c_message_free_unpacked(&r->base, NULL);
+    return ok;
+}
+
+/* Wall time in ms of n calls of a phase with `inflight` outstanding; -1 when one failed. */
+static double call_batch(struct xt_provider *p, enum phase ph, const struct requests *rq, int n,
+                         int inflight)
+{
+    bool plan = ph == PH_PLAN_1 || ph == PH_PLAN_N;
+    const struct xbuf *req = plan ? &rq->plan : &rq->validate;
+    char method[128];
+    xt_method(p, plan ? "PlanResourceChange" : "ValidateResourceConfig", method, sizeof method);
     double t0 = bench_now_ms();
-    if (threads <= 1) {
-        call_worker(v);
-    } else {
-        for (; started < threads && started < 64; started++)
-            if (pthread_create(&tid[started], NULL, call_worker, v) != 0)
-                break;
-        for (int i = 0; i < started; i++)
-            pthread_join(tid[i], NULL);
-    }
+    int bad = xt_call_pipelined(p, method, req->data, req->len, n, inflight,
+                                plan ? plan_ok : validate_ok, NULL);
     double wall = bench_now_ms() - t0;
-    bool ok = atomic_load(&v->bad) == 0 && (threads <= 1 || started > 0);
-    return ok ? wall : -1;
+    return bad == 0 ? wall : -1;
 }
 
 /* Median GetProviderSchema round trip in ms over 50 calls; -1 on failure. */
@@ -164,7 +201,7 @@ static double schema_median(struct xt_provider *p)
  * between two whole batches moved their ratio by a third. Fills fig and cpu_us of the
  * round; false (and why) when a call failed. */
 static bool run_phase(enum phase ph, struct xt_provider *const *p, const struct bench_subject *subj,
-                      int nsubj, int round, const struct value *config,
+                      int nsubj, int round, const struct requests *rq,
                       const struct bench_config *c, struct rounds *out, char *why, size_t nwhy)
 {
     int slices = ph == PH_SCHEMA ? 1 : SLICES, per = c->calls / slices;
@@ -176,9 +213,8 @@ static bool run_phase(enum phase ph, struct xt_provider *const *p, const struct 
             if (ph == PH_SCHEMA) {
                 took = schema_median(p[k]);
             } else {
-                struct call_run v = {.p = p[k], .config = config, .n = per < 1 ? 1 : per,
-                                     .plan = ph == PH_PLAN_1 || ph == PH_PLAN_N};
-                took = call_batch(&v, ph == PH_VALIDATE_1 || ph == PH_PLAN_1 ? 1 : c->concurrency);
+                took = call_batch(p[k], ph, rq, per < 1 ? 1 : per,
+                                  ph == PH_VALIDATE_1 || ph == PH_PLAN_1 ? 1 : c->concurrency);
             }
             if (took < 0) {
                 snprintf(why, nwhy, "%s: a call of \"%s\" failed", subj[k].name, figures[ph].name);
@@ -199,7 +235,7 @@ static bool run_phase(enum phase ph, struct xt_provider *const *p, const struct 
 }
 
 static bool one_round(const struct bench_config *c, const struct bench_subject *subj, int nsubj,
-                      int round, const struct value *config, struct rounds *out)
+                      int round, const struct requests *rq, struct rounds *out)
 {
     struct xt_provider *p[2] = {NULL, NULL};
     char why[256] = "";
@@ -215,7 +251,7 @@ static bool one_round(const struct bench_config *c, const struct bench_subject *
         ok = p[k] != NULL;
     }
     for (int ph = 0; ph < NPHASES && ok; ph++)
-        ok = run_phase((enum phase)ph, p, subj, nsubj, round, config, c, out, why, sizeof why);
+        ok = run_phase((enum phase)ph, p, subj, nsubj, round, rq, c, out, why, sizeof why);
     for (int k = 0; k < nsubj && ok; k++) {
         if (!bench_memory(xt_pid(p[k]), &out[k].mem[round]))
             snprintf(why, sizeof why, "cannot read /proc/PID/status of %s", subj[k].name);
@@ -272,14 +308,19 @@ bool bench_rpc(const struct bench_config *c)
     xbuf_init(&err);
     struct value *config = tfm_json(xt_resource_type(T_INTEGRATION), CONFIG, &err);
     struct rounds *out = calloc(2, sizeof *out);
-    bool ok = config && out && c->rounds <= MAX_ROUNDS;
+    struct requests rq;
+    xbuf_init(&rq.validate);
+    xbuf_init(&rq.plan);
+    bool ok = config && out && c->rounds <= MAX_ROUNDS && pack_requests(config, &rq);
     if (!ok)
         bench_report_fail("rpc", "cannot set up (configuration, memory or too many rounds)");
     for (int round = 0; ok && round < c->rounds; round++)
-        ok = one_round(c, subj, nsubj, round, config, out);
+        ok = one_round(c, subj, nsubj, round, &rq, out);
     if (ok)
         report(c, subj, nsubj, out);
     free(out);
+    xbuf_cleanup(&rq.validate);
+    xbuf_cleanup(&rq.plan);
     value_free(config);
     xbuf_cleanup(&err);
     return ok;
