@@ -632,7 +632,9 @@ enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *cal
             !retry_should_retry(&h->policy, err, attempt) ||
             !retry_quota_acquire(&h->quota, err, &cost))
             break;
-        int64_t delay = retry_delay_ms(&h->policy, attempt, resp->retry_after, retry_jitter());
+        /* Adaptive: the limiter paces the retry at the rate the server accepts. */
+        int64_t delay = retry_delay_ms(&h->policy, attempt, h->adaptive ? NULL : resp->retry_after,
+                                       retry_jitter());
         if (log_enabled(LOG_DEBUG))
             log_msg(LOG_DEBUG, LOG_MODULE, "%s: retrying after %lld ms (attempt %d failed)",
                     call->operation, (long long)delay, attempt);

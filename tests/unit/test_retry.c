@@ -154,8 +154,12 @@ static void retry_delay_honours_retry_after(void **state)
     assert_int_equal(retry_delay_ms(&p, 1, " 5 ", 0.0), 5000);
     assert_int_equal(retry_delay_ms(&p, 1, "3600", 0.0), 20000);
     assert_int_equal(retry_delay_ms(&p, 1, "99999999999999999999", 0.0), 20000);
-    /* The jittered delay wins when longer. */
-    assert_int_equal(retry_delay_ms(&p, 5, "1", 0.5), 8000);
+    /* The server's delay replaces the exponential one, plus a tenth of it at random. */
+    assert_int_equal(retry_delay_ms(&p, 1, "1", 0.5), 1050);
+    assert_int_equal(retry_delay_ms(&p, 5, "1", 0.5), 1800);
+    assert_int_equal(retry_delay_ms(&p, 9, "2", 0.999999), 3999);
+    /* Retry-After: 0 says nothing about when: the exponential delay applies. */
+    assert_int_equal(retry_delay_ms(&p, 3, "0", 0.5), 2000);
     /* Not delta-seconds: ignored. */
     assert_int_equal(retry_delay_ms(&p, 1, "Wed, 21 Oct 2015 07:28:00 GMT", 0.0), 0);
     assert_int_equal(retry_delay_ms(&p, 1, "-1", 0.0), 0);
