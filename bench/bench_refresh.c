@@ -71,7 +71,7 @@ static bool perm_pass(const struct bench_config *c, const struct emuctl *e, bool
     char json[1024];
     struct xbuf err;
     xbuf_init(&err);
-    bench_provider_json(json, sizeof json, true, e->url);
+    bench_provider_json(json, sizeof json, true, e->url, NULL);
     struct perm_run r = {.states = states, .refresh = refresh, .lock = PTHREAD_MUTEX_INITIALIZER};
     xbuf_init(&r.first_error);
     r.p = tfm_start(&(struct xt_options){.binary = c->provider_bin, .stderr_path = c->provider_log,

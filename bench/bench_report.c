@@ -11,9 +11,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <dirent.h>
+
 #include "bench/bench.h"
 
-#define MAX_ROWS 64
+#define MAX_ROWS 128
 
 struct row {
     char part[32], metric[96], unit[16], text[96];
@@ -53,40 +55,52 @@ void bench_stats(double *samples, size_t n, struct bench_stats *out)
                                 .max = samples[n - 1]};
 }
 
-bool bench_peak_rss(pid_t pid, long *hwm_kb, long *rss_kb)
+double bench_median(double *samples, size_t n)
+{
+    struct bench_stats s;
+    bench_stats(samples, n, &s);
+    return s.median;
+}
+
+bool bench_memory(pid_t pid, struct bench_memory *out)
 {
     char path[64], line[256];
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
     FILE *f = fopen(path, "r");
-    *hwm_kb = *rss_kb = -1;
+    *out = (struct bench_memory){.hwm_kb = -1, .rss_kb = -1, .anon_kb = -1, .threads = -1};
     if (!f)
         return false;
     while (fgets(line, sizeof line, f)) {
-        sscanf(line, "VmHWM: %ld kB", hwm_kb);
-        sscanf(line, "VmRSS: %ld kB", rss_kb);
+        sscanf(line, "VmHWM: %ld kB", &out->hwm_kb);
+        sscanf(line, "VmRSS: %ld kB", &out->rss_kb);
+        sscanf(line, "RssAnon: %ld kB", &out->anon_kb);
+        sscanf(line, "Threads: %d", &out->threads);
     }
     fclose(f);
-    return *hwm_kb >= 0;
+    return out->hwm_kb >= 0 && out->anon_kb >= 0 && out->threads > 0;
 }
 
-bool bench_private_memory(pid_t pid, long *pss_kb, long *private_kb)
+double bench_cpu_ms(pid_t pid)
 {
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
-    FILE *f = fopen(path, "r");
-    long clean = -1, dirty = -1;
-    *pss_kb = *private_kb = -1;
-    if (!f)
-        return false;
-    while (fgets(line, sizeof line, f)) {
-        sscanf(line, "Pss: %ld kB", pss_kb);
-        sscanf(line, "Private_Clean: %ld kB", &clean);
-        sscanf(line, "Private_Dirty: %ld kB", &dirty);
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    unsigned long long total_ns = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/task/%.16s/schedstat", (int)pid, e->d_name);
+        FILE *f = fopen(path, "r");
+        unsigned long long ns = 0;
+        if (f && fscanf(f, "%llu", &ns) == 1)
+            total_ns += ns;
+        if (f)
+            fclose(f);
     }
-    fclose(f);
-    if (clean >= 0 && dirty >= 0)
-        *private_kb = clean + dirty;
-    return *pss_kb >= 0 && *private_kb >= 0;
+    closedir(d);
+    return (double)total_ns / 1e6;
 }
 
 static struct row *add_row(const char *part, const char *metric, const char *unit)
@@ -164,9 +178,9 @@ int bench_report_failures(void)
 
 void bench_report_table(FILE *f)
 {
-    fprintf(f, "\n%-12s %-48s %-40s %s\n", "part", "figure", "value", "unit");
+    fprintf(f, "\n%-11s %-56s %-34s %s\n", "part", "figure", "value", "unit");
     for (int i = 0; i < nrows; i++)
-        fprintf(f, "%-12s %-48s %-40s %s\n", rows[i].part, rows[i].metric, rows[i].text,
+        fprintf(f, "%-11s %-56s %-34s %s\n", rows[i].part, rows[i].metric, rows[i].text,
                 rows[i].unit);
 }
 

@@ -1,5 +1,7 @@
 /* bench/bench_startup.c - (a) startup: exec to handshake line, and exec to the first
- * GetProviderSchema answer, over `launches` launches (median and p90).
+ * GetProviderSchema answer, over `launches` launches (median and p90) of xacct and of the
+ * Go reference, interleaved launch by launch (the order alternates), so that both see
+ * the same machine load.
  *
  * Exec to handshake: the binary is started here with go-plugin's environment (magic
  * cookie, PLUGIN_PROTOCOL_VERSIONS=5,6, PLUGIN_CLIENT_CERT from a certificate generated
@@ -86,7 +88,7 @@ static double exec_to_handshake(const char *bin, const char *cert_env)
 }
 
 /* Milliseconds from exec to the first schema answer (certificate time removed), or -1. */
-static double exec_to_schema(const struct bench_config *c)
+static double exec_to_schema(const struct bench_config *c, const char *bin)
 {
     struct plugin_cert extra = {0};
     double t0 = bench_now_ms();
@@ -95,7 +97,7 @@ static double exec_to_schema(const struct bench_config *c)
     plugin_cert_cleanup(&extra);
 
     t0 = bench_now_ms();
-    struct xt_provider *p = xt_start(&(struct xt_options){.binary = c->provider_bin,
+    struct xt_provider *p = xt_start(&(struct xt_options){.binary = bin,
                                                           .stderr_path = c->provider_log});
     struct xt_result r;
     xt_result_init(&r);
@@ -107,6 +109,34 @@ static double exec_to_schema(const struct bench_config *c)
     return cert_ok && st == 0 ? took : -1;
 }
 
+struct launch_samples {
+    double *handshake, *schema;
+};
+
+static void report(const struct bench_subject *subj, int nsubj, struct launch_samples *ls,
+                   size_t n)
+{
+    double hs_median[2], schema_median[2];
+    for (int k = 0; k < nsubj; k++) {
+        char name[96];
+        struct bench_stats s;
+        bench_stats(ls[k].handshake, n, &s);
+        snprintf(name, sizeof name, "%s: exec to handshake", subj[k].name);
+        bench_report_stats("startup", name, &s, "ms");
+        hs_median[k] = s.median;
+        bench_stats(ls[k].schema, n, &s);
+        snprintf(name, sizeof name, "%s: exec to first GetProviderSchema answer", subj[k].name);
+        bench_report_stats("startup", name, &s, "ms");
+        schema_median[k] = s.median;
+    }
+    if (nsubj == 2) {
+        bench_compare("exec to handshake line, median (ms)", "Go", hs_median[0], hs_median[1],
+                      GOAL_AT_MOST, 0.6);
+        bench_compare("exec to first GetProviderSchema answer, median (ms)", "Go",
+                      schema_median[0], schema_median[1], GOAL_NONE, 0);
+    }
+}
+
 bool bench_startup(const struct bench_config *c)
 {
     struct plugin_cert cert = {0};
@@ -114,30 +144,39 @@ bool bench_startup(const struct bench_config *c)
         bench_report_fail("startup", "cannot generate a client certificate");
         return false;
     }
+    struct bench_subject subj[2];
+    int nsubj = bench_subjects(c, subj);
     size_t n = (size_t)c->launches;
-    double *hs = calloc(n, sizeof *hs), *schema = calloc(n, sizeof *schema);
+    struct launch_samples ls[2] = {{0}};
     char *cert_env = malloc(strlen(cert.cert_pem) + 32);
-    bool ok = hs && schema && cert_env;
+    bool ok = cert_env != NULL;
+    for (int k = 0; k < nsubj; k++) {
+        ls[k] = (struct launch_samples){calloc(n, sizeof(double)), calloc(n, sizeof(double))};
+        ok = ok && ls[k].handshake && ls[k].schema;
+    }
     if (ok)
         sprintf(cert_env, "PLUGIN_CLIENT_CERT=%s", cert.cert_pem);
     for (size_t i = 0; ok && i < n; i++) {
-        hs[i] = exec_to_handshake(c->provider_bin, cert_env);
-        schema[i] = exec_to_schema(c);
-        if (hs[i] < 0 || schema[i] < 0) {
-            bench_report_fail("startup", hs[i] < 0 ? "no handshake line from the provider"
-                                                   : "GetProviderSchema after launch failed");
-            ok = false;
+        for (int j = 0; ok && j < nsubj; j++) {
+            int k = (int)(i + (size_t)j) % nsubj;   /* alternate who goes first */
+            ls[k].handshake[i] = exec_to_handshake(subj[k].bin, cert_env);
+            ls[k].schema[i] = exec_to_schema(c, subj[k].bin);
+            if (ls[k].handshake[i] < 0 || ls[k].schema[i] < 0) {
+                char why[160];
+                snprintf(why, sizeof why, "%s: %s", subj[k].name,
+                         ls[k].handshake[i] < 0 ? "no handshake line from the provider"
+                                                : "GetProviderSchema after launch failed");
+                bench_report_fail("startup", why);
+                ok = false;
+            }
         }
     }
-    if (ok) {
-        struct bench_stats s;
-        bench_stats(hs, n, &s);
-        bench_report_stats("startup", "exec to handshake", &s, "ms");
-        bench_stats(schema, n, &s);
-        bench_report_stats("startup", "exec to first GetProviderSchema answer", &s, "ms");
+    if (ok)
+        report(subj, nsubj, ls, n);
+    for (int k = 0; k < 2; k++) {
+        free(ls[k].handshake);
+        free(ls[k].schema);
     }
-    free(hs);
-    free(schema);
     free(cert_env);
     plugin_cert_cleanup(&cert);
     return ok;

@@ -1,11 +1,17 @@
-/* bench/bench_throughput.c - (d) throughput under API Gateway's rate limit: `integrations`
- * xacct_lambda_integration resources (one per resource /r01.. of the bench seed's API
- * b0b0b0b0b0) planned and applied by one provider process with Terraform's default
- * parallelism, against awsemu with API Gateway throttled at 10 requests/s, burst 40 (the
- * emulator's default, AWS's account-level figure for these calls, set explicitly here).
- * Reports the wall time, the requests the emulator saw, the 429s it sent, and checks in
- * the emulator's state that every method got exactly its integration (nothing lost) and
- * that no PutIntegration succeeded twice for the same method (nothing duplicated).
+/* bench/bench_throughput.c - (d) throughput under API Gateway's rate limit, xacct against
+ * botocore: `integrations` xacct_lambda_integration resources (one per resource /r01.. of
+ * the bench seed's API b0b0b0b0b0) planned and applied by one provider process with
+ * Terraform's default parallelism, against awsemu with API Gateway throttled at 10
+ * requests/s, burst 40 (AWS's account-level figure for these calls, set explicitly here),
+ * once with retry_mode "adaptive" and once "standard"; and the same AWS calls
+ * (GetResources, then one PutIntegration per resource on as many threads) made by
+ * botocore in its adaptive and standard modes (bench_botocore.c). Each case gets a fresh
+ * emulator; the cases alternate xacct / botocore.
+ * Reported per case: the wall time, the share of the limit reached (the best possible
+ * time, (successful requests - burst) / rate, over the wall time), the requests the
+ * emulator saw, its 429s, the calls given up; and from the emulator's state that every
+ * method got exactly its integration (nothing lost) and, for xacct, that no
+ * PutIntegration succeeded twice (nothing duplicated).
  */
 #include <jansson.h>
 #include <pthread.h>
@@ -23,7 +29,16 @@
 #define BENCH_FN "arn:aws:lambda:us-west-2:222222222222:function:bench-fn"
 #define BENCH_URI                                                                           \
     "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/" BENCH_FN "/invocations"
+#define RATE 10.0
+#define BURST 40.0
 #define FAULTS "{\"rate_limits\":{\"apigateway\":{\"rate\":10,\"burst\":40}}}"
+
+/* What one case measured. */
+struct outcome {
+    double wall_s, share;   /* share of the limit, 0..1 */
+    int dropped;            /* calls given up (failed applies, botocore's failures) */
+    bool ok;
+};
 
 struct apply_run {
     struct xt_provider *p;
@@ -85,12 +100,46 @@ static int wired_methods(const struct emuctl *e, int n)
     return wired;
 }
 
-static bool measure(const struct bench_config *c, struct emuctl *e)
+/* The emulator's view of a finished case: reports it, fills the share of the limit and
+ * whether every method is wired. */
+static bool emulator_figures(const struct emuctl *e, const char *label, int n,
+                             struct outcome *o)
 {
-    char json[1024];
+    struct emuctl_counts all, put;
+    char name[128];
+    bool ok = emuctl_log_count(e, NULL, &all) && emuctl_log_count(e, "PutIntegration", &put);
+    int wired = wired_methods(e, n), put_ok = put.requests - put.throttled - put.failed;
+    int answered = all.requests - all.throttled - all.failed;
+    o->share = o->wall_s > 0 ? ((answered - BURST) / RATE) / o->wall_s : 0;
+    snprintf(name, sizeof name, "%s: wall", label);
+    bench_report_value("throughput", name, o->wall_s, "s");
+    snprintf(name, sizeof name, "%s: share of the limit reached", label);
+    bench_report_value("throughput", name, o->share * 100.0, "%");
+    snprintf(name, sizeof name, "%s: requests, 429s, calls given up", label);
+    char text[96];
+    snprintf(text, sizeof text, "%d, %d, %d", all.requests, all.throttled, o->dropped);
+    bench_report_text("throughput", name, text);
+    struct xbuf ops;
+    xbuf_init(&ops);
+    if (emuctl_log_summary(e, &ops)) {
+        snprintf(name, sizeof name, "%s: requests by operation", label);
+        bench_report_text("throughput", name, xbuf_cstr(&ops));
+    }
+    xbuf_cleanup(&ops);
+    snprintf(name, sizeof name, "%s: methods wired, successful PutIntegration", label);
+    snprintf(text, sizeof text, "%d, %d (expected %d, %d)", wired, put_ok, n, n);
+    bench_report_text("throughput", name, text);
+    return ok && wired == n && put_ok == n;
+}
+
+static bool xacct_case(const struct bench_config *c, struct emuctl *e, const char *mode,
+                       struct outcome *o)
+{
+    char json[1024], label[96];
     struct xbuf err;
     xbuf_init(&err);
-    bench_provider_json(json, sizeof json, false, e->url);
+    snprintf(label, sizeof label, "xacct %s, %d integrations", mode, c->integrations);
+    bench_provider_json(json, sizeof json, false, e->url, mode);
     struct xt_provider *p = tfm_start(&(struct xt_options){.binary = c->provider_bin,
                                                            .stderr_path = c->provider_log,
                                                            .timeout_ms = 300000},
@@ -105,59 +154,93 @@ static bool measure(const struct bench_config *c, struct emuctl *e)
     xbuf_init(&a.first_error);
     double t0 = bench_now_ms();
     bench_parallel(c->integrations, c->parallelism, apply_one, &a);
-    double wall = bench_now_ms() - t0;
-
-    struct emuctl_counts all, put;
-    bool ok = emuctl_log_count(e, NULL, &all) && emuctl_log_count(e, "PutIntegration", &put);
-    int wired = wired_methods(e, c->integrations);
-    int put_ok = put.requests - put.throttled - put.failed;
-    char name[96];
-    snprintf(name, sizeof name, "apply %d integrations (parallelism %d): wall", c->integrations,
-             c->parallelism);
-    bench_report_value("throughput", name, wall / 1000.0, "s");
-    bench_report_value("throughput", "AWS requests sent", all.requests, "requests");
-    bench_report_value("throughput", "429 TooManyRequests received", all.throttled, "responses");
-    bench_report_value("throughput", "other error answers", all.failed, "responses");
-    struct xbuf ops;
-    xbuf_init(&ops);
-    if (emuctl_log_summary(e, &ops))
-        bench_report_text("throughput", "requests by operation", xbuf_cstr(&ops));
-    xbuf_cleanup(&ops);
-    bench_report_value("throughput", "methods wired (expected = N)", wired, "methods");
-    bench_report_value("throughput", "successful PutIntegration (expected = N)", put_ok, "calls");
-    long hwm, rss;
-    if (bench_peak_rss(xt_pid(p), &hwm, &rss))
-        bench_report_value("memory", "peak RSS (VmHWM) after the throughput run", hwm / 1024.0,
-                           "MiB");
-    if (atomic_load(&a.failed) > 0) {
-        snprintf(json, sizeof json, "%d applies failed; first: %.600s", atomic_load(&a.failed),
+    o->wall_s = (bench_now_ms() - t0) / 1000.0;
+    o->dropped = atomic_load(&a.failed);
+    bool ok = emulator_figures(e, label, c->integrations, o);
+    struct bench_memory mem;
+    if (bench_memory(xt_pid(p), &mem)) {
+        snprintf(json, sizeof json, "%s: provider peak RSS (VmHWM)", label);
+        bench_report_value("memory", json, mem.hwm_kb / 1024.0, "MiB");
+    }
+    if (o->dropped > 0) {
+        snprintf(json, sizeof json, "%s: %d applies failed; first: %.600s", label, o->dropped,
                  xbuf_cstr(&a.first_error));
         bench_report_fail("throughput", json);
-        ok = false;
-    }
-    if (wired != c->integrations || put_ok != c->integrations) {
-        snprintf(json, sizeof json, "%d of %d methods wired, %d successful PutIntegration: "
-                 "lost or duplicated work", wired, c->integrations, put_ok);
+    } else if (!ok) {
+        snprintf(json, sizeof json, "%s: lost or duplicated work (see the rows above)", label);
         bench_report_fail("throughput", json);
-        ok = false;
     }
     xt_stop(p, NULL);
     xbuf_cleanup(&a.first_error);
     xbuf_cleanup(&err);
-    return ok;
+    o->ok = ok && o->dropped == 0;
+    return o->ok;
 }
 
-bool bench_throughput(const struct bench_config *c)
+/* botocore's dropped calls are its behaviour, not a benchmark failure: reported only. */
+static bool botocore_case(const struct bench_config *c, struct emuctl *e, const char *mode,
+                          struct outcome *o)
+{
+    char label[96], why[512];
+    snprintf(label, sizeof label, "botocore %s, %d integrations", mode, c->integrations);
+    struct bench_botocore_result r;
+    emuctl_log_clear(e);
+    if (!bench_botocore_apply(c, e->url, mode, &r, why, sizeof why)) {
+        bench_report_fail("throughput", why);
+        return false;
+    }
+    o->wall_s = r.wall_s;
+    o->dropped = r.failed;
+    emulator_figures(e, label, c->integrations, o);
+    o->ok = true;
+    return true;
+}
+
+/* One case on a fresh emulator. */
+static bool run_case(const struct bench_config *c, bool botocore, const char *mode,
+                     struct outcome *o)
 {
     struct emuctl e;
     char why[512];
+    *o = (struct outcome){0};
     if (!emuctl_start(&e, &(struct emuctl_options){.binary = c->awsemu_bin, .seed = c->bench_seed,
                                                   .faults_json = FAULTS},
                       why, sizeof why)) {
         bench_report_fail("throughput", why);
         return false;
     }
-    bool ok = measure(c, &e);
+    bool ok = botocore ? botocore_case(c, &e, mode, o) : xacct_case(c, &e, mode, o);
     emuctl_stop(&e);
+    return ok;
+}
+
+bool bench_throughput(const struct bench_config *c)
+{
+    struct outcome xa, xs, ba = {0}, bs = {0};
+    bool boto = c->botocore_python != NULL;
+    bool ok = run_case(c, false, "adaptive", &xa);
+    if (boto)
+        ok = run_case(c, true, "adaptive", &ba) && ok;
+    ok = run_case(c, false, "standard", &xs) && ok;
+    if (boto)
+        ok = run_case(c, true, "standard", &bs) && ok;
+    char figure[96];
+    snprintf(figure, sizeof figure, "adaptive, %d integrations: share of the limit (%%)",
+             c->integrations);
+    bench_compare(figure, "", xa.share * 100, -1, GOAL_AT_LEAST, 95);
+    if (boto && ba.ok) {
+        snprintf(figure, sizeof figure, "adaptive, %d integrations: wall (s)", c->integrations);
+        bench_compare(figure, "botocore", xa.wall_s, ba.wall_s, GOAL_AT_MOST, 1.05);
+    }
+    snprintf(figure, sizeof figure, "standard, %d integrations: share of the limit (%%)",
+             c->integrations);
+    bench_compare(figure, "", xs.share * 100, -1, GOAL_AT_LEAST, 90);
+    snprintf(figure, sizeof figure, "standard, %d integrations: calls given up",
+             c->integrations);
+    bench_compare(figure, "", xs.dropped, -1, GOAL_AT_MOST, 0);
+    if (boto && bs.ok) {
+        snprintf(figure, sizeof figure, "standard, %d integrations: wall (s)", c->integrations);
+        bench_compare(figure, "botocore", xs.wall_s, bs.wall_s, GOAL_NONE, 0);
+    }
     return ok;
 }

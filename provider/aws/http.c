@@ -10,7 +10,8 @@
  * refusal is reported as the connection error it is, and aws_http_call decides to retry.
  * Stop: `stopped` is checked by the xferinfo callback (curl calls it at least once a
  * second, aborting the transfer) and by the backoff wait, which sleeps on a condition
- * variable that aws_http_stop broadcasts.
+ * variable that aws_http_stop broadcasts; aws_http_stop also wakes the adaptive
+ * limiter's waiters (retry_rate_stop).
  */
 #include "aws/http.h"
 
@@ -114,7 +115,6 @@ enum xa_status aws_http_new(const struct aws_http_config *cfg, struct aws_http *
     pthread_condattr_destroy(&ca);
     retry_policy_init(&h->policy, cfg->max_retries);
     retry_quota_init(&h->quota, 0);
-    retry_rate_init(&h->rate, NULL);
     atomic_init(&h->stopped, false);
     const char *ca_env = getenv("AWS_CA_BUNDLE");
     h->ca_bundle = dup_or_null(cfg->custom_ca_bundle ? cfg->custom_ca_bundle : ca_env);
@@ -128,6 +128,7 @@ enum xa_status aws_http_new(const struct aws_http_config *cfg, struct aws_http *
     h->now_unix = cfg->now_unix;
     h->clock_ctx = cfg->clock_ctx;
     h->time_scale = cfg->time_scale > 0 ? cfg->time_scale : 1.0;
+    retry_rate_init(&h->rate, NULL, h->time_scale);
     enum xa_status st = build_user_agent(h, cfg->user_agent_extra);
     h->share = curl_share_init();
     if (!h->share || (cfg->custom_ca_bundle && !h->ca_bundle) ||
@@ -177,6 +178,7 @@ void aws_http_stop(struct aws_http *h)
     atomic_store(&h->stopped, true);
     pthread_cond_broadcast(&h->wait_cv);
     pthread_mutex_unlock(&h->wait_mu);
+    retry_rate_stop(&h->rate);
 }
 
 bool aws_http_stopped(const struct aws_http *h)
@@ -604,13 +606,10 @@ enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *cal
     }
     int cost = 0;
     for (int attempt = 1;; attempt++) {
-        if (h->adaptive) {
-            int64_t wait = retry_rate_acquire(&h->rate);
-            if (wait > 0 && !wait_ms(h, wait)) {
-                st = XA_ECANCELED;
-                aws_error_set_transport(err, st, "the provider is stopping");
-                break;
-            }
+        if (h->adaptive && !retry_rate_acquire(&h->rate)) {
+            st = XA_ECANCELED;
+            aws_error_set_transport(err, st, "the provider is stopping");
+            break;
         }
         aws_error_reset(err);
         int64_t t0 = mono_ms();
@@ -633,7 +632,9 @@ enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *cal
             !retry_should_retry(&h->policy, err, attempt) ||
             !retry_quota_acquire(&h->quota, err, &cost))
             break;
-        int64_t delay = retry_delay_ms(&h->policy, attempt, resp->retry_after, retry_jitter());
+        /* Adaptive: the limiter paces the retry at the rate the server accepts. */
+        int64_t delay = retry_delay_ms(&h->policy, attempt, h->adaptive ? NULL : resp->retry_after,
+                                       retry_jitter());
         if (log_enabled(LOG_DEBUG))
             log_msg(LOG_DEBUG, LOG_MODULE, "%s: retrying after %lld ms (attempt %d failed)",
                     call->operation, (long long)delay, attempt);

@@ -1,10 +1,12 @@
-/* aws/retry.c - the SDKs' standard retry mode and adaptive rate limiter, as pure logic.
+/* aws/retry.c - the SDKs' standard retry mode and adaptive rate limiter.
  *
  * Classification reads a struct aws_error; backoff, Retry-After and the quota are plain
  * arithmetic; the adaptive limiter follows the SDKs' CUBIC description (BETA 0.7,
  * SCALE_CONSTANT 0.4, SMOOTH 0.8, half-second measuring buckets, minimum fill rate
- * 0.5/s). Time always comes from a struct retry_clock so that tests replay hours of
- * throttling in microseconds. See retry.h for the contract and the caller's loop.
+ * 0.5/s) and botocore's token bucket, whose waiters sleep on a condition variable that
+ * every rate change broadcasts. Time always comes from a struct retry_clock so that
+ * tests replay hours of throttling in microseconds. See retry.h for the contract and the
+ * caller's loop.
  */
 #include "aws/retry.h"
 
@@ -204,15 +206,19 @@ int64_t retry_delay_ms(const struct retry_policy *p, int attempt, const char *re
         random01 = 0.999999;
     if (attempt < 0)
         attempt = 0;
-    /* base * 2^attempt, computed without overflow: stop doubling at the cap. */
+    /* base * 2^(attempt - 1), computed without overflow: stop doubling at the cap. */
     int64_t ceiling = p->base_delay_ms > 0 ? p->base_delay_ms : 0;
-    for (int i = 0; i < attempt && ceiling < p->max_backoff_ms; i++)
+    for (int i = 1; i < attempt && ceiling < p->max_backoff_ms; i++)
         ceiling *= 2;
     if (ceiling > p->max_backoff_ms)
         ceiling = p->max_backoff_ms;
-    int64_t delay = (int64_t)(random01 * (double)ceiling);
+    /* The server said when to come back: then, plus a tenth of the backoff at random, so
+     * that the callers it told the same second spread out, more so the longer it keeps
+     * refusing. */
     int64_t ra = retry_after_ms(retry_after, p->max_retry_after_ms);
-    return ra > delay ? ra : delay;
+    if (ra > 0)
+        return ra + (int64_t)(random01 * (double)ceiling / 10.0);
+    return (int64_t)(random01 * (double)ceiling);
 }
 
 /* ---- retry quota -------------------------------------------------------------------- */
@@ -270,17 +276,11 @@ int retry_quota_available(struct retry_quota *q)
 #define MIN_FILL_RATE 0.5
 #define MIN_CAPACITY 1.0
 
-/* Small replacements for libm (floor, ceil, cbrt): xa_aws links without -lm. */
+/* Small replacements for libm (floor, cbrt): xa_aws links without -lm. */
 static double floor_d(double x)
 {
     double t = (double)(int64_t)x;
     return t > x ? t - 1.0 : t;
-}
-
-static double ceil_d(double x)
-{
-    double t = (double)(int64_t)x;
-    return t < x ? t + 1.0 : t;
 }
 
 static double cbrt_pos(double x)
@@ -299,13 +299,21 @@ static double cbrt_pos(double x)
 
 static double now_s(const struct retry_rate *r)
 {
-    return (double)retry_clock_now_ns(&r->clock) / 1e9;
+    return (double)retry_clock_now_ns(&r->clock) / 1e9 / r->time_scale;
 }
 
-void retry_rate_init(struct retry_rate *r, const struct retry_clock *clock)
+void retry_rate_init(struct retry_rate *r, const struct retry_clock *clock, double time_scale)
 {
     pthread_mutex_init(&r->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&r->changed, &ca);
+    pthread_condattr_destroy(&ca);
     r->clock = clock ? *clock : (struct retry_clock){0};
+    r->time_scale = time_scale > 0 ? time_scale : 1.0;
+    r->stopped = false;
+    r->waiting = 0;
     r->enabled = false;
     r->fill_rate = 0;
     r->max_capacity = 0;
@@ -319,7 +327,11 @@ void retry_rate_init(struct retry_rate *r, const struct retry_clock *clock)
     r->time_window = 0;
 }
 
-void retry_rate_cleanup(struct retry_rate *r) { pthread_mutex_destroy(&r->mu); }
+void retry_rate_cleanup(struct retry_rate *r)
+{
+    pthread_cond_destroy(&r->changed);
+    pthread_mutex_destroy(&r->mu);
+}
 
 /* Adds the tokens earned since the last refill, up to max_capacity. */
 static void refill(struct retry_rate *r, double t)
@@ -335,21 +347,64 @@ static void refill(struct retry_rate *r, double t)
     r->last_timestamp = t;
 }
 
-int64_t retry_rate_acquire(struct retry_rate *r)
+/* With r->mu held: 0 when a token was taken (or none is needed), else the limiter
+ * seconds until one is there at the current rate. */
+static double take_token(struct retry_rate *r)
 {
-    int64_t wait_ms = 0;
-    pthread_mutex_lock(&r->mu);
-    if (r->enabled) {
-        refill(r, now_s(r));
-        if (r->current_capacity < 1.0) {
-            double wait_s = (1.0 - r->current_capacity) / r->fill_rate;
-            wait_ms = (int64_t)ceil_d(wait_s * 1000.0);
-        }
-        /* The token is taken now; a negative capacity is the debt of waiting callers. */
+    if (!r->enabled)
+        return 0;
+    refill(r, now_s(r));
+    if (r->current_capacity >= 1.0) {
         r->current_capacity -= 1.0;
+        return 0;
     }
+    return (1.0 - r->current_capacity) / r->fill_rate;
+}
+
+double retry_rate_try_acquire(struct retry_rate *r)
+{
+    pthread_mutex_lock(&r->mu);
+    double wait_s = take_token(r);
     pthread_mutex_unlock(&r->mu);
-    return wait_ms;
+    return wait_s;
+}
+
+static struct timespec deadline_after(double real_s)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t ns = (int64_t)(real_s * 1e9) + 1000000;   /* +1 ms: wake after, not before */
+    ts.tv_sec += ns / 1000000000;
+    ts.tv_nsec += ns % 1000000000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    return ts;
+}
+
+bool retry_rate_acquire(struct retry_rate *r)
+{
+    pthread_mutex_lock(&r->mu);
+    double wait_s;
+    while (!r->stopped && (wait_s = take_token(r)) > 0) {
+        /* Woken early by a rate change or stop: the loop recomputes from the new rate. */
+        struct timespec until = deadline_after(wait_s * r->time_scale);
+        r->waiting++;
+        pthread_cond_timedwait(&r->changed, &r->mu, &until);
+        r->waiting--;
+    }
+    bool ok = !r->stopped;
+    pthread_mutex_unlock(&r->mu);
+    return ok;
+}
+
+void retry_rate_stop(struct retry_rate *r)
+{
+    pthread_mutex_lock(&r->mu);
+    r->stopped = true;
+    pthread_cond_broadcast(&r->changed);
+    pthread_mutex_unlock(&r->mu);
 }
 
 static void update_measured_rate(struct retry_rate *r, double t)
@@ -376,6 +431,7 @@ static void set_fill_rate(struct retry_rate *r, double t, double rate)
     r->max_capacity = rate > MIN_CAPACITY ? rate : MIN_CAPACITY;
     if (r->current_capacity > r->max_capacity)
         r->current_capacity = r->max_capacity;
+    pthread_cond_broadcast(&r->changed);
 }
 
 void retry_rate_update(struct retry_rate *r, bool throttled)

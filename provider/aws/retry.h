@@ -1,22 +1,24 @@
 /* aws/retry.h - when and how long to wait before trying an AWS call again.
  *
  * The AWS SDKs' "standard" retry mode as pure logic, plus the "adaptive" mode's
- * client-side rate limiter. Nothing here sleeps or reads a clock of its own: time comes
- * from a struct retry_clock (tests pass a fake one and run instantly) and randomness is
- * a number in [0, 1) the caller passes (retry_jitter() gives a real one).
+ * client-side rate limiter. Time comes from a struct retry_clock (tests pass a fake one
+ * and run instantly) and randomness is a number in [0, 1) the caller passes
+ * (retry_jitter() gives a real one). The one place that blocks is retry_rate_acquire,
+ * which waits for a send token on a condition variable (see the limiter below).
  *
  * How aws/http uses it, per operation:
  *     retry_policy_init(&pol, cfg->max_retries);                 once per client
- *     retry_quota_init(&quota); retry_rate_init(&rate, clock);   once per client, shared
+ *     retry_quota_init(&quota); retry_rate_init(&rate, clock, scale);   once per client
  *     for (attempt = 1;; attempt++) {
- *         if (adaptive) wait retry_rate_acquire(&rate) ms;
+ *         if (adaptive && !retry_rate_acquire(&rate)) stopped: give up;
  *         send; on success: retry_quota_release(&quota, cost); retry_rate_update(.., false);
  *                           done
  *         fill err (aws/errors); retry_mark(&err);      sets err.retryable / err.throttled
  *         if (adaptive) retry_rate_update(&rate, err.throttled);
  *         if (!retry_should_retry(&pol, &err, attempt)) give up;
  *         if (!retry_quota_acquire(&quota, &err, &cost)) give up (quota exhausted);
- *         wait retry_delay_ms(&pol, attempt, resp.retry_after, retry_jitter()) ms;
+ *         wait retry_delay_ms(&pol, attempt, adaptive ? NULL : resp.retry_after,
+ *                             retry_jitter()) ms;
  *     }
  *
  * What retries (retry_classify):
@@ -33,10 +35,17 @@
  *   timeout / connection - no HTTP answer (transport XA_EIO or XA_ETIMEDOUT).
  * Everything else (other 4xx, XA_ECANCELED, XA_ENOMEM, XA_EINVAL) does not retry.
  *
- * Backoff: full jitter, delay = r * min(max_backoff, base * 2^attempt) with r in [0, 1),
- * base 1 s and max_backoff 20 s (the SDKs' MAX_BACKOFF). A Retry-After header in
- * delta-seconds raises the delay to at least that many seconds, capped at
- * max_retry_after_ms (20 s); other forms (HTTP dates) are ignored.
+ * Backoff: full jitter, delay = r * min(max_backoff, base * 2^(attempt - 1)) with r in
+ * [0, 1), base 1 s and max_backoff 20 s: botocore's ExponentialBackoff, whose first retry
+ * waits up to 1 s. A Retry-After header in delta-seconds (> 0) replaces it: the delay is
+ * that many seconds (capped at max_retry_after_ms, 20 s) plus a tenth of the backoff
+ * (r * min(max_backoff, base * 2^(attempt - 1)) / 10), so that callers told the same
+ * second spread out, more so the longer the server keeps refusing; other forms (HTTP
+ * dates) are ignored.
+ * Measured against API Gateway's 10/s (bench/): the exponential delay on top of
+ * Retry-After left the limit idle a quarter of the time in a sustained run. In adaptive
+ * mode aws/http passes no Retry-After: the limiter, which every attempt waits for,
+ * already paces retries at the rate the server accepts (botocore's adaptive mode).
  * Quota: a token bucket of 500 per client; a retry costs 5 (10 after a timeout or
  * connection error); a successful retried call gives its cost back, a success at the first
  * attempt gives 1. An empty bucket stops retries (the call fails with its last error).
@@ -106,8 +115,8 @@ void retry_policy_init(struct retry_policy *p, int max_retries);
 bool retry_should_retry(const struct retry_policy *p, const struct aws_error *e, int attempt);
 
 /* Milliseconds to wait before attempt + 1. random01 in [0, 1); retry_after is the raw
- * Retry-After header value or NULL. Always within [0, max(max_backoff_ms,
- * max_retry_after_ms)]. */
+ * Retry-After header value or NULL. Always within [0, max_retry_after_ms +
+ * max_backoff_ms]. */
 int64_t retry_delay_ms(const struct retry_policy *p, int attempt, const char *retry_after,
                        double random01);
 
@@ -140,14 +149,23 @@ int retry_quota_available(struct retry_quota *q);
 /* CUBIC-style rate adjustment from the SDKs' adaptive retry mode: the send rate is
  * measured in half-second buckets; a throttle cuts the allowed rate to 0.7 of what was
  * being sent and turns the limiter on; successes grow it back along a cubic curve toward
- * (and past) the rate that was throttled. Until the first throttle nothing is limited. */
+ * (and past) the rate that was throttled. Until the first throttle nothing is limited.
+ * Waiting for a token is botocore's TokenBucket: a caller short of a token sleeps on a
+ * condition variable for as long as the current rate needs, and every rate change
+ * wakes all sleepers to recompute; so a caller that started waiting at the 0.5/s floor
+ * sends as soon as the rate has recovered, not seconds later. Capacity never goes
+ * negative: a token is taken only when it is there. */
 struct retry_rate {
     pthread_mutex_t mu;
+    pthread_cond_t changed;     /* broadcast on every rate change and on stop */
     struct retry_clock clock;
+    double time_scale;          /* real seconds per limiter second (tests: < 1) */
+    bool stopped;
+    int waiting;                /* callers asleep in retry_rate_acquire */
     bool enabled;
     double fill_rate;           /* tokens per second */
     double max_capacity;
-    double current_capacity;    /* may go negative: callers queued behind each other */
+    double current_capacity;
     double last_timestamp;      /* seconds, < 0 before the first refill */
     double measured_tx_rate;
     double last_tx_rate_bucket;
@@ -157,12 +175,20 @@ struct retry_rate {
     double time_window;
 };
 
-/* clock NULL means CLOCK_MONOTONIC. */
-void retry_rate_init(struct retry_rate *r, const struct retry_clock *clock);
+/* clock NULL means CLOCK_MONOTONIC. time_scale <= 0 means 1: the limiter's clock runs
+ * 1/time_scale times faster than the real one and its waits are scaled to match, the
+ * way aws_http_config.time_scale shortens backoff waits in tests. */
+void retry_rate_init(struct retry_rate *r, const struct retry_clock *clock, double time_scale);
 void retry_rate_cleanup(struct retry_rate *r);
-/* Takes one send token; returns how many milliseconds the caller must wait before
- * sending (0 when a token was available or the limiter is off). */
-int64_t retry_rate_acquire(struct retry_rate *r);
+/* Takes one send token and returns 0, or takes nothing and returns how many limiter
+ * seconds must pass at the current rate before one is there (> 0). Never blocks. */
+double retry_rate_try_acquire(struct retry_rate *r);
+/* Takes one send token, sleeping until there is one (re-evaluated whenever the rate
+ * changes); true at once while the limiter is off. False, taking nothing, when
+ * retry_rate_stop was called before or during the wait. */
+bool retry_rate_acquire(struct retry_rate *r);
+/* Wakes every waiter for good: acquire returns false from now on. */
+void retry_rate_stop(struct retry_rate *r);
 /* After each answer: throttled says whether it was a throttling error. */
 void retry_rate_update(struct retry_rate *r, bool throttled);
 /* The current allowed send rate in requests per second (0 while the limiter is off). */

@@ -113,10 +113,11 @@ bool tfm_validate(struct xt_provider *p, const char *type, const struct value *c
     return ok;
 }
 
-static struct value *proposed_new(const struct resource_type *rt, const struct value *prior,
-                                  const struct value *config)
+struct value *tfm_proposed_new(const char *type, const struct value *prior,
+                               const struct value *config)
 {
-    struct value *v = value_clone(config);
+    const struct resource_type *rt = tfm_resource(type);
+    struct value *v = rt ? value_clone(config) : NULL;
     const struct schema_block *b = &rt->schema->block;
     for (size_t i = 0; v && prior && !value_is_null(prior) && i < b->nattrs; i++) {
         const char *name = b->attrs[i].name;
@@ -140,7 +141,7 @@ bool tfm_plan(struct xt_provider *p, const char *type, const struct value *prior
         plan->planned = value_new_null(xt_resource_type(type));
         return plan->planned != NULL;
     }
-    struct value *proposed = proposed_new(rt, prior, config);
+    struct value *proposed = tfm_proposed_new(type, prior, config);
     struct xt_result r;
     xt_result_init(&r);
     bool ok = proposed && call_ok(&r, xt_plan(p, type, prior, proposed, config, NULL, &r),

@@ -35,6 +35,12 @@ bool tfm_validate_provider(struct xt_provider *p, const char *provider_json, str
 bool tfm_validate(struct xt_provider *p, const char *type, const struct value *config,
                   struct xbuf *err);
 
+/* objchange.ProposedNew as Terraform computes it before PlanResourceChange: config, with
+ * the computed attributes it leaves null taken from prior (when there is one). NULL when
+ * out of memory or type is unknown. */
+struct value *tfm_proposed_new(const char *type, const struct value *prior,
+                               const struct value *config);
+
 /* PlanResourceChange. config NULL plans a destroy. plan is caller storage, cleaned by
  * tfm_plan_cleanup (also on failure). */
 bool tfm_plan(struct xt_provider *p, const char *type, const struct value *prior,

@@ -460,6 +460,114 @@ int xt_call(struct xt_provider *p, const char *method, const void *req, size_t l
     return (int)status;
 }
 
+/* One outstanding call of xt_call_pipelined; its address is the completion tag. */
+struct pipelined_slot {
+    grpc_call *call;
+    grpc_byte_buffer *send, *recv;  /* gRPC empties a sent buffer: one per call */
+    grpc_metadata_array initial, trailing;
+    grpc_status_code status;
+    grpc_slice details;
+};
+
+static bool start_pipelined(struct xt_provider *p, grpc_completion_queue *cq,
+                            grpc_slice method, grpc_slice body, struct pipelined_slot *s)
+{
+    gpr_timespec deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
+                                         gpr_time_from_millis(p->timeout_ms, GPR_TIMESPAN));
+    *s = (struct pipelined_slot){.status = GRPC_STATUS_UNKNOWN,
+                                 .send = grpc_raw_byte_buffer_create(&body, 1)};
+    grpc_metadata_array_init(&s->initial);
+    grpc_metadata_array_init(&s->trailing);
+    s->call = grpc_channel_create_call(p->channel, NULL, GRPC_PROPAGATE_DEFAULTS, cq, method,
+                                       NULL, deadline, NULL);
+    const grpc_op ops[6] = {
+        {.op = GRPC_OP_SEND_INITIAL_METADATA},
+        {.op = GRPC_OP_SEND_MESSAGE, .data.send_message.send_message = s->send},
+        {.op = GRPC_OP_SEND_CLOSE_FROM_CLIENT},
+        {.op = GRPC_OP_RECV_INITIAL_METADATA,
+         .data.recv_initial_metadata.recv_initial_metadata = &s->initial},
+        {.op = GRPC_OP_RECV_MESSAGE, .data.recv_message.recv_message = &s->recv},
+        {.op = GRPC_OP_RECV_STATUS_ON_CLIENT,
+         .data.recv_status_on_client = {.trailing_metadata = &s->trailing,
+                                        .status = &s->status, .status_details = &s->details}},
+    };
+    if (s->call && grpc_call_start_batch(s->call, ops, 6, s, NULL) == GRPC_CALL_OK)
+        return true;
+    if (s->call)
+        grpc_call_unref(s->call);
+    if (s->send)
+        grpc_byte_buffer_destroy(s->send);
+    grpc_metadata_array_destroy(&s->initial);
+    grpc_metadata_array_destroy(&s->trailing);
+    return false;
+}
+
+/* Judges a finished call and frees what it held; true when it was good. */
+static bool end_pipelined(struct pipelined_slot *s, bool ok,
+                          bool (*check)(const uint8_t *, size_t, void *), void *ud)
+{
+    bool good = ok && s->status == GRPC_STATUS_OK;
+    grpc_byte_buffer_reader r;
+    if (good && s->recv && grpc_byte_buffer_reader_init(&r, s->recv)) {
+        grpc_slice all = grpc_byte_buffer_reader_readall(&r);
+        good = !check || check(GRPC_SLICE_START_PTR(all), GRPC_SLICE_LENGTH(all), ud);
+        grpc_slice_unref(all);
+        grpc_byte_buffer_reader_destroy(&r);
+    }
+    if (ok)
+        grpc_slice_unref(s->details);
+    if (s->recv)
+        grpc_byte_buffer_destroy(s->recv);
+    grpc_byte_buffer_destroy(s->send);
+    grpc_metadata_array_destroy(&s->initial);
+    grpc_metadata_array_destroy(&s->trailing);
+    grpc_call_unref(s->call);
+    return good;
+}
+
+int xt_call_pipelined(struct xt_provider *p, const char *method, const void *req, size_t len,
+                      int n, int inflight,
+                      bool (*check)(const uint8_t *resp, size_t len, void *ud), void *ud)
+{
+    if (inflight < 1)
+        inflight = 1;
+    struct pipelined_slot *slots = xa_calloc((size_t)inflight, sizeof *slots);
+    if (!slots)
+        return n;
+    grpc_completion_queue *cq = grpc_completion_queue_create_for_next(NULL);
+    grpc_slice mslice = grpc_slice_from_copied_string(method);
+    grpc_slice body = grpc_slice_from_copied_buffer(req, len);
+    int started = 0, outstanding = 0, bad = 0;
+    bool starting = true;       /* false after a call could not be started */
+    while (starting && started < n && outstanding < inflight) {
+        starting = start_pipelined(p, cq, mslice, body, &slots[outstanding]);
+        started += starting;
+        outstanding += starting;
+    }
+    while (outstanding > 0) {
+        grpc_event ev = grpc_completion_queue_next(cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+        if (ev.type != GRPC_OP_COMPLETE)
+            break;
+        struct pipelined_slot *s = ev.tag;
+        bad += !end_pipelined(s, ev.success != 0, check, ud);
+        outstanding--;
+        if (starting && started < n) {
+            starting = start_pipelined(p, cq, mslice, body, s);
+            started += starting;
+            outstanding += starting;
+        }
+    }
+    grpc_slice_unref(body);
+    grpc_slice_unref(mslice);
+    grpc_completion_queue_shutdown(cq);
+    while (grpc_completion_queue_next(cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL).type !=
+           GRPC_QUEUE_SHUTDOWN) {
+    }
+    grpc_completion_queue_destroy(cq);
+    xa_free(slots);
+    return bad + outstanding + (n - started);
+}
+
 const char *xt_method(const struct xt_provider *p, const char *v6_name, char *buf, size_t n)
 {
     static const struct { const char *v6, *v5; } renamed[] = {

@@ -84,6 +84,15 @@ int xt_run_capture(const char *binary, const char *const *argv_extra, const char
  * Returns the gRPC status; resp gets the first response message (may stay empty). */
 int xt_call(struct xt_provider *p, const char *method, const void *req, size_t len,
             struct xbuf *resp);
+/* n calls of method with the same request bytes, at most `inflight` of them outstanding,
+ * all on one completion queue that the calling thread drives: a pipelined client, with
+ * no thread per call (bench/ uses it so that the client's own cost is small beside the
+ * provider's). Each OK answer goes to check (may be NULL), which says whether it is
+ * good. Returns how many calls were not answered OK or were judged bad; n on a failure
+ * to set up. */
+int xt_call_pipelined(struct xt_provider *p, const char *method, const void *req, size_t len,
+                      int n, int inflight,
+                      bool (*check)(const uint8_t *resp, size_t len, void *ud), void *ud);
 /* "/tfplugin6.Provider/" or "/tfplugin5.Provider/" + the v6 name, translated for v5
  * (GetProviderSchema -> GetSchema, ConfigureProvider -> Configure, ...). Static storage
  * per thread is NOT used: writes into buf (>= 96 bytes). */

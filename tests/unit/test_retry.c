@@ -2,9 +2,14 @@
  *
  * Everything runs on a fake clock, so a minute of throttled traffic takes microseconds.
  * The adaptive test drives the limiter against a simulated endpoint that throttles above
- * 10 requests per second and checks that the client settles near that rate.
+ * 10 requests per second and checks that the client settles near that rate. The waiting
+ * tests block a thread in retry_rate_acquire on a frozen fake clock and a huge time
+ * scale, so only a wake-up (rate change, stop) can release it: nothing depends on timing.
  */
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,10 +23,10 @@
 /* ---- helpers ------------------------------------------------------------------------ */
 
 struct fake_clock {
-    int64_t ns;
+    _Atomic int64_t ns;     /* the waiting tests move it from another thread */
 };
 
-static int64_t fake_now(void *ctx) { return ((struct fake_clock *)ctx)->ns; }
+static int64_t fake_now(void *ctx) { return atomic_load(&((struct fake_clock *)ctx)->ns); }
 
 static void answer(struct aws_error *e, long status, const char *code, const char *message)
 {
@@ -124,7 +129,7 @@ static void retry_delay_is_full_jitter_within_caps(void **state)
     retry_policy_init(&p, -1);
     const double rs[] = {0.0, 0.25, 0.5, 0.999999};
     for (int attempt = 1; attempt <= 200; attempt++) {
-        int64_t ceiling = attempt >= 5 ? 20000 : (int64_t)1000 << attempt;
+        int64_t ceiling = attempt >= 6 ? 20000 : (int64_t)1000 << (attempt - 1);
         for (size_t i = 0; i < 4; i++) {
             int64_t d = retry_delay_ms(&p, attempt, NULL, rs[i]);
             assert_true(d >= 0);
@@ -132,8 +137,8 @@ static void retry_delay_is_full_jitter_within_caps(void **state)
             assert_int_equal(d, (int64_t)(rs[i] * (double)ceiling));
         }
     }
-    assert_int_equal(retry_delay_ms(&p, 1, NULL, 0.5), 1000);
-    assert_int_equal(retry_delay_ms(&p, 3, NULL, 0.5), 4000);
+    assert_int_equal(retry_delay_ms(&p, 1, NULL, 0.5), 500);    /* botocore's: up to 1 s */
+    assert_int_equal(retry_delay_ms(&p, 3, NULL, 0.5), 2000);
     assert_int_equal(retry_delay_ms(&p, 10, NULL, 0.5), 10000);
     /* Out-of-range randomness is clamped, not trusted. */
     assert_true(retry_delay_ms(&p, 10, NULL, 7.0) <= 20000);
@@ -149,8 +154,12 @@ static void retry_delay_honours_retry_after(void **state)
     assert_int_equal(retry_delay_ms(&p, 1, " 5 ", 0.0), 5000);
     assert_int_equal(retry_delay_ms(&p, 1, "3600", 0.0), 20000);
     assert_int_equal(retry_delay_ms(&p, 1, "99999999999999999999", 0.0), 20000);
-    /* The jittered delay wins when longer. */
-    assert_int_equal(retry_delay_ms(&p, 5, "1", 0.5), 10000);
+    /* The server's delay replaces the exponential one, plus a tenth of it at random. */
+    assert_int_equal(retry_delay_ms(&p, 1, "1", 0.5), 1050);
+    assert_int_equal(retry_delay_ms(&p, 5, "1", 0.5), 1800);
+    assert_int_equal(retry_delay_ms(&p, 9, "2", 0.999999), 3999);
+    /* Retry-After: 0 says nothing about when: the exponential delay applies. */
+    assert_int_equal(retry_delay_ms(&p, 3, "0", 0.5), 2000);
     /* Not delta-seconds: ignored. */
     assert_int_equal(retry_delay_ms(&p, 1, "Wed, 21 Oct 2015 07:28:00 GMT", 0.0), 0);
     assert_int_equal(retry_delay_ms(&p, 1, "-1", 0.0), 0);
@@ -215,9 +224,10 @@ static void retry_rate_is_off_until_throttled(void **state)
     struct fake_clock fc = {.ns = 1000000000};
     struct retry_clock clk = {.now_ns = fake_now, .ctx = &fc};
     struct retry_rate r;
-    retry_rate_init(&r, &clk);
+    retry_rate_init(&r, &clk, 1.0);
     for (int i = 0; i < 100; i++) {
-        assert_int_equal(retry_rate_acquire(&r), 0);
+        assert_true(retry_rate_try_acquire(&r) == 0.0);
+        assert_true(retry_rate_acquire(&r));
         retry_rate_update(&r, false);
         fc.ns += 1000000;
     }
@@ -238,14 +248,15 @@ static void retry_rate_converges_near_throttled_limit(void **state)
     struct fake_clock fc = {.ns = 5000000000};
     struct retry_clock clk = {.now_ns = fake_now, .ctx = &fc};
     struct retry_rate r;
-    retry_rate_init(&r, &clk);
+    retry_rate_init(&r, &clk, 1.0);
     int64_t accepted[WINDOW] = {0};   /* ring of accepted send times */
     size_t head = 0;
     const int64_t start = fc.ns, measure_from = start + 30 * INT64_C(1000000000),
                   end = start + 90 * INT64_C(1000000000);
     long sent_late = 0, ok_late = 0, throttled_late = 0;
     while (fc.ns < end) {
-        fc.ns += retry_rate_acquire(&r) * INT64_C(1000000);
+        for (double w; (w = retry_rate_try_acquire(&r)) > 0;)
+            fc.ns += (int64_t)(w * 1e9) + 1;
         /* The endpoint: throttle when LIMIT_PER_S requests were accepted within 1 s. */
         int64_t oldest = accepted[(head + WINDOW - LIMIT_PER_S) % WINDOW];
         bool throttled = oldest != 0 && fc.ns - oldest < INT64_C(1000000000);
@@ -271,25 +282,124 @@ static void retry_rate_converges_near_throttled_limit(void **state)
     retry_rate_cleanup(&r);
 }
 
-static void retry_rate_acquire_waits_when_empty(void **state)
+/* 20 requests in 1 s, then a throttle: the limiter is on at 0.7 x the measured rate. */
+static double throttle_after_burst(struct retry_rate *r, struct fake_clock *fc)
+{
+    for (int i = 0; i < 20; i++) {
+        retry_rate_update(r, false);
+        fc->ns += 50000000;
+    }
+    retry_rate_update(r, true);
+    return retry_rate_current(r);
+}
+
+static void retry_rate_try_acquire_takes_only_what_is_there(void **state)
 {
     (void)state;
     struct fake_clock fc = {.ns = 1000000000};
     struct retry_clock clk = {.now_ns = fake_now, .ctx = &fc};
     struct retry_rate r;
-    retry_rate_init(&r, &clk);
-    for (int i = 0; i < 20; i++) {   /* 20 requests in 1 s, then a throttle */
-        retry_rate_update(&r, false);
-        fc.ns += 50000000;
-    }
-    retry_rate_update(&r, true);
-    double rate = retry_rate_current(&r);
+    retry_rate_init(&r, &clk, 1.0);
+    double rate = throttle_after_burst(&r, &fc);
     assert_true(rate >= 0.5);
-    /* Successive callers queue: each waits about 1/rate longer than the one before. */
-    int64_t w1 = retry_rate_acquire(&r), w2 = retry_rate_acquire(&r), w3 = retry_rate_acquire(&r);
-    assert_true(w2 > w1 && w3 > w2);
-    int64_t step = (int64_t)(1000.0 / rate);
-    assert_true(w3 - w2 >= step - 2 && w3 - w2 <= step + 2);
+    /* Empty right after the throttle: the wait is one token's time, and asking again
+     * without time passing neither takes a token nor queues a debt. */
+    double w1 = retry_rate_try_acquire(&r), w2 = retry_rate_try_acquire(&r);
+    assert_true(w1 > 0 && w1 <= 1.0 / rate + 1e-9);
+    assert_true(w2 > w1 - 1e-9 && w2 < w1 + 1e-9);
+    fc.ns += (int64_t)(w1 * 1e9) + 1;
+    assert_true(retry_rate_try_acquire(&r) == 0.0);
+    assert_true(retry_rate_try_acquire(&r) > 0.0);
+    /* A long pause fills the bucket to its capacity (the rate, at least 1), not beyond. */
+    fc.ns += INT64_C(100) * 1000000000;
+    int taken = 0;
+    while (retry_rate_try_acquire(&r) == 0.0 && taken < 1000)
+        taken++;
+    int capacity = rate > 1.0 ? (int)rate : 1;
+    assert_int_equal(taken, capacity);
+    retry_rate_cleanup(&r);
+}
+
+struct waiter {
+    struct retry_rate *r;
+    bool got;
+};
+
+static void *wait_for_token(void *arg)
+{
+    struct waiter *w = arg;
+    w->got = retry_rate_acquire(w->r);
+    return NULL;
+}
+
+/* Returns once n callers are asleep in retry_rate_acquire. */
+static void until_waiting(struct retry_rate *r, int n)
+{
+    for (int now = 0; now < n;) {
+        sched_yield();
+        pthread_mutex_lock(&r->mu);
+        now = r->waiting;
+        pthread_mutex_unlock(&r->mu);
+    }
+}
+
+/* A time scale this large turns any computed sleep into weeks of real time: the waiter
+ * can only be released by a wake-up followed by a re-check against the fake clock, which
+ * runs in real nanoseconds (limiter seconds x FOREVER_SCALE). */
+#define FOREVER_SCALE 1e6
+#define LIMITER_S(s) ((int64_t)((s) * 1e9 * FOREVER_SCALE))
+
+static void retry_rate_waiter_rechecks_when_rate_rises(void **state)
+{
+    (void)state;
+    struct fake_clock fc = {.ns = LIMITER_S(1)};
+    struct retry_clock clk = {.now_ns = fake_now, .ctx = &fc};
+    struct retry_rate r;
+    retry_rate_init(&r, &clk, FOREVER_SCALE);
+    /* Drive the rate down to the 0.5/s floor: a second or more per token. */
+    for (int i = 0; i < 10; i++) {
+        retry_rate_update(&r, true);
+        fc.ns += LIMITER_S(0.001);
+    }
+    assert_true(retry_rate_current(&r) <= 1.0);
+    while (retry_rate_try_acquire(&r) == 0.0) {
+    }
+    struct waiter w = {.r = &r};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, wait_for_token, &w), 0);
+    until_waiting(&r, 1);
+    /* Successes over time raise the rate; each broadcast makes the waiter look again. A
+     * waiter that had computed one sleep at the floor rate would sleep for ever here. */
+    for (int i = 0; i < 400; i++) {
+        fc.ns += LIMITER_S(0.025);      /* 10 s of limiter time in all */
+        retry_rate_update(&r, false);
+    }
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_true(w.got);
+    retry_rate_cleanup(&r);
+}
+
+static void retry_rate_stop_releases_waiters(void **state)
+{
+    (void)state;
+    struct fake_clock fc = {.ns = 1000000000};
+    struct retry_clock clk = {.now_ns = fake_now, .ctx = &fc};
+    struct retry_rate r;
+    retry_rate_init(&r, &clk, FOREVER_SCALE);
+    throttle_after_burst(&r, &fc);
+    while (retry_rate_try_acquire(&r) == 0.0) {
+    }
+    struct waiter w[3] = {{.r = &r, .got = true}, {.r = &r, .got = true}, {.r = &r, .got = true}};
+    pthread_t th[3];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, wait_for_token, &w[i]), 0);
+    until_waiting(&r, 3);
+    retry_rate_stop(&r);    /* the clock never moves: only the stop can release them */
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_false(w[i].got);
+    }
+    assert_false(retry_rate_acquire(&r));
     retry_rate_cleanup(&r);
 }
 
@@ -305,7 +415,9 @@ int main(void)
         cmocka_unit_test(retry_quota_exhausts_and_refills),
         cmocka_unit_test(retry_rate_is_off_until_throttled),
         cmocka_unit_test(retry_rate_converges_near_throttled_limit),
-        cmocka_unit_test(retry_rate_acquire_waits_when_empty),
+        cmocka_unit_test(retry_rate_try_acquire_takes_only_what_is_there),
+        cmocka_unit_test(retry_rate_waiter_rechecks_when_rate_rises),
+        cmocka_unit_test(retry_rate_stop_releases_waiters),
     };
     return cmocka_run_group_tests_name("retry", tests, NULL, NULL);
 }
