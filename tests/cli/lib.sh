@@ -91,8 +91,9 @@ lab_cleanup() {
 
 lab_emu_start() {
     local portfile="$SCRATCH/emu.port" i
-    "$XACCT_AWSEMU_BIN" --seed "$lab_world" --port 0 --log "$SCRATCH/logs/aws-requests.jsonl" \
-        >"$portfile" 2>"$SCRATCH/logs/awsemu.log" &
+    # exec: the background subshell must not run the caller's ERR trap.
+    (exec "$XACCT_AWSEMU_BIN" --seed "$lab_world" --port 0 \
+          --log "$SCRATCH/logs/aws-requests.jsonl" >"$portfile" 2>"$SCRATCH/logs/awsemu.log") &
     emu_pid=$!
     for ((i = 0; i < 200; i++)); do
         [[ "$(wc -l <"$portfile")" -ge 1 ]] && break
@@ -183,15 +184,16 @@ lab_debug_pid="" lab_reattach=""
 # to the TF_REATTACH_PROVIDERS value it prints.
 lab_debug_start() {
     local out="$SCRATCH/logs/debug-provider.out" i
-    env -i "${cli_env[@]}" "$XACCT_PROVIDER_BIN" -debug >"$out" \
-        2>>"$SCRATCH/logs/debug-provider.err" &
+    (exec env -i "${cli_env[@]}" "$XACCT_PROVIDER_BIN" -debug >"$out" \
+          2>>"$SCRATCH/logs/debug-provider.err") &
     lab_debug_pid=$!
     lab_reattach=""
-    for ((i = 0; i < 200 && -z "$lab_reattach"; i++)); do
+    for ((i = 0; i < 200; i++)); do
         lab_reattach="$(sed -n "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'\$/\1/p" "$out")"
-        [[ -n "$lab_reattach" ]] || sleep 0.05
+        [[ -z "$lab_reattach" ]] || return 0
+        sleep 0.05
     done
-    [[ -n "$lab_reattach" ]]
+    return 1
 }
 
 # SIGINT (Ctrl-C in the debugger's terminal); returns the process's exit status.
