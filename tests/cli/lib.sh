@@ -155,8 +155,9 @@ cli() {
     printf '$ %s %s\n' "$(basename "$CLI")" "$*" >>"$SCRATCH/logs/commands"
     local rc=0
     if [[ "${CLI_ECHO:-0}" == 1 ]]; then
-        env -i "${cli_env[@]}" "$CLI" "$@" 2>&1 | tee "$cli_out" || true
-        rc=${PIPESTATUS[0]}
+        { env -i "${cli_env[@]}" "$CLI" "$@" 2>&1 && echo 0 >"$log.rc" || echo $? >"$log.rc"; } |
+            tee "$cli_out"
+        rc="$(cat "$log.rc")"
         : >"$cli_err"
     else
         env -i "${cli_env[@]}" "$CLI" "$@" >"$cli_out" 2>"$cli_err" || rc=$?
