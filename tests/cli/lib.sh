@@ -185,12 +185,14 @@ lab_debug_pid="" lab_reattach=""
 # to the TF_REATTACH_PROVIDERS value it prints.
 lab_debug_start() {
     local out="$SCRATCH/logs/debug-provider.out" i
+    rm -f "$out"    # not to read the previous process's banner before this one starts
     (exec env -i "${cli_env[@]}" "$XACCT_PROVIDER_BIN" -debug >"$out" \
           2>>"$SCRATCH/logs/debug-provider.err") &
     lab_debug_pid=$!
     lab_reattach=""
     for ((i = 0; i < 200; i++)); do
-        lab_reattach="$(sed -n "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'\$/\1/p" "$out")"
+        lab_reattach="$(sed -n "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'\$/\1/p" "$out" \
+                        2>/dev/null)"
         [[ -z "$lab_reattach" ]] || return 0
         sleep 0.05
     done
