@@ -10,7 +10,8 @@
  * -version and -help print their text on stdout and exit 0.
  * Shutdown: provider_stop() makes in-flight AWS waits return, then rpc_server_free()
  * drains gRPC, then the socket file is removed and the process exits 0.
- * Nothing but the handshake line is ever written to stdout; logs go to stderr.
+ * Nothing but the handshake line (or the -version and -help texts) is ever written to
+ * stdout; logs go to stderr.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -7,6 +7,9 @@
  * whole duration, so a second configure (which replaces and frees the old meta) waits
  * until no call is using it. glibc's default rwlock prefers readers, so provider_stop,
  * which also reads the meta, is never blocked behind a waiting configure.
+ * In debug mode every configuration of the provider reaches this one process, so the
+ * first configuration that configures is the only one served; a different one is
+ * refused rather than silently replacing the meta other calls rely on.
  * Errors are diagnostics; pointers returned belong to the caller.
  */
 #include "core/provider.h"
