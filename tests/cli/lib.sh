@@ -75,9 +75,10 @@ lab_env() {
     )
     [[ "${CLI_ECHO:-0}" == 1 ]] || cli_env+=(TF_IN_AUTOMATION=1)
     if [[ -n "${ASAN_OPTIONS:-}" || -n "${UBSAN_OPTIONS:-}" ]]; then
-        cli_env+=("ASAN_OPTIONS=${ASAN_OPTIONS:-}:log_path=$SCRATCH/sanitizer/asan"
-                  "UBSAN_OPTIONS=${UBSAN_OPTIONS:-}:log_path=$SCRATCH/sanitizer/ubsan"
-                  "LSAN_OPTIONS=suppressions=$lab_here/lsan.supp:${LSAN_OPTIONS:-}")
+        # The slow unwinder walks through libraries without frame pointers (libcrypto,
+        # libgrpc), so that a report shows whole stacks.
+        cli_env+=("ASAN_OPTIONS=${ASAN_OPTIONS:-}:log_path=$SCRATCH/sanitizer/asan:fast_unwind_on_malloc=0"
+                  "UBSAN_OPTIONS=${UBSAN_OPTIONS:-}:log_path=$SCRATCH/sanitizer/ubsan")
     fi
 }
 
