@@ -5,10 +5,13 @@
  * GRPCController.Shutdown or SIGTERM. SIGINT is ignored: Terraform's Ctrl-C reaches the
  * whole process group, and Terraform turns it into StopProvider itself.
  * Debug mode (-debug): no cookie, plaintext, print TF_REATTACH_PROVIDERS and serve in
- * the foreground until SIGINT or SIGTERM.
+ * the foreground until SIGINT or SIGTERM, one provider configuration only (every
+ * configuration of the provider reaches this one process).
+ * -version and -help print their text on stdout and exit 0.
  * Shutdown: provider_stop() makes in-flight AWS waits return, then rpc_server_free()
  * drains gRPC, then the socket file is removed and the process exits 0.
- * Nothing but the handshake line is ever written to stdout; logs go to stderr.
+ * Nothing but the handshake line (or the -version and -help texts) is ever written to
+ * stdout; logs go to stderr.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -105,6 +108,12 @@ int main(int argc, char **argv)
         xbuf_cleanup(&why);
         return 1;
     }
+    if (opts.print_and_exit) {
+        fputs(opts.print_and_exit, stdout);
+        plugin_options_cleanup(&opts);
+        xbuf_cleanup(&why);
+        return 0;
+    }
     if (setup_signals(opts.debug) != 0) {
         xbuf_appendf(&why, "cannot install signal handlers: %s", strerror(errno));
         goto out;
@@ -121,6 +130,8 @@ int main(int argc, char **argv)
         xbuf_append_str(&why, "cannot create the provider (out of memory)");
         goto out;
     }
+    if (opts.debug)
+        provider_serve_one_configuration(provider);
     rpc_log_init();
     struct rpc_server_config cfg = {
         .address = listener.grpc_address,

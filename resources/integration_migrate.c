@@ -53,11 +53,20 @@ out:
     return v;
 }
 
+/* hashicorp/aws stores an unset optional argument as "", [] or {}; ours are null, as a
+ * configuration that leaves them out plans them, so that the move plans no change. */
+static bool is_unset(const json_t *x)
+{
+    return !x || json_is_null(x) || (json_is_string(x) && json_string_length(x) == 0) ||
+           (json_is_array(x) && json_array_size(x) == 0) ||
+           (json_is_object(x) && json_object_size(x) == 0);
+}
+
 static void copy_keys(json_t *dst, json_t *src, const char *const *keys)
 {
     for (size_t i = 0; keys[i]; i++) {
         json_t *x = json_object_get(src, keys[i]);
-        if (x && !json_is_null(x))
+        if (!is_unset(x))
             json_object_set(dst, keys[i], x);
     }
 }

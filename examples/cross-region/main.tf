@@ -4,7 +4,10 @@
 
 terraform {
   required_providers {
-    xacct = { source = "xacct/xacct" }
+    xacct = {
+      source  = "xacct/xacct"
+      version = "~> 0.1"
+    }
   }
 }
 

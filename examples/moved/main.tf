@@ -1,6 +1,32 @@
-# Moving resources managed by hashicorp/aws to xacct without replacing them (Terraform
-# 1.8+ `moved` between resource types; xacct answers MoveResourceState).
-# Before: aws_api_gateway_integration.hello and aws_lambda_permission.hello.
+# Moving resources managed by hashicorp/aws to xacct without replacing them: `moved`
+# between resource types (Terraform 1.8+; xacct answers MoveResourceState; OpenTofu 1.6
+# refuses moves between types). Before: aws_api_gateway_integration.hello and
+# aws_lambda_permission.hello of hashicorp/aws, wired as the tutorial says; `terraform
+# init` still installs hashicorp/aws while the state holds them. `terraform plan` shows
+# both as moved, nothing to add, change or destroy. After `terraform apply`, the moved
+# blocks can go.
+
+terraform {
+  required_providers {
+    xacct = {
+      source  = "xacct/xacct"
+      version = "~> 0.1"
+    }
+  }
+}
+
+provider "xacct" {
+  alias  = "api"
+  region = "us-east-1"
+}
+
+provider "xacct" {
+  alias  = "function"
+  region = "us-west-2"
+  assume_role {
+    role_arn = "arn:aws:iam::222222222222:role/xacct-deployer"
+  }
+}
 
 moved {
   from = aws_api_gateway_integration.hello

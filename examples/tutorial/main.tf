@@ -6,7 +6,8 @@
 terraform {
   required_providers {
     xacct = {
-      source = "xacct/xacct"
+      source  = "xacct/xacct"
+      version = "~> 0.1"
     }
   }
 }

@@ -7,11 +7,15 @@
  * whole duration, so a second configure (which replaces and frees the old meta) waits
  * until no call is using it. glibc's default rwlock prefers readers, so provider_stop,
  * which also reads the meta, is never blocked behind a waiting configure.
+ * In debug mode every configuration of the provider reaches this one process, so the
+ * first configuration that configures is the only one served; a different one is
+ * refused rather than silently replacing the meta other calls rely on.
  * Errors are diagnostics; pointers returned belong to the caller.
  */
 #include "core/provider.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/codec.h"
@@ -23,6 +27,8 @@ struct provider {
     pthread_rwlock_t lock;
     void *meta;
     bool configured;
+    bool one_configuration;         /* debug mode: see provider_serve_one_configuration */
+    struct value *served_config;    /* the one configuration served, once claimed */
 };
 
 struct provider *provider_new(const struct provider_type *type)
@@ -44,8 +50,14 @@ void provider_free(struct provider *p)
         return;
     if (p->meta && p->type->meta_free)
         p->type->meta_free(p->meta);
+    value_free(p->served_config);
     pthread_rwlock_destroy(&p->lock);
     xa_free(p);
+}
+
+void provider_serve_one_configuration(struct provider *p)
+{
+    p->one_configuration = true;
 }
 
 const struct provider_type *provider_get_type(const struct provider *p)
@@ -136,14 +148,67 @@ void provider_validate_config(struct provider *p, const struct value *config, st
         p->type->validate(config, d);
 }
 
+/* Debug mode: true when config is the one configuration this process serves; the first
+ * one claims it (*claimed_now). Else an error naming the arguments that differ. */
+static bool claim_configuration(struct provider *p, const struct value *config,
+                                bool *claimed_now, struct diags *d)
+{
+    char differ[512] = "";
+    pthread_rwlock_wrlock(&p->lock);
+    *claimed_now = !p->served_config;
+    if (*claimed_now)
+        p->served_config = value_clone(config);
+    bool have = p->served_config != NULL;
+    bool same = have && value_equal(p->served_config, config);
+    const struct type *t = value_type(config);
+    for (size_t i = 0; have && !same && value_is_known(config) &&
+                       value_is_known(p->served_config) && i < t->nattrs; i++) {
+        if (!value_equal(value_index(p->served_config, i), value_index(config, i)))
+            snprintf(differ + strlen(differ), sizeof differ - strlen(differ), "%s%s",
+                     *differ ? ", " : "", t->attrs[i].name);
+    }
+    pthread_rwlock_unlock(&p->lock);
+    if (!have)
+        diag_error(d, "Out of memory", "The xacct provider ran out of memory.");
+    else if (!same)
+        diag_error(d, "One provider configuration per debug process",
+                   "This xacct process was started with -debug and already serves another "
+                   "provider \"xacct\" block (they differ in: %s). Terraform and OpenTofu "
+                   "send every configuration of the provider to the one process named in "
+                   "TF_REATTACH_PROVIDERS, and this process answers for one configuration "
+                   "only, so that no plan is made with another block's account and region. "
+                   "To debug a root module with two provider blocks, such as the tutorial's "
+                   "api and function, restart the debug process and either debug only one "
+                   "of them (e.g. terraform plan -target=xacct_lambda_integration.hello, "
+                   "whose resources use only the api block), or run one debug process per "
+                   "configuration, each with a root module that holds only that "
+                   "configuration's resources.", *differ ? differ : "their values");
+    return have && same;
+}
+
+/* Debug mode: a configuration that failed is not the one served. */
+static void release_configuration(struct provider *p)
+{
+    pthread_rwlock_wrlock(&p->lock);
+    value_free(p->served_config);
+    p->served_config = NULL;
+    pthread_rwlock_unlock(&p->lock);
+}
+
 void provider_configure(struct provider *p, const struct value *config,
                         const char *terraform_version, struct diags *d)
 {
+    bool claimed_now = false;
+    if (p->one_configuration && !claim_configuration(p, config, &claimed_now, d))
+        return;
     void *meta = NULL;
     if (p->type->configure)
         meta = p->type->configure(config, terraform_version, d);
-    if (diags_has_error(d) && !meta)
+    if (diags_has_error(d) && !meta) {
+        if (claimed_now)
+            release_configuration(p);
         return;
+    }
     pthread_rwlock_wrlock(&p->lock);
     void *old = p->meta;
     p->meta = meta;

@@ -40,6 +40,11 @@ struct provider;
 
 struct provider *provider_new(const struct provider_type *type);
 void provider_free(struct provider *p);
+/* Debug mode (-debug, TF_REATTACH_PROVIDERS): Terraform sends every configuration of the
+ * provider to this one process. From now on the first ConfigureProvider's configuration
+ * is the only one served: a different one gets an error diagnostic saying how to debug,
+ * never the first one's meta. Call before serving. */
+void provider_serve_one_configuration(struct provider *p);
 
 const struct provider_type *provider_get_type(const struct provider *p);
 /* NULL when no resource of that name exists. */

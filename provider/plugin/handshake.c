@@ -1,6 +1,7 @@
 /* plugin/handshake.c - options from argv and the environment, protocol negotiation and
- * the two texts a provider prints on stdout: go-plugin's handshake line (managed mode)
- * and terraform-plugin-go's TF_REATTACH_PROVIDERS banner (debug mode).
+ * the texts a provider prints on stdout: go-plugin's handshake line (managed mode),
+ * terraform-plugin-go's TF_REATTACH_PROVIDERS banner (debug mode), and the -version and
+ * -help texts (the version is CMake's project version).
  *
  * PLUGIN_PROTOCOL_VERSIONS arrives as "5,6" or "6,5" (Terraform iterates a Go map), so it
  * is parsed as a list and the highest version we serve wins. Nothing in this file writes
@@ -57,16 +58,43 @@ static enum xa_status dup_env(const char *name, char **out)
     return *out ? XA_OK : XA_ENOMEM;
 }
 
+static const char version_text[] = "terraform-provider-xacct " XACCT_VERSION
+                                   " (plugin protocol versions 5 and 6)\n";
+static const char help_text[] =
+    "terraform-provider-xacct " XACCT_VERSION " - the xacct provider for Terraform and OpenTofu:\n"
+    "an API Gateway REST API method calling a Lambda function in another AWS account.\n"
+    "\n"
+    "terraform or tofu starts this program; install it where the CLI looks for providers\n"
+    "(see the README) and require it with source = \"xacct/xacct\".\n"
+    "\n"
+    "  -debug     serve in the foreground for a debugger and print the TF_REATTACH_PROVIDERS\n"
+    "             value to run terraform or tofu with; one debug process serves one provider\n"
+    "             configuration\n"
+    "  -version   print the version\n"
+    "  -help      print this text\n";
+
+static bool is_flag(const char *arg, const char *name)
+{
+    return (arg[0] == '-' && !strcmp(arg + 1, name)) ||
+           (arg[0] == '-' && arg[1] == '-' && !strcmp(arg + 2, name));
+}
+
 enum xa_status plugin_options_init(struct plugin_options *o, int argc, char **argv,
                                    struct xbuf *why)
 {
     *o = (struct plugin_options){.protocol = 6, .min_port = 10000, .max_port = 25000};
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-debug") || !strcmp(argv[i], "--debug")) {
+        if (is_flag(argv[i], "version")) {
+            o->print_and_exit = version_text;
+            return XA_OK;
+        } else if (is_flag(argv[i], "help") || is_flag(argv[i], "h")) {
+            o->print_and_exit = help_text;
+            return XA_OK;
+        } else if (is_flag(argv[i], "debug")) {
             o->debug = true;
         } else {
-            xbuf_appendf(why, "unknown argument %s; the only flag is -debug, which serves "
-                              "in the foreground and prints TF_REATTACH_PROVIDERS\n", argv[i]);
+            xbuf_appendf(why, "unknown argument %s; terraform-provider-xacct -help lists the "
+                              "flags\n", argv[i]);
             return XA_EINVAL;
         }
     }
@@ -149,9 +177,10 @@ enum xa_status plugin_reattach_text(const struct plugin_options *o,
                                     struct xbuf *out)
 {
     /* Socket paths come from TMPDIR: escape what JSON and the single quotes need. */
-    struct xbuf addr;
+    struct xbuf addr, entry;
     enum xa_status st = XA_OK;
     xbuf_init(&addr);
+    xbuf_init(&entry);
     for (const char *p = l->address; *p && st == XA_OK; p++) {
         if (*p == '"' || *p == '\\')
             st = xbuf_append_char(&addr, '\\');
@@ -161,14 +190,17 @@ enum xa_status plugin_reattach_text(const struct plugin_options *o,
             st = xbuf_append_char(&addr, *p);
     }
     if (st == XA_OK)
+        st = xbuf_appendf(&entry, "{\"Protocol\":\"grpc\",\"ProtocolVersion\":%d,\"Pid\":%ld,"
+                                  "\"Test\":true,\"Addr\":{\"Network\":\"%s\",\"String\":\"%s\"}}",
+                          o->protocol, pid, l->is_unix ? "unix" : "tcp", xbuf_cstr(&addr));
+    if (st == XA_OK)
         st = xbuf_appendf(out,
                           "Provider started. To attach Terraform CLI, set the "
                           "TF_REATTACH_PROVIDERS environment variable with the following:\n\n"
-                          "\tTF_REATTACH_PROVIDERS='{\"%s\":{\"Protocol\":\"grpc\","
-                          "\"ProtocolVersion\":%d,\"Pid\":%ld,\"Test\":true,\"Addr\":"
-                          "{\"Network\":\"%s\",\"String\":\"%s\"}}}'\n\n",
-                          PLUGIN_PROVIDER_ADDRESS, o->protocol, pid,
-                          l->is_unix ? "unix" : "tcp", xbuf_cstr(&addr));
+                          "\tTF_REATTACH_PROVIDERS='{\"%s\":%s,\"%s\":%s}'\n\n",
+                          PLUGIN_PROVIDER_ADDRESS, xbuf_cstr(&entry),
+                          PLUGIN_PROVIDER_ADDRESS_OPENTOFU, xbuf_cstr(&entry));
+    xbuf_cleanup(&entry);
     xbuf_cleanup(&addr);
     return st;
 }

@@ -29,11 +29,14 @@
     "This binary is a plugin. These are not meant to be executed directly.\n"             \
     "Please execute the program that consumes these plugins, which will\n"                \
     "load any plugins automatically\n"
+/* `source = "xacct/xacct"` as Terraform and OpenTofu resolve it (TF_REATTACH_PROVIDERS keys). */
 #define PLUGIN_PROVIDER_ADDRESS "registry.terraform.io/xacct/xacct"
+#define PLUGIN_PROVIDER_ADDRESS_OPENTOFU "registry.opentofu.org/xacct/xacct"
 
 /* ---- options: environment and command line ----------------------------------------- */
 
 struct plugin_options {
+    const char *print_and_exit; /* -version or -help: this text goes to stdout, exit 0 */
     bool debug;             /* -debug: no cookie, plaintext, TF_REATTACH_PROVIDERS line */
     int protocol;           /* 5 or 6 */
     bool tcp;               /* listen on 127.0.0.1 instead of a unix socket */
@@ -45,7 +48,8 @@ struct plugin_options {
 };
 
 /* Reads argv and the environment. Returns XA_OK, or XA_EINVAL with a human sentence in
- * *why (missing cookie: PLUGIN_COOKIE_MESSAGE; no common protocol; bad argument). */
+ * *why (missing cookie: PLUGIN_COOKIE_MESSAGE; no common protocol; bad argument).
+ * -version and -help return XA_OK at once with only print_and_exit set. */
 enum xa_status plugin_options_init(struct plugin_options *o, int argc, char **argv,
                                    struct xbuf *why);
 void plugin_options_cleanup(struct plugin_options *o);
@@ -102,7 +106,8 @@ unsigned char *plugin_base64_raw_decode(const char *s, size_t *len);
 enum xa_status plugin_handshake_line(const struct plugin_options *o,
                                      const struct plugin_listener *l,
                                      const struct plugin_cert *cert, struct xbuf *out);
-/* Debug mode: the terraform-plugin-go style banner with TF_REATTACH_PROVIDERS='...'. */
+/* Debug mode: the terraform-plugin-go style banner with TF_REATTACH_PROVIDERS='...',
+ * which names the process under both registry hosts so that terraform and tofu find it. */
 enum xa_status plugin_reattach_text(const struct plugin_options *o,
                                     const struct plugin_listener *l, long pid,
                                     struct xbuf *out);

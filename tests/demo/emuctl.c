@@ -1,4 +1,4 @@
-/* tests/demo/emuctl.c - the AWS emulator as a child process, for the demo and the
+/* tests/demo/emuctl.c - the AWS emulator as a child process, for the
  * benchmarks (see emuctl.h). The request log is parsed line by line with jansson, so a
  * field order change in the emulator does not break the counts.
  */

@@ -1,5 +1,5 @@
 /* tests/demo/emuctl.h - start, query and stop the AWS emulator (tests/awsemu) from a
- * program that is not a cmocka test: the demo and the benchmarks.
+ * program that is not a cmocka test: the benchmarks.
  *
  * emuctl_start() runs `awsemu --seed SEED --port 0 [--faults JSON]`, reads the port from the
  * first stdout line and keeps the emulator's stderr in a file. The /_emu/ control endpoints

@@ -1,5 +1,5 @@
 /* tests/demo/tfmoves.h - Terraform's moves over the real protocol, for programs that are
- * not cmocka tests (the demo and the benchmarks): start and configure a provider from a
+ * not cmocka tests (the benchmarks): start and configure a provider from a
  * provider block written as JSON, validate, plan (with objchange.ProposedNew), apply,
  * destroy (a null plan), read. Built on tests/support/xt.h.
  *

@@ -2,8 +2,9 @@
  * a unix socket and over TCP, both protocol versions, AutoMTLS (a client with another
  * certificate is refused), GRPCController.Shutdown ends the process quickly and cleanly,
  * SIGINT is ignored, SIGTERM stops it, PLUGIN_UNIX_SOCKET_GROUP is applied, -debug prints
- * TF_REATTACH_PROVIDERS and stops on SIGINT, and without the magic cookie the binary prints
- * go-plugin's human message and exits 1. */
+ * TF_REATTACH_PROVIDERS (for both registry hosts) and stops on SIGINT, -version and -help
+ * print and exit 0, and without the magic cookie the binary prints go-plugin's human
+ * message and exits 1. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -180,6 +181,27 @@ static void socket_group_is_applied(void **state)
     assert_int_equal(xt_stop(p, NULL), 0);
 }
 
+/* -version and -help: no cookie needed, the text on stdout, exit 0. */
+static void version_and_help_print_and_exit_0(void **state)
+{
+    (void)state;
+    struct xbuf out, err;
+    xbuf_init(&out);
+    xbuf_init(&err);
+    const char *env[] = {"PATH=/usr/bin:/bin", NULL};
+    const char *version[] = {"-version", NULL}, *help[] = {"--help", NULL};
+    assert_int_equal(xt_run_capture(NULL, version, env, false, &out, &err), 0);
+    assert_string_equal(xbuf_cstr(&out), "terraform-provider-xacct " XACCT_VERSION
+                                         " (plugin protocol versions 5 and 6)\n");
+    assert_int_equal(err.len, 0);
+    xbuf_clear(&out);
+    assert_int_equal(xt_run_capture(NULL, help, env, false, &out, &err), 0);
+    assert_non_null(strstr(xbuf_cstr(&out), "the xacct provider for Terraform and OpenTofu"));
+    assert_non_null(strstr(xbuf_cstr(&out), "-debug"));
+    xbuf_cleanup(&out);
+    xbuf_cleanup(&err);
+}
+
 /* -debug: no cookie, TF_REATTACH_PROVIDERS on stdout, serves until SIGTERM/SIGINT. */
 static void debug_mode_prints_reattach_and_stops_on_signal(void **state)
 {
@@ -196,6 +218,7 @@ static void debug_mode_prints_reattach_and_stops_on_signal(void **state)
     assert_non_null(strstr(json, "\"registry.terraform.io/xacct/xacct\":{\"Protocol\":\"grpc\","
                                  "\"ProtocolVersion\":6"));
     assert_non_null(strstr(json, "\"Test\":true"));
+    assert_non_null(strstr(json, "\"registry.opentofu.org/xacct/xacct\":{\"Protocol\":\"grpc\","));
     const char *pid_at = strstr(json, "\"Pid\":");
     const char *path_at = strstr(json, "\"String\":\"");
     assert_non_null(pid_at);
@@ -227,6 +250,7 @@ int main(void)
         cmocka_unit_test(no_cookie_prints_message_and_exits_1),
         cmocka_unit_test(no_common_protocol_is_an_error),
         cmocka_unit_test(socket_group_is_applied),
+        cmocka_unit_test(version_and_help_print_and_exit_0),
         cmocka_unit_test(debug_mode_prints_reattach_and_stops_on_signal),
     };
     return cmocka_run_group_tests_name("e2e_protocol_handshake", tests, NULL, NULL);

@@ -17,6 +17,7 @@
 #include <grpc/grpc.h>
 #include <grpc/grpc_security.h>
 #include <grpc/support/time.h>
+#include <jansson.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -166,6 +167,33 @@ out:
     return ok;
 }
 
+/* Debug mode: reads stdout up to the TF_REATTACH_PROVIDERS line and takes the address and
+ * protocol Terraform would use from its registry.terraform.io entry. */
+static bool parse_reattach(struct xt_provider *p)
+{
+    const char *json = NULL;
+    for (int lines = 0; !json && lines < 8; lines++) {
+        xa_free(p->line);
+        p->line = read_line(p->stdout_fd, 15000);
+        json = p->line ? strstr(p->line, "TF_REATTACH_PROVIDERS='") : NULL;
+    }
+    if (!json)
+        return false;
+    json += strlen("TF_REATTACH_PROVIDERS='");
+    json_t *all = json_loadb(json, strcspn(json, "'"), 0, NULL);
+    json_t *entry = json_object_get(all, PLUGIN_PROVIDER_ADDRESS);
+    json_t *addr = json_object_get(entry, "Addr");
+    const char *network = json_string_value(json_object_get(addr, "Network"));
+    const char *address = json_string_value(json_object_get(addr, "String"));
+    p->protocol = (int)json_integer_value(json_object_get(entry, "ProtocolVersion"));
+    if (network && address) {
+        snprintf(p->network, sizeof p->network, "%s", network);
+        p->address = xa_strdup(address);
+    }
+    json_decref(all);
+    return p->address != NULL;
+}
+
 static bool dial(struct xt_provider *p, const char *server_pem, const struct plugin_cert *mine)
 {
     struct xbuf target;
@@ -205,7 +233,7 @@ struct xt_provider *xt_start(const struct xt_options *o)
     char **env = NULL, *server_pem = NULL;
     int out_pipe[2] = {-1, -1}, err_fd = -1;
     const char *bin = binary_path(o->binary);
-    char *argv[] = {(char *)bin, NULL};
+    char *argv[] = {(char *)bin, o->debug ? "-debug" : NULL, NULL};
     struct xbuf b;
     xbuf_init(&b);
 
@@ -214,7 +242,7 @@ struct xt_provider *xt_start(const struct xt_options *o)
         goto fail;
     p->pid = -1;
     p->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 20000;
-    if (!o->no_tls && plugin_cert_generate(&announced) != XA_OK)
+    if (!o->no_tls && !o->debug && plugin_cert_generate(&announced) != XA_OK)
         goto fail;
     if (o->wrong_client_cert && plugin_cert_generate(&other) != XA_OK)
         goto fail;
@@ -225,7 +253,7 @@ struct xt_provider *xt_start(const struct xt_options *o)
     owned[nowned++] = xa_strdup("PLUGIN_MIN_PORT=10000");
     owned[nowned++] = xa_strdup("PLUGIN_MAX_PORT=25000");
     owned[nowned++] = xa_strdup(o->tcp ? "XACCT_PLUGIN_NETWORK=tcp" : "XACCT_PLUGIN_NETWORK=unix");
-    if (!o->no_tls) {
+    if (!o->no_tls && !o->debug) {
         xbuf_appendf(&b, "PLUGIN_CLIENT_CERT=%s", announced.cert_pem);
         owned[nowned++] = xbuf_take(&b);
     }
@@ -240,6 +268,13 @@ struct xt_provider *xt_start(const struct xt_options *o)
         goto fail;
     p->stdout_fd = out_pipe[0];
     out_pipe[0] = -1;
+    if (o->debug) {
+        if (!parse_reattach(p) || !dial(p, NULL, NULL)) {
+            fprintf(stderr, "xt_start: no usable TF_REATTACH_PROVIDERS line from %s -debug\n", bin);
+            goto fail;
+        }
+        goto out;
+    }
     p->line = read_line(p->stdout_fd, 15000);
     if (!p->line) {
         fprintf(stderr, "xt_start: no handshake line from %s\n", bin);

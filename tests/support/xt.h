@@ -49,6 +49,8 @@ struct xt_options {
     const char *protocols;          /* PLUGIN_PROTOCOL_VERSIONS; NULL = "5,6" */
     bool tcp;                       /* XACCT_PLUGIN_NETWORK=tcp */
     bool no_tls;                    /* leave PLUGIN_CLIENT_CERT unset (TF_DISABLE_PLUGIN_TLS) */
+    bool debug;                     /* start with -debug and dial the address its
+                                       TF_REATTACH_PROVIDERS line names (plaintext, v6) */
     bool wrong_client_cert;         /* dial with a certificate other than the one announced */
     const char *const *extra_env;   /* "NAME=value" strings, NULL-terminated; may be NULL */
     const char *stderr_path;        /* provider stderr goes here (appended); NULL = inherit */

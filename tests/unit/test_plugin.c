@@ -143,10 +143,12 @@ static void plugin_handshake_line_format(void **state)
     o.protocol = 6;
     l = (struct plugin_listener){.is_unix = true, .address = "/tmp/plugin9"};
     assert_int_equal(plugin_reattach_text(&o, &l, 42, &b), XA_OK);
+#define ENTRY "{\"Protocol\":\"grpc\",\"ProtocolVersion\":6,\"Pid\":42,\"Test\":true," \
+              "\"Addr\":{\"Network\":\"unix\",\"String\":\"/tmp/plugin9\"}}"
     assert_non_null(strstr(xbuf_cstr(&b),
-                           "TF_REATTACH_PROVIDERS='{\"registry.terraform.io/xacct/xacct\":"
-                           "{\"Protocol\":\"grpc\",\"ProtocolVersion\":6,\"Pid\":42,\"Test\":true,"
-                           "\"Addr\":{\"Network\":\"unix\",\"String\":\"/tmp/plugin9\"}}}'"));
+                           "TF_REATTACH_PROVIDERS='{\"registry.terraform.io/xacct/xacct\":" ENTRY
+                           ",\"registry.opentofu.org/xacct/xacct\":" ENTRY "}'"));
+#undef ENTRY
     xbuf_cleanup(&b);
 }
 
@@ -187,8 +189,34 @@ static void plugin_options_require_cookie(void **state)
 
     char *bad[] = {"prog", "--frobnicate", NULL};
     assert_int_equal(plugin_options_init(&o, 2, bad, &why), XA_EINVAL);
+    assert_non_null(strstr(xbuf_cstr(&why), "-help"));
     unsetenv("PLUGIN_CLIENT_CERT");
     unsetenv("PLUGIN_UNIX_SOCKET_DIR");
+    xbuf_cleanup(&why);
+}
+
+/* -version and -help need no cookie and print, whatever else is on the command line. */
+static void plugin_options_version_and_help(void **state)
+{
+    (void)state;
+    struct plugin_options o;
+    struct xbuf why;
+    xbuf_init(&why);
+    unsetenv(PLUGIN_COOKIE_KEY);
+    char *version[] = {"prog", "-version", NULL}, *version2[] = {"prog", "--version", NULL};
+    char *help[] = {"prog", "-debug", "--help", NULL}, *h[] = {"prog", "-h", NULL};
+    assert_int_equal(plugin_options_init(&o, 2, version, &why), XA_OK);
+    assert_string_equal(o.print_and_exit, "terraform-provider-xacct " XACCT_VERSION
+                                          " (plugin protocol versions 5 and 6)\n");
+    assert_int_equal(plugin_options_init(&o, 2, version2, &why), XA_OK);
+    assert_non_null(strstr(o.print_and_exit, XACCT_VERSION));
+    assert_int_equal(plugin_options_init(&o, 3, help, &why), XA_OK);
+    assert_non_null(strstr(o.print_and_exit, "provider for Terraform and OpenTofu"));
+    assert_non_null(strstr(o.print_and_exit, "-debug"));
+    assert_int_equal(plugin_options_init(&o, 2, h, &why), XA_OK);
+    assert_non_null(strstr(o.print_and_exit, "-version"));
+    assert_int_equal(why.len, 0);
+    plugin_options_cleanup(&o);
     xbuf_cleanup(&why);
 }
 
@@ -229,6 +257,7 @@ int main(void)
         cmocka_unit_test(plugin_cert_has_go_plugin_shape),
         cmocka_unit_test(plugin_handshake_line_format),
         cmocka_unit_test(plugin_options_require_cookie),
+        cmocka_unit_test(plugin_options_version_and_help),
         cmocka_unit_test(plugin_listener_unix_and_tcp),
     };
     return cmocka_run_group_tests_name("plugin", tests, NULL, NULL);

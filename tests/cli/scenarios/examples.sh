@@ -1,0 +1,33 @@
+# Every directory under examples/ is a root module that inits and validates as written,
+# with nothing but the provider's own mirror. Those the emulator can serve as they stand
+# are applied (each wiring then answers API Gateway's invocation), planned again with
+# nothing to change, and destroyed (the invocation then fails). examples/import and
+# examples/moved need objects made out of band first: their scenarios of the same names
+# apply them.
+
+has_tf_files() { compgen -G "*.tf" >/dev/null; }
+
+for example_dir in "$lab_root"/examples/*/; do
+    name="$(basename "$example_dir")"
+    echo "# examples/$name"
+    use_example "$name"
+    expect "examples/$name holds a root module" has_tf_files
+    step 0 init -input=false -no-color
+    step 0 validate -no-color
+    case "$name" in
+    import | moved)
+        echo "# examples/$name: applied by cli/$cli_name/$name"
+        continue
+        ;;
+    esac
+    emu POST /_emu/reset >/dev/null
+    step 0 apply -auto-approve -input=false -no-color
+    show_json state.json
+    expect "examples/$name: the state holds an integration" \
+        test "$(jq '[.values.root_module.resources[]? |
+                     select(.type == "xacct_lambda_integration")] | length' state.json)" -ge 1
+    invoke_all_expect 200 state.json
+    step 0 plan -detailed-exitcode -input=false -no-color
+    step 0 destroy -auto-approve -input=false -no-color
+    invoke_all_expect 500 state.json
+done
