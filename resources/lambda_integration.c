@@ -45,11 +45,10 @@ static const char *const integration_types[] = {"AWS", "AWS_PROXY", NULL};
 static const char *const content_handlings[] = {"CONVERT_TO_BINARY", "CONVERT_TO_TEXT", NULL};
 static const char *const passthroughs[] = {"NEVER", "WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", NULL};
 
-static void validate_http_method(const struct value *v, const struct attr_path *path,
+static void validate_http_method(const char *s, const struct attr_path *path,
                                  struct diags *d)
 {
-    const char *s = value_get_string(v);
-    if (s && !integration_method_valid(s))
+    if (!integration_method_valid(s))
         diag_add(d, DIAG_ERROR, path, "Invalid HTTP method",
                  "\"%s\" is not one of ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT.", s);
 }
