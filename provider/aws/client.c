@@ -320,6 +320,8 @@ void aws_client_stop(struct aws_client *c)
 
 bool aws_client_stopped(const struct aws_client *c) { return aws_http_stopped(c->http); }
 
+bool aws_client_wait_ms(struct aws_client *c, int64_t ms) { return aws_http_wait_ms(c->http, ms); }
+
 /* ------------------------------------------------------------------------- calls */
 
 struct service_info {

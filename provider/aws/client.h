@@ -128,6 +128,9 @@ const char *aws_client_partition(const struct aws_client *c, const char *region)
 /* Cancels in-flight requests and waits; later calls return XA_ECANCELED. */
 void aws_client_stop(struct aws_client *c);
 bool aws_client_stopped(const struct aws_client *c);
+/* Sleeps ms (times retry_time_scale); false at once when the client is stopped. For the
+ * waits between polls (aws/waiter.h). */
+bool aws_client_wait_ms(struct aws_client *c, int64_t ms);
 
 /* ---- For aws/ service modules only (restjson.c for apigateway.c and lambda.c, sts.c) ---- */
 struct aws_http_response;
