@@ -170,101 +170,132 @@ static bool env_is_true(const char *name)
     return v && strcasecmp(v, "true") == 0;
 }
 
+/* The walk along the chain of base sources: each step tries one source and says whether
+ * the chain ends there (st: the result) or goes on to the next source. */
+struct chain {
+    const struct creds_ctx *ctx;
+    struct aws_credentials *out;
+    struct xbuf *list;      /* what was tried, for the error message */
+    struct xbuf why;
+    int n;
+    enum xa_status st;
+};
+
+static bool ends(struct chain *c, enum xa_status st)
+{
+    c->st = st;
+    return true;
+}
+
+/* 1. provider arguments */
+static bool from_arguments(struct chain *c)
+{
+    const struct aws_client_config *cfg = c->ctx->cfg;
+    bool ak = cfg->access_key && *cfg->access_key, sk = cfg->secret_key && *cfg->secret_key;
+    if (ak && sk)
+        return ends(c, aws_credentials_set(c->out, cfg->access_key, cfg->secret_key, cfg->token,
+                                           0, "provider arguments"));
+    if (ak || sk) {
+        xbuf_append_str(&c->why, "access_key and secret_key must be set together");
+        tried(c->list, &c->n, "provider arguments", &c->why);
+        return ends(c, XA_EINVAL);
+    }
+    tried(c->list, &c->n, "provider arguments (access_key, secret_key)", &c->why);
+    return false;
+}
+
+/* 2. environment */
+static bool from_environment(struct chain *c)
+{
+    const char *ak = getenv("AWS_ACCESS_KEY_ID"), *sk = getenv("AWS_SECRET_ACCESS_KEY");
+    if (ak && *ak && sk && *sk)
+        return ends(c, aws_credentials_set(c->out, ak, sk, getenv("AWS_SESSION_TOKEN"), 0,
+                                           "environment"));
+    if ((ak && *ak) || (sk && *sk))
+        xbuf_append_str(&c->why, "only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set");
+    tried(c->list, &c->n, "environment (AWS_ACCESS_KEY_ID)", &c->why);
+    return false;
+}
+
+/* 3. shared files. A profile named explicitly must work; the default one may be absent. */
+static bool from_profile(struct chain *c)
+{
+    const struct creds_ctx *ctx = c->ctx;
+    enum xa_status st = creds_from_profile(ctx, ctx->profile, 0, c->out, &c->why);
+    if (st == XA_OK)
+        return ends(c, st);
+    struct xbuf label;
+    xbuf_init(&label);
+    xbuf_appendf(&label, "shared config/credentials files, profile \"%s\"", ctx->profile);
+    tried(c->list, &c->n, xbuf_cstr(&label), &c->why);
+    xbuf_cleanup(&label);
+    bool explicit_profile = (ctx->cfg->profile && *ctx->cfg->profile) || getenv("AWS_PROFILE");
+    return st != XA_ENOTFOUND || explicit_profile ? ends(c, st) : false;
+}
+
+/* 4. web identity from the environment */
+static bool from_web_identity(struct chain *c)
+{
+    const char *wif = getenv("AWS_WEB_IDENTITY_TOKEN_FILE"), *role = getenv("AWS_ROLE_ARN");
+    static const char label[] = "web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)";
+    if (!(wif && *wif && role && *role)) {
+        tried(c->list, &c->n, label, &c->why);
+        return false;
+    }
+    struct aws_assume_role_web_identity_config wi = {
+        .role_arn = role, .session_name = getenv("AWS_ROLE_SESSION_NAME"),
+        .web_identity_token_file = wif,
+    };
+    enum xa_status st = creds_web_identity(c->ctx, &wi, c->out, &c->why);
+    if (st != XA_OK)
+        tried(c->list, &c->n, label, &c->why);
+    return ends(c, st);
+}
+
+/* 5. container */
+static bool from_container(struct chain *c)
+{
+    enum xa_status st = creds_from_container(c->ctx, c->out, &c->why);
+    if (st == XA_OK)
+        return ends(c, st);
+    tried(c->list, &c->n, "container (AWS_CONTAINER_CREDENTIALS_*_URI)", &c->why);
+    return st != XA_ENOTFOUND ? ends(c, st) : false;
+}
+
+/* 6. IMDSv2, the last source */
+static bool from_imds(struct chain *c)
+{
+    const struct aws_client_config *cfg = c->ctx->cfg;
+    enum xa_status st = XA_ENOTFOUND;
+    if (cfg->skip_metadata_api_check || env_is_true("AWS_EC2_METADATA_DISABLED"))
+        xbuf_append_str(&c->why, cfg->skip_metadata_api_check
+                                     ? "skipped (skip_metadata_api_check)"
+                                     : "disabled by AWS_EC2_METADATA_DISABLED");
+    else
+        st = creds_from_imds(c->ctx, c->out, &c->why);
+    if (st == XA_OK)
+        return ends(c, st);
+    tried(c->list, &c->n, "EC2 instance metadata (IMDSv2)", &c->why);
+    return ends(c, st == XA_ENOMEM || st == XA_ECANCELED ? st : XA_ENOTFOUND);
+}
+
 /* The base credentials: the first configured source. */
 static enum xa_status resolve_base(const struct creds_ctx *ctx, struct aws_credentials *out,
                                    struct xbuf *list)
 {
-    const struct aws_client_config *cfg = ctx->cfg;
-    struct xbuf why;
-    xbuf_init(&why);
-    int n = 0;
-    enum xa_status st = XA_ENOTFOUND;
-
-    /* 1. provider arguments */
-    if ((cfg->access_key && *cfg->access_key) || (cfg->secret_key && *cfg->secret_key)) {
-        if (cfg->access_key && *cfg->access_key && cfg->secret_key && *cfg->secret_key) {
-            st = aws_credentials_set(out, cfg->access_key, cfg->secret_key, cfg->token, 0,
-                                     "provider arguments");
-            goto done;
-        }
-        xbuf_append_str(&why, "access_key and secret_key must be set together");
-        tried(list, &n, "provider arguments", &why);
-        st = XA_EINVAL;
-        goto done;
+    static bool (*const steps[])(struct chain *) = {
+        from_arguments, from_environment, from_profile, from_web_identity, from_container,
+        from_imds,
+    };
+    struct chain c = {.ctx = ctx, .out = out, .list = list, .st = XA_ENOTFOUND};
+    xbuf_init(&c.why);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        xbuf_clear(&c.why);
+        if (steps[i](&c))
+            break;
     }
-    tried(list, &n, "provider arguments (access_key, secret_key)", &why);
-
-    /* 2. environment */
-    const char *ak = getenv("AWS_ACCESS_KEY_ID"), *sk = getenv("AWS_SECRET_ACCESS_KEY");
-    if (ak && *ak && sk && *sk) {
-        st = aws_credentials_set(out, ak, sk, getenv("AWS_SESSION_TOKEN"), 0, "environment");
-        goto done;
-    }
-    xbuf_clear(&why);
-    if ((ak && *ak) || (sk && *sk))
-        xbuf_append_str(&why, "only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set");
-    tried(list, &n, "environment (AWS_ACCESS_KEY_ID)", &why);
-
-    /* 3. shared files */
-    xbuf_clear(&why);
-    st = creds_from_profile(ctx, ctx->profile, 0, out, &why);
-    if (st == XA_OK)
-        goto done;
-    {
-        struct xbuf label;
-        xbuf_init(&label);
-        xbuf_appendf(&label, "shared config/credentials files, profile \"%s\"", ctx->profile);
-        tried(list, &n, xbuf_cstr(&label), &why);
-        xbuf_cleanup(&label);
-    }
-    /* A profile named explicitly must work; the default profile may be absent. */
-    bool explicit_profile = (cfg->profile && *cfg->profile) || getenv("AWS_PROFILE");
-    if (st != XA_ENOTFOUND || explicit_profile)
-        goto done;
-
-    /* 4. web identity from the environment */
-    const char *wif = getenv("AWS_WEB_IDENTITY_TOKEN_FILE"), *role = getenv("AWS_ROLE_ARN");
-    xbuf_clear(&why);
-    if (wif && *wif && role && *role) {
-        struct aws_assume_role_web_identity_config wi = {
-            .role_arn = role, .session_name = getenv("AWS_ROLE_SESSION_NAME"),
-            .web_identity_token_file = wif,
-        };
-        st = creds_web_identity(ctx, &wi, out, &why);
-        if (st == XA_OK)
-            goto done;
-        tried(list, &n, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)", &why);
-        goto done;
-    }
-    tried(list, &n, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)", &why);
-
-    /* 5. container */
-    xbuf_clear(&why);
-    st = creds_from_container(ctx, out, &why);
-    if (st == XA_OK)
-        goto done;
-    tried(list, &n, "container (AWS_CONTAINER_CREDENTIALS_*_URI)", &why);
-    if (st != XA_ENOTFOUND)
-        goto done;
-
-    /* 6. IMDSv2 */
-    xbuf_clear(&why);
-    if (cfg->skip_metadata_api_check || env_is_true("AWS_EC2_METADATA_DISABLED")) {
-        xbuf_append_str(&why, cfg->skip_metadata_api_check ? "skipped (skip_metadata_api_check)"
-                                                           : "disabled by AWS_EC2_METADATA_DISABLED");
-        st = XA_ENOTFOUND;
-    } else {
-        st = creds_from_imds(ctx, out, &why);
-    }
-    if (st == XA_OK)
-        goto done;
-    tried(list, &n, "EC2 instance metadata (IMDSv2)", &why);
-    if (st == XA_ENOMEM || st == XA_ECANCELED)
-        goto done;
-    st = XA_ENOTFOUND;
-done:
-    xbuf_cleanup(&why);
-    return st;
+    xbuf_cleanup(&c.why);
+    return c.st;
 }
 
 static enum xa_status resolve(struct aws_credentials_provider *p, struct aws_credentials *out,
