@@ -43,8 +43,6 @@ struct integration_model {
     struct model_string type;
 };
 
-extern const struct schema integration_schema;
-
 /* A PutIntegration request whose strings borrow from a model. */
 struct integration_req {
     struct apigw_put_integration_req put;
@@ -69,11 +67,14 @@ void integration_patch_cleanup(struct integration_patch *p);
 bool integration_patch_build(struct integration_patch *p, const struct integration_model *prior,
                              const struct integration_model *planned);
 
-/* resources/integration_migrate.c: raw JSON state of schema version 0/1, or of
- * hashicorp/aws's aws_api_gateway_integration, into the model. false + diagnostic. */
-bool integration_upgrade(int64_t version, const char *json, size_t len, void *state,
-                         struct diags *d);
-bool integration_move(const char *json, size_t len, void *state, struct diags *d);
+/* resources/integration_migrate.c: raw JSON state of schema version 0/1 (read with the
+ * current schema's table and version 0's other name), or of hashicorp/aws's
+ * aws_api_gateway_integration, into the model. false + diagnostic. */
+bool integration_upgrade_json(const struct schema_block *current, int64_t version,
+                              const char *json, size_t len, struct integration_model *m,
+                              struct diags *d);
+bool integration_move_json(const char *json, size_t len, struct integration_model *m,
+                           struct diags *d);
 
 /* The static conversions of lambda_integration.c, declared for it and for unit tests
  * only (other files would see static declarations without definitions). */

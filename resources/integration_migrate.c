@@ -50,13 +50,12 @@ static const struct schema_block aws_integration = {
 
 /* Version 1 added the computed account and region attributes, which the next read fills
  * in. A version 0 state that has both "uri" and "invoke_uri" keeps "invoke_uri". */
-bool integration_upgrade(int64_t version, const char *json, size_t len, void *state,
-                         struct diags *d)
+bool integration_upgrade_json(const struct schema_block *current, int64_t version,
+                              const char *json, size_t len, struct integration_model *m,
+                              struct diags *d)
 {
-    struct integration_model *m = state;
-    enum xa_status st = version < 0 || version > 1
-                            ? XA_EINVAL
-                            : model_from_json(&integration_schema.block, json, len, m, d);
+    enum xa_status st = version < 0 || version > 1 ? XA_EINVAL
+                                                   : model_from_json(current, json, len, m, d);
     if (st == XA_OK && version == 0 && m->invoke_uri.state == MODEL_NULL)
         st = model_from_json(&v0_renamed, json, len, m, d);
     if (st == XA_EINVAL)
@@ -68,9 +67,9 @@ bool integration_upgrade(int64_t version, const char *json, size_t len, void *st
 
 /* hashicorp/aws's aws_api_gateway_integration state to ours (MoveResourceState); core
  * checked the source type. Only Lambda integrations can move. */
-bool integration_move(const char *json, size_t len, void *state, struct diags *d)
+bool integration_move_json(const char *json, size_t len, struct integration_model *m,
+                           struct diags *d)
 {
-    struct integration_model *m = state;
     struct arn_invoke_uri u;
     arn_invoke_uri_init(&u);
     enum xa_status st = model_from_json(&aws_integration, json, len, m, d);

@@ -133,7 +133,7 @@ static const struct schema_attribute integration_attrs[] = {
      .description = "`AWS_PROXY` (default) or `AWS`."},
 };
 
-const struct schema integration_schema = {
+static const struct schema integration_schema = {
     .version = 1,
     .block = {
         .attrs = integration_attrs,
@@ -618,6 +618,17 @@ static bool integration_import(void *meta, const char *id, void *state, struct d
                "\"%s\" is not an integration ID. Expected REST-API-ID/RESOURCE-ID/HTTP-METHOD, "
                "e.g. \"a1b2c3d4e5/x9y8z7/GET\".", id ? id : "");
     return false;
+}
+
+static bool integration_upgrade(int64_t version, const char *json, size_t len, void *state,
+                                struct diags *d)
+{
+    return integration_upgrade_json(&integration_schema.block, version, json, len, state, d);
+}
+
+static bool integration_move(const char *json, size_t len, void *state, struct diags *d)
+{
+    return integration_move_json(json, len, state, d);
 }
 
 /* ---- The table --------------------------------------------------------------------- */

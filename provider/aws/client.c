@@ -13,7 +13,8 @@
 
 #include <openssl/crypto.h>
 
-#include "aws/credentials_priv.h"
+#include "aws/credentials_provider.h"
+#include "aws/credentials_sources.h"
 #include "aws/endpoints.h"
 #include "aws/errors.h"
 #include "aws/http.h"
@@ -319,6 +320,56 @@ void aws_client_stop(struct aws_client *c)
 }
 
 bool aws_client_stopped(const struct aws_client *c) { return aws_http_stopped(c->http); }
+
+/* The STS endpoint of region (NULL: the client's) and the client's current credentials. */
+static enum xa_status sts_route(struct aws_client *c, const char *region, struct xbuf *ep,
+                                struct sts_target *t, struct aws_credentials *cr,
+                                struct aws_error *err)
+{
+    const char *r = region && *region ? region : c->region;
+    enum xa_status st = aws_endpoint_resolve("sts", r, c->cfg.endpoint_sts, ep);
+    if (st != XA_OK)
+        aws_error_set_message(err, "The STS endpoint is not a valid http(s) URL.");
+    else
+        st = aws_credentials_provider_get(c->creds, cr, err);
+    *t = (struct sts_target){.http = c->http, .endpoint = xbuf_cstr(ep), .region = r};
+    return st;
+}
+
+enum xa_status aws_client_caller_identity(struct aws_client *c, const char *region,
+                                          struct sts_caller_identity *out, struct aws_error *err)
+{
+    struct xbuf ep;
+    struct sts_target t;
+    struct aws_credentials cr;
+    xbuf_init(&ep);
+    aws_credentials_init(&cr);
+    *out = (struct sts_caller_identity){0};
+    enum xa_status st = sts_route(c, region, &ep, &t, &cr, err);
+    if (st == XA_OK)
+        st = sts_get_caller_identity_with(&t, &cr, out, err);
+    aws_credentials_cleanup(&cr);
+    xbuf_cleanup(&ep);
+    return st;
+}
+
+enum xa_status aws_client_assume_role(struct aws_client *c, const char *region,
+                                      const struct aws_assume_role_config *req,
+                                      struct sts_assume_role_result *out, struct aws_error *err)
+{
+    struct xbuf ep;
+    struct sts_target t;
+    struct aws_credentials cr;
+    xbuf_init(&ep);
+    aws_credentials_init(&cr);
+    *out = (struct sts_assume_role_result){0};
+    enum xa_status st = sts_route(c, region, &ep, &t, &cr, err);
+    if (st == XA_OK)
+        st = sts_assume_role_with(&t, &cr, req, out, err);
+    aws_credentials_cleanup(&cr);
+    xbuf_cleanup(&ep);
+    return st;
+}
 
 bool aws_client_wait_ms(struct aws_client *c, int64_t ms) { return aws_http_wait_ms(c->http, ms); }
 

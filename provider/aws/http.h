@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "aws/client.h"
+#include "aws/config.h"
 #include "util/buf.h"
 #include "util/status.h"
 

@@ -228,7 +228,7 @@ static void aws_client_apigateway_calls(void **state)
     aws_error_init(&err);
 
     struct sts_caller_identity id;
-    expect_ok(sts_get_caller_identity(c, NULL, &id, &err), &err);
+    expect_ok(aws_client_caller_identity(c, NULL, &id, &err), &err);
     assert_string_equal(id.account, "111111111111");
     assert_string_equal(id.arn, "arn:aws:iam::111111111111:user/deployer");
     sts_caller_identity_cleanup(&id);
@@ -380,7 +380,7 @@ static void aws_client_lambda_calls_via_assume_role(void **state)
     struct aws_error err;
     aws_error_init(&err);
     struct sts_caller_identity id;
-    expect_ok(sts_get_caller_identity(c, "us-east-1", &id, &err), &err);
+    expect_ok(aws_client_caller_identity(c, "us-east-1", &id, &err), &err);
     assert_string_equal(id.arn, "arn:aws:sts::222222222222:assumed-role/xacct-cross-account/cve");
     sts_caller_identity_cleanup(&id);
     aws_error_cleanup(&err);
@@ -574,7 +574,7 @@ static void aws_client_lambda_and_sts_faults_retried(void **state)
 
     faults("{\"throttle_next\":1,\"fail_next\":1,\"operations\":[\"GetCallerIdentity\"]}");
     struct sts_caller_identity id;
-    expect_ok(sts_get_caller_identity(c, "us-east-1", &id, &err), &err);
+    expect_ok(aws_client_caller_identity(c, "us-east-1", &id, &err), &err);
     assert_string_equal(id.account, "222222222222");
     sts_caller_identity_cleanup(&id);
     assert_int_equal(logged("GetCallerIdentity", 400, "throttle"), 1);
@@ -878,7 +878,7 @@ static void aws_client_trace_log_has_no_secret(void **state)
     /* A session whose secrets the test knows. */
     struct sts_assume_role_result ar;
     const struct aws_assume_role_config rc = {.role_arn = ROLE_ARN, .session_name = "trace"};
-    expect_ok(sts_assume_role(api, NULL, &rc, &ar, &err), &err);
+    expect_ok(aws_client_assume_role(api, NULL, &rc, &ar, &err), &err);
     aws_error_cleanup(&err);
     aws_client_free(fn);
     aws_client_free(api);
