@@ -21,7 +21,6 @@
  * aws_lambda_permission.
  */
 #include <stdatomic.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -34,6 +33,7 @@
 #include "resources/meta.h"
 #include "resources/permission_internal.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 #define APIGW_PRINCIPAL "apigateway.amazonaws.com"
 #define FUNCTION_FORMS "Give a function name, a partial ARN (ACCOUNT:function:NAME) or a full " \
@@ -260,16 +260,20 @@ static bool permission_from_json(const char *json, size_t len, struct permission
 XA_TESTABLE char *permission_unique_id(const char *prefix)
 {
     static atomic_uint counter;
-    char buf[200];
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     struct tm tm;
     gmtime_r(&ts.tv_sec, &tm);
     unsigned c = atomic_fetch_add(&counter, 1) + 1;
-    snprintf(buf, sizeof buf, "%s%04d%02d%02d%02d%02d%02d%07ld%08x", prefix ? prefix : "terraform-",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-             ts.tv_nsec / 100, c);
-    return xa_strdup(buf);
+    struct xbuf b;
+    xbuf_init(&b);
+    enum xa_status st = xbuf_appendf(&b, "%s%04d%02d%02d%02d%02d%02d%07ld%08x",
+                                     prefix ? prefix : "terraform-", tm.tm_year + 1900,
+                                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                                     ts.tv_nsec / 100, c);
+    char *id = st == XA_OK ? xbuf_take(&b) : NULL;
+    xbuf_cleanup(&b);
+    return id;
 }
 
 /* Looks statement sid up in the function's policy (shared GetPolicy, caches.c).

@@ -11,7 +11,6 @@
  */
 #include <ctype.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +23,7 @@
 #include "resources/provider_client.h"
 #include "resources/requests.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 /* "1h30m", "900s", "15m" to seconds; -1 when malformed. */
 static int duration_seconds(const char *s)
@@ -226,7 +226,8 @@ bool provider_client_configure(struct xacct_meta *m, const struct provider_block
     struct aws_client_config c;
     struct borrowed *b = NULL;
     struct aws_error err;
-    char reason[256];
+    struct xbuf reason;
+    xbuf_init(&reason);
     aws_client_config_init(&c);
     aws_error_init(&err);
     if (!(m->partition = xa_strdup("aws")) || !caches_new(m)) {
@@ -239,11 +240,12 @@ bool provider_client_configure(struct xacct_meta *m, const struct provider_block
         /* Keep what is known for planning; refuse AWS calls with the reason. */
         const char *region = config->region.value;
         m->region = region ? xa_strdup(region) : NULL;
-        snprintf(reason, sizeof reason,
-                 "the provider argument \"%s\" was unknown when the provider was configured "
-                 "(it depends on a resource that is not created yet). Apply that resource "
-                 "first, e.g. with -target, or set the argument to a known value.", unknown);
-        m->unusable_reason = xa_strdup(reason);
+        if (xbuf_appendf(&reason,
+                         "the provider argument \"%s\" was unknown when the provider was "
+                         "configured (it depends on a resource that is not created yet). Apply "
+                         "that resource first, e.g. with -target, or set the argument to a known "
+                         "value.", unknown) == XA_OK)
+            m->unusable_reason = xbuf_take(&reason);
         ok = m->unusable_reason != NULL;
         goto out;
     }
@@ -264,6 +266,7 @@ bool provider_client_configure(struct xacct_meta *m, const struct provider_block
 out:
     provider_client_borrowed_free(b);
     aws_error_cleanup(&err);
+    xbuf_cleanup(&reason);
     return ok;
 }
 
