@@ -22,7 +22,8 @@
 #include "aws/apigateway.h"
 #include "aws/errors.h"
 #include "aws/lambda.h"
-#include "resources/xacct.h"
+#include "resources/caches.h"
+#include "resources/meta.h"
 #include "util/alloc.h"
 
 /* The head every table entry starts with: each table is a list keyed by string. */
@@ -116,7 +117,7 @@ static void entries_free(struct entry *list, void (*clear)(struct entry *))
     }
 }
 
-bool xacct_caches_new(struct xacct_meta *m)
+bool caches_new(struct xacct_meta *m)
 {
     struct xacct_caches *c = xa_calloc(1, sizeof *c);
     if (!c)
@@ -139,7 +140,7 @@ static void policy_entry_clear(struct entry *h)
     xa_free(((struct policy_entry *)h)->policy);
 }
 
-void xacct_caches_free(struct xacct_meta *m)
+void caches_free(struct xacct_meta *m)
 {
     struct xacct_caches *c = m ? m->caches : NULL;
     if (!c)
@@ -170,9 +171,8 @@ static enum xa_status policy_load(struct xacct_meta *m, const char *region, cons
     return st;
 }
 
-enum xa_status xacct_policy_get(struct xacct_meta *m, const char *region, const char *function,
-                                const char *qualifier, bool fresh, char **policy,
-                                struct aws_error *err)
+enum xa_status caches_policy_get(struct xacct_meta *m, const char *region, const char *function,
+                                 const char *qualifier, char **policy, struct aws_error *err)
 {
     struct xacct_caches *c = m->caches;
     *policy = NULL;
@@ -190,7 +190,7 @@ enum xa_status xacct_policy_get(struct xacct_meta *m, const char *region, const 
         return XA_ENOMEM;
     }
     bool waited = false;
-    while (!fresh && e->state == POLICY_LOADING) {
+    while (e->state == POLICY_LOADING) {
         pthread_cond_wait(&c->changed, &c->mu);
         waited = true;
     }
@@ -198,7 +198,7 @@ enum xa_status xacct_policy_get(struct xacct_meta *m, const char *region, const 
      * share one GetPolicy even with TTL 0 (DONE after a wait can only come from a load
      * that ended during the wait; a write meanwhile leaves the entry EMPTY). Otherwise
      * strictly younger than the TTL: a TTL of 0 never reuses, even within one ms. */
-    if (!fresh && e->state == POLICY_DONE && (waited || now_ms() - e->loaded_ms < c->ttl_ms)) {
+    if (e->state == POLICY_DONE && (waited || now_ms() - e->loaded_ms < c->ttl_ms)) {
         st = e->not_found ? XA_ENOTFOUND : XA_OK;
         if (!e->not_found && !(*policy = xa_strdup(e->policy)))
             st = XA_ENOMEM;
@@ -206,35 +206,31 @@ enum xa_status xacct_policy_get(struct xacct_meta *m, const char *region, const 
         xa_free(key);
         return st;
     }
-    /* This caller loads; others wait for it unless they asked for a fresh copy. */
+    /* This caller loads; others wait for it. */
     unsigned gen = e->generation;
-    bool leader = e->state != POLICY_LOADING;
-    if (leader)
-        e->state = POLICY_LOADING;
+    e->state = POLICY_LOADING;
     pthread_mutex_unlock(&c->mu);
 
     st = policy_load(m, region, function, qualifier, policy, err);
 
     pthread_mutex_lock(&c->mu);
-    if (leader) {
-        e->state = POLICY_EMPTY;
-        if (e->generation == gen && (st == XA_OK || st == XA_ENOTFOUND)) {
-            xa_free(e->policy);
-            e->policy = st == XA_OK ? xa_strdup(*policy) : NULL;
-            e->not_found = st == XA_ENOTFOUND;
-            if (e->not_found || e->policy) {
-                e->state = POLICY_DONE;
-                e->loaded_ms = now_ms();
-            }
+    e->state = POLICY_EMPTY;
+    if (e->generation == gen && (st == XA_OK || st == XA_ENOTFOUND)) {
+        xa_free(e->policy);
+        e->policy = st == XA_OK ? xa_strdup(*policy) : NULL;
+        e->not_found = st == XA_ENOTFOUND;
+        if (e->not_found || e->policy) {
+            e->state = POLICY_DONE;
+            e->loaded_ms = now_ms();
         }
-        pthread_cond_broadcast(&c->changed);
     }
+    pthread_cond_broadcast(&c->changed);
     pthread_mutex_unlock(&c->mu);
     xa_free(key);
     return st;
 }
 
-void xacct_policy_invalidate(struct xacct_meta *m, const char *region, const char *function,
+void caches_policy_invalidate(struct xacct_meta *m, const char *region, const char *function,
                              const char *qualifier)
 {
     struct xacct_caches *c = m->caches;
@@ -281,12 +277,12 @@ static void function_lock_set(struct xacct_meta *m, const char *region, const ch
     xa_free(key);
 }
 
-void xacct_function_lock(struct xacct_meta *m, const char *region, const char *name)
+void caches_function_lock(struct xacct_meta *m, const char *region, const char *name)
 {
     function_lock_set(m, region, name, true);
 }
 
-void xacct_function_unlock(struct xacct_meta *m, const char *region, const char *name)
+void caches_function_unlock(struct xacct_meta *m, const char *region, const char *name)
 {
     function_lock_set(m, region, name, false);
 }
@@ -362,13 +358,13 @@ static enum xa_status api_lookup(struct xacct_meta *m, const char *region, const
     return st;
 }
 
-enum xa_status xacct_api_resource_id(struct xacct_meta *m, const char *region, const char *api,
+enum xa_status caches_api_resource_id(struct xacct_meta *m, const char *region, const char *api,
                                      const char *path, char **out, struct aws_error *err)
 {
     return api_lookup(m, region, api, path, true, out, err);
 }
 
-enum xa_status xacct_api_resource_path(struct xacct_meta *m, const char *region, const char *api,
+enum xa_status caches_api_resource_path(struct xacct_meta *m, const char *region, const char *api,
                                        const char *id, char **out, struct aws_error *err)
 {
     return api_lookup(m, region, api, id, false, out, err);

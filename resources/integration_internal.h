@@ -1,5 +1,6 @@
-/* resources/integration_internal.h - the conversions of resources/lambda_integration.c
- * that its unit test reaches (static in a build without XA_TESTING).
+/* resources/integration_internal.h - what the files of xacct_lambda_integration share:
+ * its typed model and schema, the update patch, the migrations of old and foreign state,
+ * and the conversions its unit test reaches (static in a build without XA_TESTING).
  *
  * Included by lambda_integration.c, integration_patch.c, integration_migrate.c and
  * tests/unit/test_lambda_integration.c only.
@@ -12,11 +13,37 @@
 
 #include "aws/apigateway.h"
 #include "core/diag.h"
+#include "core/model.h"
 #include "core/schema.h"
-#include "core/value.h"
-#include "resources/xacct.h"
+#include "resources/meta.h"
+#include "util/testable.h"
 
-/* A PutIntegration request whose strings borrow from a state value. */
+/* One field per attribute of the schema (lambda_integration.c), in its order. */
+struct integration_model {
+    struct model_string api_account_id;
+    struct model_strings cache_key_parameters;
+    struct model_string cache_namespace;
+    struct model_string content_handling;
+    struct model_string credentials;
+    struct model_string function_account_id;
+    struct model_string function_arn;
+    struct model_string function_region;
+    struct model_string http_method;
+    struct model_string id;
+    struct model_string invoke_uri;
+    struct model_string passthrough_behavior;
+    struct model_string region;
+    struct model_string_map request_parameters;
+    struct model_string_map request_templates;
+    struct model_string resource_id;
+    struct model_string resource_path;
+    struct model_string rest_api_id;
+    struct model_string source_arn;
+    struct model_int64 timeout_milliseconds;
+    struct model_string type;
+};
+
+/* A PutIntegration request whose strings borrow from a model. */
 struct integration_req {
     struct apigw_put_integration_req put;
     char *method, *rid;
@@ -25,49 +52,48 @@ struct integration_req {
 };
 
 /* resources/integration_patch.c: UpdateIntegration operations from prior to planned.
- * _build returns false on allocation failure; needs_put asks for PutIntegration. */
+ * _build returns false on allocation failure; needs_put asks for PutIntegration. More
+ * than INTEGRATION_PATCH_MAX operations are sent as one PutIntegration instead. */
 #define INTEGRATION_PATCH_MAX 64
 struct integration_patch {
-    struct apigw_patch_op ops[INTEGRATION_PATCH_MAX];
+    struct apigw_patch_op *ops;
     size_t nops;
-    char *owned[INTEGRATION_PATCH_MAX * 2];
+    char **owned;           /* the path and value strings the operations point at */
     size_t nowned;
-    bool needs_put;     /* a change UpdateIntegration cannot make: PutIntegration */
+    bool needs_put;         /* a change UpdateIntegration cannot make: PutIntegration */
 };
 void integration_patch_init(struct integration_patch *p);
 void integration_patch_cleanup(struct integration_patch *p);
-bool integration_patch_build(struct integration_patch *p, const struct value *prior,
-                             const struct value *planned);
+bool integration_patch_build(struct integration_patch *p, const struct integration_model *prior,
+                             const struct integration_model *planned);
+
+/* resources/integration_migrate.c: raw JSON state of schema version 0/1 (read with the
+ * current schema's table and version 0's other name), or of hashicorp/aws's
+ * aws_api_gateway_integration, into the model. false + diagnostic. */
+bool integration_upgrade_json(const struct schema_block *current, int64_t version,
+                              const char *json, size_t len, struct integration_model *m,
+                              struct diags *d);
+bool integration_move_json(const char *json, size_t len, struct integration_model *m,
+                           struct diags *d);
 
 /* The static conversions of lambda_integration.c, declared for it and for unit tests
  * only (other files would see static declarations without definitions). */
 #if defined(XA_TESTING) || defined(XA_INTEGRATION_OWNER)
 XA_TESTABLE bool integration_method_valid(const char *s);
 XA_TESTABLE char *integration_method_upper(const char *s);
-XA_TESTABLE bool integration_compute(struct value *v, const char *partition);
+XA_TESTABLE bool integration_compute(struct integration_model *m, const char *partition);
 XA_TESTABLE void integration_req_init(struct integration_req *r);
 XA_TESTABLE void integration_req_cleanup(struct integration_req *r);
-XA_TESTABLE bool integration_req_fill(struct integration_req *r, const struct value *v,
+XA_TESTABLE bool integration_req_fill(struct integration_req *r, const struct integration_model *m,
                                       const char *resource_id);
-XA_TESTABLE struct value *integration_state_from_aws(const struct value *planned,
-                                                     const struct apigw_integration *out,
-                                                     const char *resource_id,
-                                                     const struct xacct_meta *m);
-XA_TESTABLE struct value *integration_state_read(const struct value *state,
-                                                 const struct apigw_integration *out,
-                                                 const char *resource_id, const char *path,
-                                                 const struct xacct_meta *m);
-XA_TESTABLE bool integration_import_id(struct value *state, const char *id);
+XA_TESTABLE bool integration_state_from_aws(struct integration_model *m,
+                                            const struct apigw_integration *out,
+                                            const char *resource_id, const struct xacct_meta *meta);
+XA_TESTABLE bool integration_state_read(struct integration_model *m,
+                                        const struct apigw_integration *out,
+                                        const char *resource_id, const char *path,
+                                        const struct xacct_meta *meta);
+XA_TESTABLE bool integration_import_id(struct integration_model *m, const char *id);
 #endif
-
-/* The Lambda function ARN inside an integration URI, copied to fn (lambda_integration.c). */
-bool integration_uri_function(const char *uri, char *fn, size_t cap);
-/* resources/integration_migrate.c: raw JSON state of schema version 0/1, or of
- * hashicorp/aws's aws_api_gateway_integration, to the current type. NULL + diagnostic. */
-struct value *integration_upgrade_json(const struct schema_block *b, int64_t version,
-                                       const char *json, size_t len, struct diags *d);
-struct value *integration_move_json(const struct schema_block *b, const char *source_provider,
-                                    const char *source_type, const char *json, size_t len,
-                                    struct diags *d);
 
 #endif

@@ -6,9 +6,10 @@
  * when the resource's lifecycle does. A change UpdateIntegration cannot make (the
  * integration type, or more than INTEGRATION_PATCH_MAX operations) sets needs_put, and
  * the resource then overwrites the integration with PutIntegration.
- * Ownership: the patch owns the path strings it built; values borrow from `planned`,
- * which must outlive the patch.
+ * Ownership: the patch owns the path and number strings it built; other values borrow
+ * from `planned`, which must outlive the patch.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,39 +25,57 @@ void integration_patch_cleanup(struct integration_patch *p)
 {
     for (size_t i = 0; i < p->nowned; i++)
         xa_free(p->owned[i]);
+    xa_free(p->owned);
+    xa_free(p->ops);
     memset(p, 0, sizeof *p);
 }
 
+/* Keeps s for the life of the patch; NULL (s freed) on allocation failure. */
 static const char *own(struct integration_patch *p, char *s)
 {
-    if (!s || p->nowned == INTEGRATION_PATCH_MAX * 2) {
+    char **owned = s ? xa_realloc(p->owned, (p->nowned + 1) * sizeof *owned) : NULL;
+    if (!owned) {
         xa_free(s);
         return NULL;
     }
+    p->owned = owned;
     return p->owned[p->nowned++] = s;
 }
 
 static bool add_op(struct integration_patch *p, const char *op, const char *path, const char *value)
 {
+    if (!path)
+        return false;
     if (p->nops == INTEGRATION_PATCH_MAX) {
         p->needs_put = true;   /* too many changes to patch: overwrite instead */
         return true;
     }
-    p->ops[p->nops++] = (struct apigw_patch_op){.op = op, .path = path, .value = value};
-    return path != NULL;
+    struct apigw_patch_op *ops = xa_realloc(p->ops, (p->nops + 1) * sizeof *ops);
+    if (!ops)
+        return false;
+    p->ops = ops;
+    ops[p->nops++] = (struct apigw_patch_op){.op = op, .path = path, .value = value};
+    return true;
 }
 
-static bool patch_scalar(struct integration_patch *p, const struct value *prior,
-                         const struct value *planned, const char *attr, const char *path)
+static bool patch_string(struct integration_patch *p, const struct model_string *a,
+                         const struct model_string *b, const char *path)
 {
-    const struct value *a = value_attr(prior, attr), *b = value_attr(planned, attr);
-    if (value_equal(a, b) || value_is_unknown(b))
+    if (model_string_equal(a, b) || b->state == MODEL_UNKNOWN)
         return true;
-    const char *s = value_get_string(b);
-    const char *num = s ? NULL : value_number_text(b);
-    if (!s && !num)
+    return b->value ? add_op(p, "replace", path, b->value) : add_op(p, "remove", path, NULL);
+}
+
+static bool patch_int64(struct integration_patch *p, const struct model_int64 *a,
+                        const struct model_int64 *b, const char *path)
+{
+    char num[24];
+    if (model_int64_equal(a, b) || b->state == MODEL_UNKNOWN)
+        return true;
+    if (b->state == MODEL_NULL)
         return add_op(p, "remove", path, NULL);
-    return add_op(p, "replace", path, s ? s : num);
+    snprintf(num, sizeof num, "%" PRId64, b->value);
+    return add_op(p, "replace", path, own(p, xa_strdup(num)));
 }
 
 /* JSON Patch escaping of one path segment: "~" -> "~0", "/" -> "~1". */
@@ -79,69 +98,58 @@ static char *patch_path(const char *prefix, const char *key)
     return out;
 }
 
-static bool patch_map(struct integration_patch *p, const struct value *prior,
-                      const struct value *planned, const char *attr, const char *prefix)
+static bool patch_map(struct integration_patch *p, const struct model_string_map *a,
+                      const struct model_string_map *b, const char *prefix)
 {
-    const struct value *a = value_attr(prior, attr), *b = value_attr(planned, attr);
     bool ok = true;
-    if (value_equal(a, b))
-        return true;
-    for (size_t i = 0; value_is_known(a) && i < value_length(a); i++) {
-        const char *k = value_map_key(a, i);
-        if (!value_is_known(b) || !value_map_get(b, k))
-            ok &= add_op(p, "remove", own(p, patch_path(prefix, k)), NULL);
-    }
-    for (size_t i = 0; value_is_known(b) && i < value_length(b); i++) {
-        const char *k = value_map_key(b, i);
-        const struct value *old = value_is_known(a) ? value_map_get(a, k) : NULL;
-        if (!old || !value_equal(old, value_index(b, i)))
-            ok &= add_op(p, old ? "replace" : "add", own(p, patch_path(prefix, k)),
-                         value_get_string(value_index(b, i)));
+    for (size_t i = 0; a->state == MODEL_KNOWN && i < a->n; i++)
+        if (!model_map_get(b, a->items[i].key))
+            ok &= add_op(p, "remove", own(p, patch_path(prefix, a->items[i].key)), NULL);
+    for (size_t i = 0; b->state == MODEL_KNOWN && i < b->n; i++) {
+        const struct model_string *old = model_map_get(a, b->items[i].key);
+        if (!old || !model_string_equal(old, &b->items[i].value))
+            ok &= add_op(p, old ? "replace" : "add", own(p, patch_path(prefix, b->items[i].key)),
+                         b->items[i].value.value);
     }
     return ok;
 }
 
-static bool set_has(const struct value *set, const struct value *elem)
+static bool patch_set(struct integration_patch *p, const struct model_strings *a,
+                      const struct model_strings *b, const char *prefix)
 {
-    for (size_t i = 0; value_is_known(set) && i < value_length(set); i++)
-        if (value_equal(value_index(set, i), elem))
-            return true;
-    return false;
-}
-
-static bool patch_set(struct integration_patch *p, const struct value *prior,
-                      const struct value *planned, const char *attr, const char *prefix)
-{
-    const struct value *a = value_attr(prior, attr), *b = value_attr(planned, attr);
     bool ok = true;
-    for (size_t i = 0; value_is_known(a) && i < value_length(a); i++)
-        if (!set_has(b, value_index(a, i)))
-            ok &= add_op(p, "remove", own(p, patch_path(prefix, value_get_string(value_index(a, i)))),
-                         NULL);
-    for (size_t i = 0; value_is_known(b) && i < value_length(b); i++)
-        if (!set_has(a, value_index(b, i)))
-            ok &= add_op(p, "add", own(p, patch_path(prefix, value_get_string(value_index(b, i)))),
-                         NULL);
+    for (size_t i = 0; a->state == MODEL_KNOWN && i < a->n; i++)
+        if (a->items[i].value && !model_strings_has(b, a->items[i].value))
+            ok &= add_op(p, "remove", own(p, patch_path(prefix, a->items[i].value)), NULL);
+    for (size_t i = 0; b->state == MODEL_KNOWN && i < b->n; i++)
+        if (b->items[i].value && !model_strings_has(a, b->items[i].value))
+            ok &= add_op(p, "add", own(p, patch_path(prefix, b->items[i].value)), NULL);
     return ok;
 }
 
 /* The UpdateIntegration operations from prior to planned. A change of type cannot be
  * patched (AWS rejects /type): needs_put asks for PutIntegration instead. */
-bool integration_patch_build(struct integration_patch *p, const struct value *prior,
-                                         const struct value *planned)
+bool integration_patch_build(struct integration_patch *p, const struct integration_model *prior,
+                             const struct integration_model *planned)
 {
-    if (!value_equal(value_attr(prior, "type"), value_attr(planned, "type"))) {
+    if (!model_string_equal(&prior->type, &planned->type)) {
         p->needs_put = true;
         return true;
     }
-    return patch_scalar(p, prior, planned, "invoke_uri", "/uri") &&
-           patch_scalar(p, prior, planned, "timeout_milliseconds", "/timeoutInMillis") &&
-           patch_scalar(p, prior, planned, "credentials", "/credentials") &&
-           patch_scalar(p, prior, planned, "content_handling", "/contentHandling") &&
-           patch_scalar(p, prior, planned, "passthrough_behavior", "/passthroughBehavior") &&
-           patch_scalar(p, prior, planned, "cache_namespace", "/cacheNamespace") &&
-           patch_map(p, prior, planned, "request_parameters", "/requestParameters") &&
-           patch_map(p, prior, planned, "request_templates", "/requestTemplates") &&
-           patch_set(p, prior, planned, "cache_key_parameters", "/cacheKeyParameters");
+    return patch_string(p, &prior->invoke_uri, &planned->invoke_uri, "/uri") &&
+           patch_int64(p, &prior->timeout_milliseconds, &planned->timeout_milliseconds,
+                       "/timeoutInMillis") &&
+           patch_string(p, &prior->credentials, &planned->credentials, "/credentials") &&
+           patch_string(p, &prior->content_handling, &planned->content_handling,
+                        "/contentHandling") &&
+           patch_string(p, &prior->passthrough_behavior, &planned->passthrough_behavior,
+                        "/passthroughBehavior") &&
+           patch_string(p, &prior->cache_namespace, &planned->cache_namespace,
+                        "/cacheNamespace") &&
+           patch_map(p, &prior->request_parameters, &planned->request_parameters,
+                     "/requestParameters") &&
+           patch_map(p, &prior->request_templates, &planned->request_templates,
+                     "/requestTemplates") &&
+           patch_set(p, &prior->cache_key_parameters, &planned->cache_key_parameters,
+                     "/cacheKeyParameters");
 }
-

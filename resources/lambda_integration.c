@@ -16,27 +16,26 @@
  * are in different regions).
  * ID and import format: REST-API-ID/RESOURCE-ID/HTTP-METHOD (hashicorp/aws's).
  * Schema version 1; version 0 named invoke_uri "uri". MoveResourceState accepts
- * hashicorp/aws's aws_api_gateway_integration.
+ * hashicorp/aws's aws_api_gateway_integration (both in integration_migrate.c).
+ * Values: the typed model struct integration_model (integration_internal.h); "get" and
+ * "GET" are one method (the schema's equivalence, applied by core).
  */
 /* This file defines the XA_TESTABLE conversions of resources/integration_internal.h. */
 #define XA_INTEGRATION_OWNER 1
 
 #include <ctype.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "aws/apigateway.h"
 #include "aws/arn.h"
 #include "aws/errors.h"
-#include "core/plan.h"
+#include "core/equivalence.h"
+#include "core/model.h"
 #include "core/resource.h"
-#include "core/schema.h"
-#include "core/value.h"
+#include "resources/caches.h"
 #include "resources/integration_internal.h"
-#include "resources/xacct.h"
+#include "resources/requests.h"
 #include "util/alloc.h"
 
 /* ---- Schema ------------------------------------------------------------------------ */
@@ -45,74 +44,92 @@ static const char *const integration_types[] = {"AWS", "AWS_PROXY", NULL};
 static const char *const content_handlings[] = {"CONVERT_TO_BINARY", "CONVERT_TO_TEXT", NULL};
 static const char *const passthroughs[] = {"NEVER", "WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", NULL};
 
-static void validate_http_method(const struct value *v, const struct attr_path *path,
+static void validate_http_method(const char *s, const struct attr_path *path,
                                  struct diags *d)
 {
-    const char *s = value_get_string(v);
-    if (s && !integration_method_valid(s))
+    if (!integration_method_valid(s))
         diag_add(d, DIAG_ERROR, path, "Invalid HTTP method",
                  "\"%s\" is not one of ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT.", s);
 }
 
 #define F_RR (ATTR_REQUIRES_REPLACE)
 #define F_KEEP (ATTR_COMPUTED | ATTR_KEEP_STATE_WHEN_UNKNOWN)
+#define F(member) MODEL_FIELD(struct integration_model, member)
 
 static const struct schema_attribute integration_attrs[] = {
     {.name = "api_account_id", .type = &type_string, .flags = ATTR_COMPUTED,
+     .field = F(api_account_id),
      .description = "Account of the REST API (the provider's account), known at plan time."},
     {.name = "cache_key_parameters", .type = &type_set_string, .flags = ATTR_OPTIONAL,
+     .field = F(cache_key_parameters),
      .description = "Cache key parameters of the integration."},
     {.name = "cache_namespace", .type = &type_string, .flags = ATTR_OPTIONAL | F_KEEP,
+     .field = F(cache_namespace),
      .description = "Cache namespace; AWS uses the resource id when unset."},
     {.name = "content_handling", .type = &type_string, .flags = ATTR_OPTIONAL,
      .validator = {.kind = VALIDATE_ONE_OF, .one_of = content_handlings,
                    .message = "must be CONVERT_TO_BINARY or CONVERT_TO_TEXT"},
+     .field = F(content_handling),
      .description = "How to convert request payloads."},
     {.name = "credentials", .type = &type_string, .flags = ATTR_OPTIONAL,
+     .field = F(credentials),
      .description = "IAM role API Gateway assumes to invoke the function, if any."},
     {.name = "function_account_id", .type = &type_string, .flags = ATTR_COMPUTED,
+     .field = F(function_account_id),
      .description = "Account of the function, from `function_arn`."},
     {.name = "function_arn", .type = &type_string, .flags = ATTR_REQUIRED,
+     .field = F(function_arn),
      .description = "Full ARN of the Lambda function, possibly in another account and region, "
                     "optionally with `:alias` or `:version`. Changes in place."},
     {.name = "function_region", .type = &type_string, .flags = ATTR_COMPUTED,
+     .field = F(function_region),
      .description = "Region of the function, from `function_arn`."},
     {.name = "http_method", .type = &type_string, .flags = ATTR_REQUIRED | F_RR,
      .validator = {.kind = VALIDATE_CUSTOM, .fn = validate_http_method},
+     .equivalent = equivalence_case_insensitive, .field = F(http_method),
      .description = "The method's verb: ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST or PUT."},
-    {.name = "id", .type = &type_string, .flags = F_KEEP,
+    {.name = "id", .type = &type_string, .flags = F_KEEP, .field = F(id),
      .description = "`REST-API-ID/RESOURCE-ID/HTTP-METHOD`."},
-    {.name = "invoke_uri", .type = &type_string, .flags = ATTR_COMPUTED,
+    {.name = "invoke_uri", .type = &type_string, .flags = ATTR_COMPUTED, .field = F(invoke_uri),
      .description = "The integration URI API Gateway calls."},
     {.name = "passthrough_behavior", .type = &type_string, .flags = ATTR_OPTIONAL | F_KEEP,
      .validator = {.kind = VALIDATE_ONE_OF, .one_of = passthroughs,
                    .message = "must be WHEN_NO_MATCH, WHEN_NO_TEMPLATES or NEVER"},
+     .field = F(passthrough_behavior),
      .description = "Pass-through of unmapped request bodies."},
     {.name = "region", .type = &type_string, .flags = ATTR_OPTIONAL | F_KEEP | F_RR,
+     .field = F(region),
      .description = "Region of the REST API; the provider's region by default."},
     {.name = "request_parameters", .type = &type_map_string, .flags = ATTR_OPTIONAL,
+     .field = F(request_parameters),
      .description = "Request parameters mapped to the integration."},
     {.name = "request_templates", .type = &type_map_string, .flags = ATTR_OPTIONAL,
+     .field = F(request_templates),
      .description = "Mapping templates by content type."},
     {.name = "resource_id", .type = &type_string, .flags = ATTR_OPTIONAL | F_KEEP | F_RR,
+     .field = F(resource_id),
      .description = "The API resource's id. Give this or `resource_path`."},
     {.name = "resource_path", .type = &type_string, .flags = ATTR_OPTIONAL | F_KEEP | F_RR,
      .validator = {.kind = VALIDATE_REGEX, .pattern = "^/",
                    .message = "must start with \"/\"; \"/\" is the API's top-level resource"},
+     .field = F(resource_path),
      .description = "The API resource's path, e.g. `/`. Give this or `resource_id`."},
     {.name = "rest_api_id", .type = &type_string, .flags = ATTR_REQUIRED | F_RR,
+     .field = F(rest_api_id),
      .description = "ID of the REST API."},
-    {.name = "source_arn", .type = &type_string, .flags = ATTR_COMPUTED,
+    {.name = "source_arn", .type = &type_string, .flags = ATTR_COMPUTED, .field = F(source_arn),
      .description = "The execute-api ARN to use as the permission's `source_arn` (all stages)."},
     {.name = "timeout_milliseconds", .type = &type_number, .flags = ATTR_OPTIONAL | ATTR_COMPUTED,
      .default_json = "29000",
      .validator = {.kind = VALIDATE_INT_RANGE, .min = 50, .max = 300000,
                    .message = "must be between 50 and 300000 milliseconds"},
+     .field = F(timeout_milliseconds),
      .description = "Integration timeout, 50 to 29000 ms (more with a quota increase)."},
     {.name = "type", .type = &type_string, .flags = ATTR_OPTIONAL | ATTR_COMPUTED,
      .default_json = "\"AWS_PROXY\"",
      .validator = {.kind = VALIDATE_ONE_OF, .one_of = integration_types,
                    .message = "must be AWS_PROXY or AWS"},
+     .field = F(type),
      .description = "`AWS_PROXY` (default) or `AWS`."},
 };
 
@@ -123,8 +140,12 @@ static const struct schema integration_schema = {
         .nattrs = sizeof integration_attrs / sizeof integration_attrs[0],
         .description = "Integrates a REST API method with a Lambda function, possibly in "
                        "another account and region. Use the API account's provider.",
+        .model_size = sizeof(struct integration_model),
     },
 };
+
+/* The attribute name of a model member, for diagnostics and requires_replace. */
+#define NAME(member) MODEL_NAME(&integration_schema.block, struct integration_model, member)
 
 /* ---- Conversions ------------------------------------------------------------------- */
 
@@ -147,52 +168,13 @@ XA_TESTABLE char *integration_method_upper(const char *s)
     return u;
 }
 
-static bool set_fmt(struct value *obj, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool set_fmt(struct value *obj, const char *name, const char *fmt, ...)
+/* Sets f to what a builder appended to b: the string on XA_OK, null when the inputs
+ * cannot form one (XA_EINVAL); false on allocation failure. Clears b. */
+static bool set_built(struct model_string *f, struct xbuf *b, enum xa_status st)
 {
-    char buf[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return n >= 0 && (size_t)n < sizeof buf && xacct_set_string(obj, name, buf);
-}
-
-/* The Lambda function ARN inside an integration URI, copied to fn; false when the URI is
- * not arn:P:apigateway:R:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations. */
-bool integration_uri_function(const char *uri, char *fn, size_t cap)
-{
-    struct arn_invoke_uri u;
-    bool ok = arn_invoke_uri_parse(uri, &u, NULL) == XA_OK && strlen(u.function_arn) < cap;
-    if (ok)
-        memcpy(fn, u.function_arn, strlen(u.function_arn) + 1);
-    arn_invoke_uri_cleanup(&u);
-    return ok;
-}
-
-/* A resource path as the execute-api ARN matches it: path parameters ("{id}",
- * "{proxy+}") become "*", since the ARN of a call carries the actual path. */
-static void arn_path(const char *path, char *out, size_t cap)
-{
-    size_t o = 0;
-    for (const char *p = path[0] == '/' ? path + 1 : path; *p && o + 2 < cap; p++) {
-        if (*p == '{' && strchr(p, '}')) {
-            out[o++] = '*';
-            p = strchr(p, '}');
-        } else {
-            out[o++] = *p;
-        }
-    }
-    out[o] = '\0';
-}
-
-/* Sets attribute name to what a builder appended to b: the string on XA_OK, null when
- * the inputs cannot form one (XA_EINVAL); false on allocation failure. Clears b. */
-static bool set_built(struct value *v, const char *name, struct xbuf *b, enum xa_status st)
-{
-    bool ok = st == XA_EINVAL ? xacct_set_null(v, name)
-                              : st == XA_OK && xacct_set_string(v, name, xbuf_cstr(b));
+    bool ok = st == XA_EINVAL || (st == XA_OK && model_set_string(f, xbuf_cstr(b)));
+    if (st == XA_EINVAL)
+        model_take_string(f, NULL);
     xbuf_clear(b);
     return ok;
 }
@@ -201,49 +183,44 @@ static bool set_built(struct value *v, const char *name, struct xbuf *b, enum xa
  * function_region, id, source_arn); derived values of unknown inputs become unknown.
  * Values whose inputs are known are the same at plan, apply and read, so plans are
  * deterministic and apply's results equal the plan. */
-XA_TESTABLE bool integration_compute(struct value *v, const char *partition)
+XA_TESTABLE bool integration_compute(struct integration_model *m, const char *partition)
 {
     bool ok = true;
     struct arn_lambda_function f;
     struct xbuf b;
     xbuf_init(&b);
     arn_lambda_function_init(&f);
-    const char *fn = value_attr_string(v, "function_arn");
+    const char *fn = m->function_arn.value;
     enum xa_status st = fn ? arn_lambda_function_parse(fn, &f, NULL) : XA_EINVAL;
     ok &= st != XA_ENOMEM;
     bool fn_ok = st == XA_OK && f.region;
     if (fn_ok) {
-        ok &= set_built(v, "invoke_uri", &b, arn_lambda_invoke_uri(f.partition, f.region, fn, &b));
-        ok &= xacct_set_string(v, "function_account_id", f.account);
-        ok &= xacct_set_string(v, "function_region", f.region);
-    } else if (xacct_attr_unknown(v, "function_arn")) {
-        ok &= xacct_set_unknown(v, "invoke_uri") && xacct_set_unknown(v, "function_account_id") &&
-              xacct_set_unknown(v, "function_region");
+        ok &= set_built(&m->invoke_uri, &b, arn_lambda_invoke_uri(f.partition, f.region, fn, &b));
+        ok &= model_set_string(&m->function_account_id, f.account);
+        ok &= model_set_string(&m->function_region, f.region);
+    } else if (m->function_arn.state == MODEL_UNKNOWN) {
+        model_set_unknown(&m->invoke_uri);
+        model_set_unknown(&m->function_account_id);
+        model_set_unknown(&m->function_region);
     }
-    const char *api = value_attr_string(v, "rest_api_id");
-    const char *rid = value_attr_string(v, "resource_id");
-    const char *path = value_attr_string(v, "resource_path");
-    const char *acct = value_attr_string(v, "api_account_id");
-    char *method = integration_method_upper(value_attr_string(v, "http_method"));
+    const char *api = m->rest_api_id.value, *rid = m->resource_id.value;
+    const char *path = m->resource_path.value, *acct = m->api_account_id.value;
+    char *method = integration_method_upper(m->http_method.value);
     if (api && rid && method)
-        ok &= set_fmt(v, "id", "%s/%s/%s", api, rid, method);
+        ok &= model_set_stringf(&m->id, "%s/%s/%s", api, rid, method);
     else
-        ok &= xacct_set_unknown(v, "id");
-    char arn_tail[1024] = "";
-    if (path)
-        arn_path(path, arn_tail, sizeof arn_tail);
+        model_set_unknown(&m->id);
     /* The region rule (the function's region across regions) lives in arn.h. */
     if (api && path && method && acct && fn_ok)
-        ok &= set_built(v, "source_arn", &b,
-                        xacct_execute_api_build(
+        ok &= set_built(&m->source_arn, &b,
+                        arn_integration_source_arn(
                             f.partition ? f.partition : (partition ? partition : "aws"),
-                            arn_source_arn_region(value_attr_string(v, "region"), f.region),
-                            acct, api, strcmp(method, "ANY") == 0 ? NULL : method, arn_tail,
-                            &b));
+                            arn_source_arn_region(m->region.value, f.region), acct, api, method,
+                            path, &b));
     else if (fn && !fn_ok && api && path && method && acct)
-        ok &= xacct_set_null(v, "source_arn");   /* not a Lambda URI: nothing to grant */
+        model_take_string(&m->source_arn, NULL);   /* not a Lambda URI: nothing to grant */
     else
-        ok &= xacct_set_unknown(v, "source_arn");
+        model_set_unknown(&m->source_arn);
     xa_free(method);
     arn_lambda_function_cleanup(&f);
     xbuf_cleanup(&b);
@@ -265,32 +242,27 @@ XA_TESTABLE void integration_req_cleanup(struct integration_req *r)
     memset(r, 0, sizeof *r);
 }
 
-/* A PutIntegration request for the planned state; strings are borrowed from v. */
-XA_TESTABLE bool integration_req_fill(struct integration_req *r, const struct value *v,
+/* A PutIntegration request for the planned state; strings are borrowed from m. */
+XA_TESTABLE bool integration_req_fill(struct integration_req *r, const struct integration_model *m,
                                       const char *resource_id)
 {
-    int64_t timeout = 0;
-    value_attr_int64(v, "timeout_milliseconds", &timeout);
-    r->method = integration_method_upper(value_attr_string(v, "http_method"));
+    r->method = integration_method_upper(m->http_method.value);
     r->rid = xa_strdup(resource_id);
     r->put = (struct apigw_put_integration_req){
-        .key = {.rest_api_id = value_attr_string(v, "rest_api_id"), .resource_id = r->rid,
+        .key = {.rest_api_id = m->rest_api_id.value, .resource_id = r->rid,
                 .http_method = r->method},
-        .type = value_attr_string(v, "type"),
+        .type = m->type.value,
         .integration_http_method = "POST",   /* Lambda is always invoked with POST */
-        .uri = value_attr_string(v, "invoke_uri"),
-        .credentials = value_attr_string(v, "credentials"),
-        .passthrough_behavior = value_attr_string(v, "passthrough_behavior"),
-        .content_handling = value_attr_string(v, "content_handling"),
-        .cache_namespace = value_attr_string(v, "cache_namespace"),
-        .timeout_in_millis = (int)timeout,
+        .uri = m->invoke_uri.value,
+        .credentials = m->credentials.value,
+        .passthrough_behavior = m->passthrough_behavior.value,
+        .content_handling = m->content_handling.value,
+        .cache_namespace = m->cache_namespace.value,
+        .timeout_in_millis = (int)m->timeout_milliseconds.value,
     };
-    bool ok = xacct_string_refs(value_attr(v, "cache_key_parameters"), &r->ckp,
-                                &r->put.ncache_key_parameters) &&
-              xacct_kv_refs(value_attr(v, "request_parameters"), &r->params,
-                            &r->put.nrequest_parameters) &&
-              xacct_kv_refs(value_attr(v, "request_templates"), &r->templates,
-                            &r->put.nrequest_templates);
+    bool ok = request_strings(&m->cache_key_parameters, &r->ckp, &r->put.ncache_key_parameters) &&
+              request_kvs(&m->request_parameters, &r->params, &r->put.nrequest_parameters) &&
+              request_kvs(&m->request_templates, &r->templates, &r->put.nrequest_templates);
     r->put.cache_key_parameters = r->ckp;
     r->put.request_parameters = r->params;
     r->put.request_templates = r->templates;
@@ -298,152 +270,114 @@ XA_TESTABLE bool integration_req_fill(struct integration_req *r, const struct va
 }
 
 /* A set/map attribute from AWS: empty answers keep the prior's null-vs-empty choice. */
-static bool set_string_set(struct value *v, const char *name, char **items, size_t n)
+static bool set_strings_from_aws(struct model_strings *f, char **items, size_t n)
 {
-    if (n == 0 && value_is_null(value_attr(v, name)))
-        return true;
-    struct value *s = value_new_collection(&type_set_string);
-    for (size_t i = 0; s && i < n; i++)
-        if (!value_list_append(s, value_new_string(items[i]))) {
-            value_free(s);
-            s = NULL;
-        }
-    return s && value_object_set(v, name, s);
+    return (n == 0 && f->state == MODEL_NULL) || model_set_strings(f, items, n);
 }
 
-static bool set_string_map(struct value *v, const char *name, const struct aws_kv *kv, size_t n)
+static bool set_map_from_aws(struct model_string_map *f, const struct aws_kv *kv, size_t n)
 {
-    if (n == 0 && value_is_null(value_attr(v, name)))
+    if (n == 0 && f->state == MODEL_NULL)
         return true;
-    struct value *m = value_new_collection(&type_map_string);
-    for (size_t i = 0; m && i < n; i++)
-        if (!value_map_set(m, kv[i].key, value_new_string(kv[i].value))) {
-            value_free(m);
-            m = NULL;
-        }
-    return m && value_object_set(v, name, m);
-}
-
-/* Any unknown left in a state is an error for Terraform; null says "not known". */
-static bool unknowns_to_null(struct value *v)
-{
-    const struct type *t = value_type(v);
     bool ok = true;
-    for (size_t i = 0; t && i < t->nattrs; i++)
-        if (xacct_attr_unknown(v, t->attrs[i].name))
-            ok &= xacct_set_null(v, t->attrs[i].name);
+    model_map_clear(f);
+    for (size_t i = 0; i < n; i++)
+        ok &= model_map_put(f, kv[i].key, kv[i].value);
     return ok;
 }
 
 /* The state after create/update: the plan with its unknowns filled from AWS's answer. */
-XA_TESTABLE struct value *integration_state_from_aws(const struct value *planned,
-                                                     const struct apigw_integration *out,
-                                                     const char *resource_id,
-                                                     const struct xacct_meta *m)
+XA_TESTABLE bool integration_state_from_aws(struct integration_model *m,
+                                            const struct apigw_integration *out,
+                                            const char *resource_id, const struct xacct_meta *meta)
 {
-    struct value *v = value_clone(planned);
-    bool ok = v != NULL;
-    if (ok && xacct_attr_unknown(v, "resource_id"))
-        ok &= xacct_set_string(v, "resource_id", resource_id);
-    if (ok && xacct_attr_unknown(v, "cache_namespace"))
-        ok &= xacct_set_string(v, "cache_namespace", out->cache_namespace);
-    if (ok && xacct_attr_unknown(v, "passthrough_behavior"))
-        ok &= xacct_set_string(v, "passthrough_behavior", out->passthrough_behavior);
-    if (ok && xacct_attr_unknown(v, "api_account_id"))
-        ok &= xacct_set_string(v, "api_account_id", m && m->account_id ? m->account_id : "");
-    if (ok && xacct_attr_unknown(v, "region") && m)
-        ok &= xacct_set_string(v, "region", m->region);
-    ok = ok && integration_compute(v, m ? m->partition : NULL) && unknowns_to_null(v);
-    if (!ok) {
-        value_free(v);
-        v = NULL;
-    }
-    return v;
+    bool ok = true;
+    if (m->resource_id.state == MODEL_UNKNOWN)
+        ok &= model_set_string(&m->resource_id, resource_id);
+    if (m->cache_namespace.state == MODEL_UNKNOWN)
+        ok &= model_set_string(&m->cache_namespace, out->cache_namespace);
+    if (m->passthrough_behavior.state == MODEL_UNKNOWN)
+        ok &= model_set_string(&m->passthrough_behavior, out->passthrough_behavior);
+    if (m->api_account_id.state == MODEL_UNKNOWN)
+        ok &= model_set_string(&m->api_account_id,
+                               meta && meta->account_id ? meta->account_id : "");
+    if (m->region.state == MODEL_UNKNOWN && meta)
+        ok &= model_set_string(&m->region, meta->region);
+    ok = ok && integration_compute(m, meta ? meta->partition : NULL);
+    /* Any unknown left in a state is an error for Terraform; null says "not known". */
+    model_unknowns_to_null(&integration_schema.block, m);
+    return ok;
 }
 
-/* The state as AWS holds it, in the forms the prior state used. */
-XA_TESTABLE struct value *integration_state_read(const struct value *state,
-                                                 const struct apigw_integration *out,
-                                                 const char *resource_id, const char *path,
-                                                 const struct xacct_meta *m)
+/* The integration as AWS holds it (in place of the prior state m). A URI that is not a
+ * Lambda function's is kept whole in function_arn, so the drift is visible. */
+XA_TESTABLE bool integration_state_read(struct integration_model *m,
+                                        const struct apigw_integration *out,
+                                        const char *resource_id, const char *path,
+                                        const struct xacct_meta *meta)
 {
-    char fn[1024];
-    struct value *v = value_clone(state);
-    bool ok = v != NULL;
-    if (!ok)
-        return NULL;
-    ok &= xacct_set_string(v, "resource_id", resource_id);
+    struct arn_invoke_uri u;
+    enum xa_status st = arn_invoke_uri_parse(out->uri, &u, NULL);
+    bool ok = st != XA_ENOMEM && model_set_string(&m->resource_id, resource_id);
     if (path)
-        ok &= xacct_set_string(v, "resource_path", path);
-    if (!value_attr_string(v, "region") && m)
-        ok &= xacct_set_string(v, "region", m->region);
-    if (m && m->account_id && m->account_id[0])
-        ok &= xacct_set_string(v, "api_account_id", m->account_id);
-    else if (!value_attr_string(v, "api_account_id"))
-        ok &= xacct_set_string(v, "api_account_id", "");
-    ok &= xacct_set_string(v, "type", out->type);
-    /* A URI that is not a Lambda function's is kept whole, so the drift is visible. */
-    ok &= xacct_set_string(v, "function_arn",
-                           integration_uri_function(out->uri, fn, sizeof fn) ? fn : out->uri);
-    ok &= xacct_set_int(v, "timeout_milliseconds",
-                        out->timeout_in_millis ? out->timeout_in_millis : 29000);
-    ok &= xacct_set_string(v, "credentials", out->credentials);
-    ok &= xacct_set_string(v, "content_handling", out->content_handling);
-    ok &= xacct_set_string(v, "passthrough_behavior", out->passthrough_behavior);
-    ok &= xacct_set_string(v, "cache_namespace", out->cache_namespace);
-    ok &= set_string_set(v, "cache_key_parameters", out->cache_key_parameters,
-                         out->ncache_key_parameters);
-    ok &= set_string_map(v, "request_parameters", out->request_parameters, out->nrequest_parameters);
-    ok &= set_string_map(v, "request_templates", out->request_templates, out->nrequest_templates);
-    ok = ok && integration_compute(v, m ? m->partition : NULL);
-    if (ok && out->uri && !value_attr_string(v, "invoke_uri"))
-        ok &= xacct_set_string(v, "invoke_uri", out->uri);
-    else if (ok && out->uri && strcmp(value_attr_string(v, "invoke_uri"), out->uri) != 0)
-        ok &= xacct_set_string(v, "invoke_uri", out->uri);
-    ok = ok && unknowns_to_null(v);
-    if (!ok) {
-        value_free(v);
-        v = NULL;
-    }
-    return v;
+        ok &= model_set_string(&m->resource_path, path);
+    if (!m->region.value && meta)
+        ok &= model_set_string(&m->region, meta->region);
+    if (meta && meta->account_id && meta->account_id[0])
+        ok &= model_set_string(&m->api_account_id, meta->account_id);
+    else if (!m->api_account_id.value)
+        ok &= model_set_string(&m->api_account_id, "");
+    ok &= model_set_string(&m->type, out->type);
+    ok &= model_set_string(&m->function_arn, st == XA_OK ? u.function_arn : out->uri);
+    model_set_int64(&m->timeout_milliseconds,
+                    out->timeout_in_millis ? out->timeout_in_millis : 29000);
+    ok &= model_set_string(&m->credentials, out->credentials);
+    ok &= model_set_string(&m->content_handling, out->content_handling);
+    ok &= model_set_string(&m->passthrough_behavior, out->passthrough_behavior);
+    ok &= model_set_string(&m->cache_namespace, out->cache_namespace);
+    ok &= set_strings_from_aws(&m->cache_key_parameters, out->cache_key_parameters,
+                               out->ncache_key_parameters);
+    ok &= set_map_from_aws(&m->request_parameters, out->request_parameters,
+                           out->nrequest_parameters);
+    ok &= set_map_from_aws(&m->request_templates, out->request_templates,
+                           out->nrequest_templates);
+    ok = ok && integration_compute(m, meta ? meta->partition : NULL);
+    if (ok && out->uri && (!m->invoke_uri.value || strcmp(m->invoke_uri.value, out->uri) != 0))
+        ok &= model_set_string(&m->invoke_uri, out->uri);
+    model_unknowns_to_null(&integration_schema.block, m);
+    arn_invoke_uri_cleanup(&u);
+    return ok;
 }
 
 /* ---- Conversions: import IDs and AWS lookups ---- */
 
-XA_TESTABLE bool integration_import_id(struct value *state, const char *id)
+XA_TESTABLE bool integration_import_id(struct integration_model *m, const char *id)
 {
     const char *a = id, *b = a ? strchr(a, '/') : NULL, *c = b ? strchr(b + 1, '/') : NULL;
     if (!c || b == a || c == b + 1 || !c[1] || strchr(c + 1, '/') || !integration_method_valid(c + 1))
         return false;
     char *api = xa_strndup(a, (size_t)(b - a)), *rid = xa_strndup(b + 1, (size_t)(c - b - 1));
-    bool ok = api && rid && xacct_set_string(state, "rest_api_id", api) &&
-              xacct_set_string(state, "resource_id", rid) &&
-              xacct_set_string(state, "http_method", c + 1) && xacct_set_string(state, "id", id);
+    bool ok = api && rid && model_set_string(&m->rest_api_id, api) &&
+              model_set_string(&m->resource_id, rid) &&
+              model_set_string(&m->http_method, c + 1) && model_set_string(&m->id, id);
     xa_free(api);
     xa_free(rid);
     return ok;
 }
 
-static struct value *new_state(void)
-{
-    return value_new_object(schema_implied_type(&integration_schema.block));
-}
-
 /* Region of the API: the resource's, else the provider's. */
-static const char *api_region(const struct xacct_meta *m, const struct value *v)
+static const char *api_region(const struct xacct_meta *meta, const struct integration_model *m)
 {
-    const char *r = value_attr_string(v, "region");
-    return r ? r : (m ? m->region : NULL);
+    return m->region.value ? m->region.value : (meta ? meta->region : NULL);
 }
 
 /* Resolves resource_id from resource_path (cached per API) when only the path is known. */
-static char *resolve_resource_id(struct xacct_meta *m, const struct value *v, struct diags *d)
+static char *resolve_resource_id(struct xacct_meta *meta, const struct integration_model *m,
+                                 struct diags *d)
 {
-    const char *rid = value_attr_string(v, "resource_id");
-    if (rid)
-        return xa_strdup(rid);
-    const char *path = value_attr_string(v, "resource_path");
-    const char *api = value_attr_string(v, "rest_api_id");
+    if (m->resource_id.value)
+        return xa_strdup(m->resource_id.value);
+    const char *path = m->resource_path.value, *api = m->rest_api_id.value;
     if (!path || !api) {
         diag_bug(d, "Cannot find the API resource", "Neither resource_id nor resource_path is known.");
         return NULL;
@@ -451,20 +385,19 @@ static char *resolve_resource_id(struct xacct_meta *m, const struct value *v, st
     struct aws_error err;
     aws_error_init(&err);
     char *out = NULL;
-    enum xa_status st = xacct_api_resource_id(m, api_region(m, v), api, path, &out, &err);
+    enum xa_status st = caches_api_resource_id(meta, api_region(meta, m), api, path, &out, &err);
     if (st == XA_ENOTFOUND)
-        diag_error_attr(d, "resource_path", "API resource not found",
+        diag_error_attr(d, NAME(resource_path), "API resource not found",
                         "REST API %s has no resource with path \"%s\". Create it first "
                         "(aws_api_gateway_resource) or give resource_id.", api, path);
     else if (st != XA_OK)
-        xacct_aws_diag(d, "resource_path", "Cannot look up the API resource", &err, NULL);
+        meta_aws_diag(d, NAME(resource_path), "Cannot look up the API resource", &err, NULL);
     aws_error_cleanup(&err);
     return out;
 }
 
 /* Adds the error of a failed integration call to d. */
-static void integration_diag(struct diags *d, const char *summary, const struct value *v,
-                             const struct aws_error *err)
+static void integration_diag(struct diags *d, const char *summary, const struct aws_error *err)
 {
     const char *remedy = NULL;
     if (aws_error_is(err, "AccessDeniedException"))
@@ -474,25 +407,24 @@ static void integration_diag(struct diags *d, const char *summary, const struct 
     else if (aws_error_is(err, "NotFoundException"))
         remedy = "Check rest_api_id, the resource and that the method exists "
                  "(aws_api_gateway_method) before its integration.";
-    xacct_aws_diag(d, NULL, summary, err, remedy);
-    (void)v;
+    meta_aws_diag(d, NULL, summary, err, remedy);
 }
 
 /* ---- Lifecycle --------------------------------------------------------------------- */
 
-static void integration_validate(const struct value *config, struct diags *d)
+static void integration_validate(const void *config, struct diags *d)
 {
-    const struct value *rid = value_attr(config, "resource_id");
-    const struct value *rpath = value_attr(config, "resource_path");
-    if (value_is_null(rid) && value_is_null(rpath))
-        diag_error_attr(d, "resource_path", "Missing API resource",
+    const struct integration_model *c = config;
+    bool no_id = c->resource_id.state == MODEL_NULL, no_path = c->resource_path.state == MODEL_NULL;
+    if (no_id && no_path)
+        diag_error_attr(d, NAME(resource_path), "Missing API resource",
                         "Give exactly one of \"resource_id\" or \"resource_path\" (\"/\" is the "
                         "API's top-level resource).");
-    else if (!value_is_null(rid) && !value_is_null(rpath))
-        diag_error_attr(d, "resource_path", "Conflicting API resource",
+    else if (!no_id && !no_path)
+        diag_error_attr(d, NAME(resource_path), "Conflicting API resource",
                         "Give exactly one of \"resource_id\" or \"resource_path\", not both: "
                         "the other is computed.");
-    const char *fn = value_attr_string(config, "function_arn");
+    const char *fn = c->function_arn.value;
     struct arn_lambda_function f;
     const char *why = NULL;
     arn_lambda_function_init(&f);
@@ -504,119 +436,105 @@ static void integration_validate(const struct value *config, struct diags *d)
     if (st == XA_ENOMEM)
         diag_error(d, "Cannot validate the integration", "Out of memory.");
     else if (st != XA_OK)
-        diag_error_attr(d, "function_arn", "Invalid function ARN",
+        diag_error_attr(d, NAME(function_arn), "Invalid function ARN",
                         "\"%s\" is not a full Lambda function ARN: %s. Give the full ARN, e.g. "
                         "\"arn:aws:lambda:us-west-2:222222222222:function:my-function\".",
                         fn, why ? why : "unrecognised form");
     arn_lambda_function_cleanup(&f);
 }
 
-static void integration_plan(void *meta, const struct value *prior, const struct value *config,
-                             struct value *planned, struct path_list *rr, struct diags *d)
+static void integration_plan(void *meta, const void *prior_model, const void *config_model,
+                             void *planned_model, struct path_list *rr, struct diags *d)
 {
     struct xacct_meta *m = meta;
-    /* "get" and "GET" are one method: keep the prior spelling, no replacement. */
-    const char *pm = value_attr_string(prior, "http_method");
-    const char *cm = value_attr_string(config, "http_method");
-    if (pm && cm && strcmp(pm, cm) != 0 && strcasecmp(pm, cm) == 0) {
-        xacct_set_string(planned, "http_method", pm);
-        xacct_path_list_remove(rr, "http_method");
-    }
-    if (value_is_null(value_attr(config, "region")) && m && m->region) {
-        const char *prior_region = value_attr_string(prior, "region");
-        xacct_set_string(planned, "region", m->region);
-        if (prior_region && strcmp(prior_region, m->region) != 0)
-            path_list_add_attr(rr, "region");
+    const struct integration_model *prior = prior_model, *config = config_model;
+    struct integration_model *p = planned_model;
+    bool ok = true;
+    if (config->region.state == MODEL_NULL && m && m->region) {
+        ok &= model_set_string(&p->region, m->region);
+        if (prior && prior->region.value && strcmp(prior->region.value, m->region) != 0)
+            ok &= path_list_add_attr(rr, NAME(region));
     }
     if (m && m->account_id && m->account_id[0])
-        xacct_set_string(planned, "api_account_id", m->account_id);
-    else if (value_is_null(prior))
-        xacct_set_unknown(planned, "api_account_id");
-    if (!integration_compute(planned, m ? m->partition : NULL))
+        ok &= model_set_string(&p->api_account_id, m->account_id);
+    else if (!prior)
+        model_set_unknown(&p->api_account_id);
+    if (!ok || !integration_compute(p, m ? m->partition : NULL))
         diag_error(d, "Cannot plan the integration", "Out of memory.");
 }
 
-static struct value *integration_create(void *meta, const struct value *planned,
-                                        const struct value *config, struct diags *d)
+static bool integration_create(void *meta, const void *config, void *state, struct diags *d)
 {
     struct xacct_meta *m = meta;
-    struct value *state = NULL;
+    struct integration_model *s = state;
+    bool created = false;
     struct apigw_integration out = {0};
     struct integration_req req;
     struct aws_error err;
+    char *rid = NULL, *path = NULL;
     aws_error_init(&err);
     integration_req_init(&req);
-    if (!xacct_client(m, "create the integration", d))
+    if (!meta_client(m, "create the integration", d) || !(rid = resolve_resource_id(m, s, d)))
         goto out;
-    char *rid = resolve_resource_id(m, planned, d);
-    if (!rid)
-        goto out;
-    if (!integration_req_fill(&req, planned, rid)) {
-        xa_free(rid);
+    if (!integration_req_fill(&req, s, rid)) {
         diag_error(d, "Cannot create the integration", "Out of memory.");
         goto out;
     }
-    xa_free(rid);
-    if (apigw_put_integration(m->client, api_region(m, planned), &req.put, &out, &err) != XA_OK) {
-        integration_diag(d, "Cannot create the API Gateway integration", planned, &err);
+    if (apigw_put_integration(m->client, api_region(m, s), &req.put, &out, &err) != XA_OK) {
+        integration_diag(d, "Cannot create the API Gateway integration", &err);
         goto out;
     }
+    created = true;
     /* The path is part of source_arn: learn it now when only resource_id was given. */
-    char *path = NULL;
-    if (!value_attr_string(planned, "resource_path") &&
-        xacct_api_resource_path(m, api_region(m, planned), req.put.key.rest_api_id,
-                                req.put.key.resource_id, &path, &err) != XA_OK)
-        xacct_aws_diag(d, "resource_id", "Cannot read the API resource's path", &err,
-                       "The integration was created and is recorded in the state.");
-    struct value *filled = value_clone(planned);
-    if (filled && path)
-        xacct_set_string(filled, "resource_path", path);
-    xa_free(path);
-    state = filled ? integration_state_from_aws(filled, &out, req.put.key.resource_id, m) : NULL;
-    value_free(filled);
-    if (!state)
+    if (!s->resource_path.value &&
+        caches_api_resource_path(m, api_region(m, s), req.put.key.rest_api_id, rid, &path,
+                                 &err) != XA_OK)
+        meta_aws_diag(d, NAME(resource_id), "Cannot read the API resource's path", &err,
+                      "The integration was created and is recorded in the state.");
+    if (path)
+        model_take_string(&s->resource_path, path);
+    if (!integration_state_from_aws(s, &out, rid, m))
         diag_error(d, "Cannot record the integration",
                    "Out of memory after the integration was created; it exists in AWS and "
                    "will be adopted by the next apply.");
 out:
+    xa_free(rid);
     integration_req_cleanup(&req);
     apigw_integration_cleanup(&out);
     aws_error_cleanup(&err);
-    return state;
+    return created;
 }
 
-static struct value *integration_read(void *meta, const struct value *state, struct diags *d)
+static bool integration_read(void *meta, void *state, struct diags *d)
 {
     struct xacct_meta *m = meta;
-    struct value *next = NULL;
+    struct integration_model *s = state;
+    bool found = false;
     struct apigw_integration out = {0};
     struct aws_error err;
     char *rid = NULL, *path = NULL, *method = NULL;
     aws_error_init(&err);
-    if (!xacct_client(m, "read the integration", d))
+    if (!meta_client(m, "read the integration", d) || !(rid = resolve_resource_id(m, s, d)) ||
+        !(method = integration_method_upper(s->http_method.value)))
         goto out;
-    if (!(rid = resolve_resource_id(m, state, d)) ||
-        !(method = integration_method_upper(value_attr_string(state, "http_method"))))
-        goto out;
-    const char *api = value_attr_string(state, "rest_api_id");
+    const char *api = s->rest_api_id.value;
     const struct apigw_integration_key key = {.rest_api_id = api, .resource_id = rid,
                                               .http_method = method};
-    enum xa_status st = apigw_get_integration(m->client, api_region(m, state), &key, &out, &err);
+    enum xa_status st = apigw_get_integration(m->client, api_region(m, s), &key, &out, &err);
     if (st == XA_EAWS && aws_error_is(&err, "NotFoundException"))
         goto out;   /* gone: null state, Terraform plans to create it again */
     if (st != XA_OK) {
-        integration_diag(d, "Cannot read the API Gateway integration", state, &err);
+        integration_diag(d, "Cannot read the API Gateway integration", &err);
         goto out;
     }
-    if (!value_attr_string(state, "resource_path")) {
-        st = xacct_api_resource_path(m, api_region(m, state), api, rid, &path, &err);
+    if (!s->resource_path.value) {
+        st = caches_api_resource_path(m, api_region(m, s), api, rid, &path, &err);
         if (st != XA_OK && st != XA_ENOTFOUND) {
-            integration_diag(d, "Cannot read the API resource's path", state, &err);
+            integration_diag(d, "Cannot read the API resource's path", &err);
             goto out;
         }
     }
-    next = integration_state_read(state, &out, rid, path, m);
-    if (!next)
+    if (!(found = integration_state_read(s, &out, rid, path, m)))
         diag_error(d, "Cannot read the API Gateway integration", "Out of memory.");
 out:
     xa_free(rid);
@@ -624,15 +542,16 @@ out:
     xa_free(method);
     apigw_integration_cleanup(&out);
     aws_error_cleanup(&err);
-    return next;
+    return found;
 }
 
-static struct value *integration_update(void *meta, const struct value *prior,
-                                        const struct value *planned, const struct value *config,
-                                        struct diags *d)
+static bool integration_update(void *meta, const void *prior_model, const void *config,
+                               void *state, struct diags *d)
 {
     struct xacct_meta *m = meta;
-    struct value *state = NULL;
+    const struct integration_model *prior = prior_model;
+    struct integration_model *s = state;
+    bool updated = false;
     struct apigw_integration out = {0};
     struct integration_req req;
     struct integration_patch patch;
@@ -641,84 +560,75 @@ static struct value *integration_update(void *meta, const struct value *prior,
     aws_error_init(&err);
     integration_req_init(&req);
     integration_patch_init(&patch);
-    if (!xacct_client(m, "update the integration", d))
+    const char *rid = prior->resource_id.value, *region = api_region(m, s);
+    if (!meta_client(m, "update the integration", d))
         goto out;
-    const char *rid = value_attr_string(prior, "resource_id");
-    if (!rid || !integration_req_fill(&req, planned, rid) ||
-        !integration_patch_build(&patch, prior, planned)) {
+    if (!rid || !integration_req_fill(&req, s, rid) || !integration_patch_build(&patch, prior, s)) {
         diag_error(d, "Cannot update the integration", "Out of memory or missing resource_id.");
         goto out;
     }
-    if (patch.needs_put) {
-        /* The type cannot be patched: PutIntegration replaces the integration as a whole. */
-        st = apigw_put_integration(m->client, api_region(m, planned), &req.put, &out, &err);
-    } else if (patch.nops > 0) {
-        st = apigw_update_integration(m->client, api_region(m, planned), &req.put.key, patch.ops,
-                                      patch.nops, &out, &err);
-    } else {
-        st = apigw_get_integration(m->client, api_region(m, planned), &req.put.key, &out, &err);
-    }
+    if (patch.needs_put)   /* the type cannot be patched: PutIntegration replaces it whole */
+        st = apigw_put_integration(m->client, region, &req.put, &out, &err);
+    else if (patch.nops > 0)
+        st = apigw_update_integration(m->client, region, &req.put.key, patch.ops, patch.nops,
+                                      &out, &err);
+    else
+        st = apigw_get_integration(m->client, region, &req.put.key, &out, &err);
     if (st != XA_OK) {
-        integration_diag(d, "Cannot update the API Gateway integration", planned, &err);
-        state = value_clone(prior);
+        integration_diag(d, "Cannot update the API Gateway integration", &err);
         goto out;
     }
-    state = integration_state_from_aws(planned, &out, rid, m);
-    if (!state)
+    updated = true;
+    if (!integration_state_from_aws(s, &out, rid, m))
         diag_error(d, "Cannot record the integration", "Out of memory.");
 out:
     integration_patch_cleanup(&patch);
     integration_req_cleanup(&req);
     apigw_integration_cleanup(&out);
     aws_error_cleanup(&err);
-    return state;
+    return updated;
 }
 
-static void integration_delete(void *meta, const struct value *prior, struct diags *d)
+static void integration_delete(void *meta, const void *prior_model, struct diags *d)
 {
     struct xacct_meta *m = meta;
+    const struct integration_model *prior = prior_model;
     struct aws_error err;
     aws_error_init(&err);
-    char *method = integration_method_upper(value_attr_string(prior, "http_method"));
+    char *method = integration_method_upper(prior->http_method.value);
     const struct apigw_integration_key key = {
-        .rest_api_id = value_attr_string(prior, "rest_api_id"),
-        .resource_id = value_attr_string(prior, "resource_id"),
+        .rest_api_id = prior->rest_api_id.value,
+        .resource_id = prior->resource_id.value,
         .http_method = method,
     };
-    if (xacct_client(m, "delete the integration", d) && method) {
+    if (meta_client(m, "delete the integration", d) && method) {
         enum xa_status st = apigw_delete_integration(m->client, api_region(m, prior), &key, &err);
         if (st != XA_OK && !(st == XA_EAWS && aws_error_is(&err, "NotFoundException")))
-            integration_diag(d, "Cannot delete the API Gateway integration", prior, &err);
+            integration_diag(d, "Cannot delete the API Gateway integration", &err);
     }
     xa_free(method);
     aws_error_cleanup(&err);
 }
 
-static struct value *integration_import(void *meta, const char *id, struct diags *d)
+static bool integration_import(void *meta, const char *id, void *state, struct diags *d)
 {
-    struct value *state = new_state();
-    if (!state || !integration_import_id(state, id)) {
-        diag_error(d, "Invalid import ID",
-                   "\"%s\" is not an integration ID. Expected REST-API-ID/RESOURCE-ID/HTTP-METHOD, "
-                   "e.g. \"a1b2c3d4e5/x9y8z7/GET\".", id ? id : "");
-        value_free(state);
-        return NULL;
-    }
-    return state;
+    if (integration_import_id(state, id))
+        return true;
+    diag_error(d, "Invalid import ID",
+               "\"%s\" is not an integration ID. Expected REST-API-ID/RESOURCE-ID/HTTP-METHOD, "
+               "e.g. \"a1b2c3d4e5/x9y8z7/GET\".", id ? id : "");
+    return false;
 }
 
-static struct value *integration_upgrade(int64_t version, const char *json, size_t len,
-                                         struct diags *d)
+static bool integration_upgrade(int64_t version, const char *json, size_t len, void *state,
+                                struct diags *d)
 {
-    return integration_upgrade_json(&integration_schema.block, version, json, len, d);
+    return integration_upgrade_json(&integration_schema.block, version, json, len, state, d);
 }
 
-static struct value *integration_move(const char *source_provider, const char *source_type,
-                                      int64_t source_version, const char *json, size_t len,
-                                      struct diags *d)
+static bool integration_move(const char *json, size_t len, void *state, struct diags *d)
 {
-    return integration_move_json(&integration_schema.block, source_provider, source_type, json,
-                                 len, d);
+    return integration_move_json(json, len, state, d);
 }
 
 /* ---- The table --------------------------------------------------------------------- */
@@ -734,5 +644,6 @@ const struct resource_type xacct_lambda_integration_type = {
     .delete_ = integration_delete,
     .import = integration_import,
     .upgrade = integration_upgrade,
+    .move_from = {.provider = "hashicorp/aws", .type = "aws_api_gateway_integration"},
     .move = integration_move,
 };

@@ -4,38 +4,47 @@
  * AWS object: the statement (Sid = statement_id) that lets a principal, here API Gateway
  * with the integration's execute-api source ARN, invoke the function.
  * Calls: Create -> AddPermission, serialised per function inside the process (Lambda
- * loses statements added in parallel to one policy) and retried on
- * ResourceConflictException; then GetPolicy until the statement is visible. Read ->
- * GetPolicy (shared by concurrent reads of one function, resources/caches.c), find the
- * statement by Sid, map Condition and Principal back. Delete -> RemovePermission (not
- * found is success), then GetPolicy until the statement is gone. No update: every
- * argument replaces.
+ * loses statements added in parallel to one policy); then GetPolicy until the statement
+ * is visible. Read -> GetPolicy (shared by concurrent reads of one function,
+ * resources/caches.c), find the statement by Sid, map Condition and Principal back.
+ * Delete -> RemovePermission (not found is success), then GetPolicy until the statement
+ * is gone. No update: every argument replaces. The waits and the AddPermission conflict
+ * handling are aws/'s (aws/lambda_wait.c): jittered, bounded, ended by StopProvider.
  * Lost answers: an AddPermission retried after its answer was lost meets "already
  * exists"; when the existing statement is ours (same principal and source) that is success.
+ * Equivalent forms (the schema's equivalences, applied by core): a function given by
+ * name, partial ARN or ARN, its qualifier in function_name or in qualifier; an account id
+ * and its root ARN as the principal.
  * ID: the statement id. Import: FUNCTION_NAME/STATEMENT_ID or
  * FUNCTION_NAME:QUALIFIER/STATEMENT_ID (hashicorp/aws's formats).
  * Schema version 1 (version 0 had no region); MoveResourceState accepts hashicorp/aws's
  * aws_lambda_permission.
  */
-#include <stdio.h>
-#include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
-
-#include <jansson.h>
 
 #include "aws/arn.h"
 #include "aws/errors.h"
 #include "aws/lambda.h"
-#include "core/codec.h"
+#include "core/model.h"
 #include "core/resource.h"
-#include "core/schema.h"
-#include "core/value.h"
+#include "resources/caches.h"
+#include "resources/meta.h"
 #include "resources/permission_internal.h"
-#include "resources/xacct.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 #define APIGW_PRINCIPAL "apigateway.amazonaws.com"
+#define FUNCTION_FORMS "Give a function name, a partial ARN (ACCOUNT:function:NAME) or a full " \
+                       "Lambda function ARN, each with an optional :QUALIFIER."
+
+/* ---- Equivalent forms --------------------------------------------------------------- */
+
+static bool same_function(const struct schema_attribute *a, const void *prior, const void *next,
+                          const void *ctx);
+static bool same_principal(const struct schema_attribute *a, const void *prior, const void *next,
+                           const void *ctx);
 
 /* ---- Schema ------------------------------------------------------------------------ */
 
@@ -43,50 +52,60 @@ static const char *const url_auth_types[] = {"AWS_IAM", "NONE", NULL};
 
 #define F_OPT_RR (ATTR_OPTIONAL | ATTR_REQUIRES_REPLACE)
 #define F_OPT_COMP_RR (ATTR_OPTIONAL | ATTR_COMPUTED | ATTR_REQUIRES_REPLACE)
+#define F(member) MODEL_FIELD(struct permission_model, member)
 
 static const struct schema_attribute permission_attrs[] = {
     {.name = "action", .type = &type_string, .flags = F_OPT_COMP_RR,
      .default_json = "\"lambda:InvokeFunction\"",
      .validator = {.kind = VALIDATE_REGEX, .pattern = "^(lambda:[A-Za-z*]+|\\*)$",
                    .message = "must be a Lambda action such as \"lambda:InvokeFunction\""},
+     .field = F(action),
      .description = "The action granted (default `lambda:InvokeFunction`)."},
     {.name = "event_source_token", .type = &type_string, .flags = F_OPT_RR,
+     .field = F(event_source_token),
      .description = "Event source token (Alexa Smart Home)."},
     {.name = "function_name", .type = &type_string, .flags = ATTR_REQUIRED | ATTR_REQUIRES_REPLACE,
+     .equivalent = same_function, .field = F(function_name),
      .description = "Function name, ARN or partial ARN, optionally with `:qualifier`. A name "
                     "and the ARN of the same function are the same function."},
     {.name = "function_url_auth_type", .type = &type_string, .flags = F_OPT_RR,
      .validator = {.kind = VALIDATE_ONE_OF, .one_of = url_auth_types,
                    .message = "must be AWS_IAM or NONE"},
+     .field = F(function_url_auth_type),
      .description = "Function URL auth type, for `lambda:InvokeFunctionUrl`."},
     {.name = "id", .type = &type_string,
-     .flags = ATTR_COMPUTED | ATTR_KEEP_STATE_WHEN_UNKNOWN,
+     .flags = ATTR_COMPUTED | ATTR_KEEP_STATE_WHEN_UNKNOWN, .field = F(id),
      .description = "The statement id."},
     {.name = "principal", .type = &type_string, .flags = F_OPT_COMP_RR,
      .default_json = "\"" APIGW_PRINCIPAL "\"",
+     .equivalent = same_principal, .field = F(principal),
      .description = "Who may invoke: a service (default `apigateway.amazonaws.com`), an "
                     "account id or an IAM ARN."},
     {.name = "principal_org_id", .type = &type_string, .flags = F_OPT_RR,
+     .field = F(principal_org_id),
      .description = "AWS Organizations id the principal must belong to."},
-    {.name = "qualifier", .type = &type_string, .flags = F_OPT_COMP_RR,
+    {.name = "qualifier", .type = &type_string, .flags = F_OPT_COMP_RR, .field = F(qualifier),
      .description = "Version or alias; may instead be written in `function_name`."},
     {.name = "region", .type = &type_string,
-     .flags = F_OPT_COMP_RR | ATTR_KEEP_STATE_WHEN_UNKNOWN,
+     .flags = F_OPT_COMP_RR | ATTR_KEEP_STATE_WHEN_UNKNOWN, .field = F(region),
      .description = "Region of the function; the provider's by default, or the ARN's."},
     {.name = "source_account", .type = &type_string, .flags = F_OPT_RR,
      .validator = {.kind = VALIDATE_REGEX, .pattern = "^[0-9]{12}$",
                    .message = "must be a 12-digit account id"},
+     .field = F(source_account),
      .description = "Account that owns the source (the API account)."},
-    {.name = "source_arn", .type = &type_string, .flags = F_OPT_RR,
+    {.name = "source_arn", .type = &type_string, .flags = F_OPT_RR, .field = F(source_arn),
      .description = "The execute-api ARN allowed to invoke; use the integration's `source_arn`."},
     {.name = "statement_id", .type = &type_string,
      .flags = F_OPT_COMP_RR | ATTR_KEEP_STATE_WHEN_UNKNOWN,
      .validator = {.kind = VALIDATE_REGEX, .pattern = "^[A-Za-z0-9_-]{1,100}$",
                    .message = "must be 1 to 100 letters, digits, '-' or '_'"},
+     .field = F(statement_id),
      .description = "Statement id; generated when absent."},
     {.name = "statement_id_prefix", .type = &type_string, .flags = F_OPT_RR,
      .validator = {.kind = VALIDATE_REGEX, .pattern = "^[A-Za-z0-9_-]{1,58}$",
                    .message = "must be 1 to 58 letters, digits, '-' or '_'"},
+     .field = F(statement_id_prefix),
      .description = "Prefix of a generated statement id."},
 };
 
@@ -97,34 +116,49 @@ static const struct schema permission_schema = {
         .nattrs = sizeof permission_attrs / sizeof permission_attrs[0],
         .description = "Lets API Gateway (or another principal) invoke a Lambda function. "
                        "Use the function account's provider.",
+        .model_size = sizeof(struct permission_model),
     },
 };
 
+/* The attribute name of a model member, for diagnostics and requires_replace. */
+#define NAME(member) MODEL_NAME(&permission_schema.block, struct permission_model, member)
+
 /* ---- Conversions ------------------------------------------------------------------- */
 
+void permission_target_cleanup(struct permission_target *t)
+{
+    xa_free(t->function);
+    xa_free(t->qualifier);
+    xa_free(t->region);
+    xa_free(t->account);
+    xa_free(t->name);
+    *t = (struct permission_target){0};
+}
+
 /* Where a permission's calls go: the function without qualifier, the qualifier from
- * either place, the region from the ARN, else the resource's, else the provider's. */
-XA_TESTABLE bool permission_target(const struct value *v, const char *provider_region,
-                                   struct permission_target *t)
+ * either place, the region from the ARN, else the resource's, else the provider's.
+ * false (t empty) when function_name is not a function reference or memory runs out. */
+XA_TESTABLE bool permission_target(const struct permission_model *m,
+                                   const char *provider_region, struct permission_target *t)
 {
     struct arn_lambda_function f;
-    const char *fn = value_attr_string(v, "function_name");
-    const char *q = value_attr_string(v, "qualifier");
-    const char *region = value_attr_string(v, "region");
-    memset(t, 0, sizeof *t);
+    const char *fn = m->function_name.value, *q = m->qualifier.value;
+    const char *region = m->region.value;
+    *t = (struct permission_target){0};
     arn_lambda_function_init(&f);
     bool ok = fn && arn_lambda_function_parse(fn, &f, NULL) == XA_OK;
-    size_t n = ok ? strlen(fn) - (f.qualifier ? strlen(f.qualifier) + 1 : 0) : 0;
-    ok = ok && n < sizeof t->function;
     if (ok) {
-        memcpy(t->function, fn, n);
-        t->function[n] = '\0';
-        snprintf(t->qualifier, sizeof t->qualifier, "%s", q ? q : f.qualifier ? f.qualifier : "");
-        snprintf(t->region, sizeof t->region, "%s",
-                 f.region ? f.region : region ? region : provider_region ? provider_region : "");
-        snprintf(t->account, sizeof t->account, "%s", f.account ? f.account : "");
-        snprintf(t->name, sizeof t->name, "%s", f.name);
+        t->function = xa_strndup(fn, strlen(fn) - (f.qualifier ? strlen(f.qualifier) + 1 : 0));
+        t->qualifier = xa_strdup(q ? q : f.qualifier ? f.qualifier : "");
+        t->region = xa_strdup(f.region ? f.region
+                              : region ? region
+                                       : provider_region ? provider_region : "");
+        t->account = xa_strdup(f.account ? f.account : "");
+        t->name = xa_strdup(f.name);
+        ok = t->function && t->qualifier && t->region && t->account && t->name;
     }
+    if (!ok)
+        permission_target_cleanup(t);
     arn_lambda_function_cleanup(&f);
     return ok;
 }
@@ -141,59 +175,48 @@ XA_TESTABLE bool permission_same_function(const struct permission_target *a,
            (!acct_a || !acct_b || !acct_a[0] || !acct_b[0] || strcmp(acct_a, acct_b) == 0);
 }
 
-/* "arn:aws:iam::123456789012:root" and "123456789012" are one principal. */
-static bool same_principal(const char *a, const char *b)
+/* function_name: a name, a partial ARN and an ARN of one function (with the qualifier in
+ * either place) are one. A next value without a region is where the prior is (the
+ * planner keeps the prior's region), else in the provider's. */
+static bool same_function(const struct schema_attribute *a, const void *prior, const void *next,
+                          const void *ctx)
 {
-    char root[64];
-    if (!a || !b)
-        return a == b;
-    if (strcmp(a, b) == 0)
-        return true;
-    if (strlen(a) == 12) {
-        snprintf(root, sizeof root, "arn:aws:iam::%s:root", a);
-        return strcmp(root, b) == 0;
-    }
-    if (strlen(b) == 12) {
-        snprintf(root, sizeof root, "arn:aws:iam::%s:root", b);
-        return strcmp(root, a) == 0;
-    }
-    return false;
+    const struct xacct_meta *m = ctx;
+    const struct permission_model *p = prior;
+    const char *region = m ? m->region : NULL;
+    struct permission_target pt = {0}, nt = {0};
+    bool same = permission_target(p, region, &pt) &&
+                permission_target(next, p->region.value ? p->region.value : region, &nt) &&
+                permission_same_function(&pt, &nt, m ? m->account_id : NULL);
+    permission_target_cleanup(&pt);
+    permission_target_cleanup(&nt);
+    return same;
 }
 
-/* The state as AWS holds the statement, in the forms the prior state used. */
-XA_TESTABLE struct value *permission_state_read(const struct value *state,
-                                                const struct lambda_statement *s)
+/* principal: "123456789012" and "arn:aws:iam::123456789012:root" are one principal. */
+static bool same_principal(const struct schema_attribute *a, const void *prior, const void *next,
+                           const void *ctx)
 {
-    struct value *v = value_clone(state);
-    if (!v)
-        return NULL;
-    const char *prior_principal = value_attr_string(state, "principal");
-    bool ok = xacct_set_string(v, "action", s->action) &&
-              xacct_set_string(v, "principal", same_principal(prior_principal, s->principal)
-                                                   ? prior_principal : s->principal) &&
-              xacct_set_string(v, "source_arn", s->source_arn) &&
-              xacct_set_string(v, "source_account", s->source_account) &&
-              xacct_set_string(v, "event_source_token", s->event_source_token) &&
-              xacct_set_string(v, "principal_org_id", s->principal_org_id) &&
-              xacct_set_string(v, "function_url_auth_type", s->function_url_auth_type) &&
-              xacct_set_string(v, "statement_id", s->sid) && xacct_set_string(v, "id", s->sid);
-    if (!ok) {
-        value_free(v);
-        v = NULL;
-    }
-    return v;
+    const struct permission_model *p = prior, *n = next;
+    return arn_same_principal(p->principal.value, n->principal.value);
 }
 
-/* Does statement s grant what req asked for? (Our own earlier attempt, answer lost.) */
-static bool statement_matches(const struct lambda_statement *s,
-                              const struct lambda_add_permission_req *req)
+/* The statement as AWS holds it, in place of the prior state m (core keeps the prior's
+ * spelling of equivalent values). */
+XA_TESTABLE bool permission_state_read(struct permission_model *m,
+                                       const struct lambda_statement *s)
 {
-    return same_principal(s->principal, req->principal) &&
-           ((!s->source_arn && !req->source_arn) ||
-            (s->source_arn && req->source_arn && strcmp(s->source_arn, req->source_arn) == 0));
+    return model_set_string(&m->action, s->action) &&
+           model_set_string(&m->principal, s->principal) &&
+           model_set_string(&m->source_arn, s->source_arn) &&
+           model_set_string(&m->source_account, s->source_account) &&
+           model_set_string(&m->event_source_token, s->event_source_token) &&
+           model_set_string(&m->principal_org_id, s->principal_org_id) &&
+           model_set_string(&m->function_url_auth_type, s->function_url_auth_type) &&
+           model_set_string(&m->statement_id, s->sid) && model_set_string(&m->id, s->sid);
 }
 
-XA_TESTABLE bool permission_import_id(struct value *state, const char *id)
+XA_TESTABLE bool permission_import_id(struct permission_model *m, const char *id)
 {
     const char *slash = id ? strrchr(id, '/') : NULL;
     struct arn_lambda_function f;
@@ -204,68 +227,63 @@ XA_TESTABLE bool permission_import_id(struct value *state, const char *id)
     bool ok = fn && arn_lambda_function_parse(fn, &f, NULL) == XA_OK;
     if (ok && f.qualifier) {
         fn[strlen(fn) - strlen(f.qualifier) - 1] = '\0';
-        ok = xacct_set_string(state, "qualifier", f.qualifier);
+        ok = model_set_string(&m->qualifier, f.qualifier);
     }
-    ok = ok && xacct_set_string(state, "function_name", fn) &&
-         xacct_set_string(state, "statement_id", slash + 1) &&
-         xacct_set_string(state, "id", slash + 1);
+    ok = ok && model_set_string(&m->function_name, fn) &&
+         model_set_string(&m->statement_id, slash + 1) && model_set_string(&m->id, slash + 1);
     xa_free(fn);
     arn_lambda_function_cleanup(&f);
     return ok;
 }
 
-/* Raw JSON state to ours: drops attributes we do not have and AWS-provider empty
- * strings (hashicorp/aws stores "" for unset optional strings). */
-XA_TESTABLE struct value *permission_from_json(const struct schema_block *b, const char *json,
-                                               size_t len, struct diags *d)
+/* Raw JSON state to ours: attributes we do not have are dropped, and AWS-provider empty
+ * strings too (hashicorp/aws stores "" for unset optional strings). */
+static bool permission_from_json(const char *json, size_t len, struct permission_model *m,
+                                 struct diags *d)
 {
-    json_error_t jerr;
-    json_t *obj = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-    struct value *v = NULL;
-    if (!json_is_object(obj)) {
-        diag_error(d, "Cannot read the stored permission",
-                   "The state is not a JSON object (%s at line %d).", jerr.text, jerr.line);
-        goto out;
-    }
-    const char *k;
-    json_t *x, *tmp;
-    json_object_foreach_safe(obj, tmp, k, x) {
-        if (json_is_string(x) && json_string_length(x) == 0)
-            json_object_del(obj, k);
-    }
-    char *text = json_dumps(obj, JSON_COMPACT);
-    if (text)
-        v = codec_json_decode(text, strlen(text), schema_implied_type(b), true, d);
-    else
+    enum xa_status st = model_from_json(&permission_schema.block, json, len, m, d);
+    if (st == XA_EINVAL)
+        diag_error(d, "Cannot read the stored permission", "The state is not a JSON object.");
+    if (st != XA_OK)
+        return false;
+    model_empty_to_null(&permission_schema.block, m);
+    if (!m->id.value && m->statement_id.value && !model_set_string(&m->id, m->statement_id.value)) {
         diag_error(d, "Cannot read the stored permission", "Out of memory.");
-    free(text);
-    if (v && !value_attr_string(v, "id") && value_attr_string(v, "statement_id"))
-        xacct_set_string(v, "id", value_attr_string(v, "statement_id"));
-out:
-    json_decref(obj);
-    return v;
+        return false;
+    }
+    return true;
 }
 
-/* Waits between attempts; false when the provider was stopped. */
-static bool backoff(struct xacct_meta *m, int attempt)
+/* Generated statement ids: prefix (NULL = "terraform-") + a unique suffix; caller frees.
+ * hashicorp/aws's id.PrefixedUniqueId: a UTC timestamp to the 100 ns and a process-wide
+ * counter, so ids sort by creation and never collide inside one process. */
+XA_TESTABLE char *permission_unique_id(const char *prefix)
 {
-    long ms = 100L << (attempt < 6 ? attempt : 6);
-    if (ms > 3000)
-        ms = 3000;
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-    return !aws_client_stopped(m->client);
+    static atomic_uint counter;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    unsigned c = atomic_fetch_add(&counter, 1) + 1;
+    struct xbuf b;
+    xbuf_init(&b);
+    enum xa_status st = xbuf_appendf(&b, "%s%04d%02d%02d%02d%02d%02d%07ld%08x",
+                                     prefix ? prefix : "terraform-", tm.tm_year + 1900,
+                                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                                     ts.tv_nsec / 100, c);
+    char *id = st == XA_OK ? xbuf_take(&b) : NULL;
+    xbuf_cleanup(&b);
+    return id;
 }
 
-/* Looks statement sid up in the function's current policy (bypassing the cache).
+/* Looks statement sid up in the function's policy (shared GetPolicy, caches.c).
  * XA_OK: found, *s filled; XA_ENOTFOUND: statement, policy or function absent. */
 static enum xa_status find_statement(struct xacct_meta *m, const struct permission_target *t,
-                                     const char *sid, bool fresh, struct lambda_statement *s,
+                                     const char *sid, struct lambda_statement *s,
                                      struct aws_error *err)
 {
     char *policy = NULL;
-    enum xa_status st = xacct_policy_get(m, t->region, t->function, t->qualifier, fresh, &policy,
-                                         err);
+    enum xa_status st = caches_policy_get(m, t->region, t->function, t->qualifier, &policy, err);
     if (st == XA_OK)
         st = lambda_policy_find_statement(policy, sid, s);
     xa_free(policy);
@@ -276,21 +294,20 @@ static enum xa_status find_statement(struct xacct_meta *m, const struct permissi
 
 /* The source ARN checks of permission_validate: for API Gateway, an execute-api ARN whose
  * region follows AWS's cross-region rule. fregion: the function's region when known. */
-static void validate_source_arn(const struct value *config, const char *fregion,
+static void validate_source_arn(const struct permission_model *c, const char *fregion,
                                 struct diags *d)
 {
-    const char *principal = value_attr_string(config, "principal");
-    bool principal_null = value_is_null(value_attr(config, "principal"));
-    const char *src = value_attr_string(config, "source_arn");
+    const char *principal = c->principal.value, *src = c->source_arn.value;
+    bool principal_null = c->principal.state == MODEL_NULL;
     if (!src || !(principal_null || (principal && strcmp(principal, APIGW_PRINCIPAL) == 0)))
         return;
     struct arn_execute_api ea;
     const char *why = NULL;
-    enum xa_status st = xacct_execute_api_parse(src, &ea, &why);
+    enum xa_status st = arn_execute_api_parse(src, &ea, &why);
     if (st == XA_ENOMEM) {
         diag_error(d, "Cannot validate the permission", "Out of memory.");
     } else if (st != XA_OK) {
-        diag_error_attr(d, "source_arn", "Not an execute-api ARN",
+        diag_error_attr(d, NAME(source_arn), "Not an execute-api ARN",
                         "For principal " APIGW_PRINCIPAL ", source_arn must be the API's "
                         "execute-api ARN, e.g. \"arn:aws:execute-api:us-east-1:111111111111:"
                         "a1b2c3d4e5/*/GET/\" (the integration's source_arn); \"%s\" would never "
@@ -298,7 +315,7 @@ static void validate_source_arn(const struct value *config, const char *fregion,
     } else {
         const char *want = arn_source_arn_region(ea.region, fregion);
         if (want && strcmp(want, ea.region) != 0)
-            diag_warning_attr(d, "source_arn", "Source ARN region cannot match the function",
+            diag_warning_attr(d, NAME(source_arn), "Source ARN region cannot match the function",
                               "source_arn names region %s but the function is in %s. AWS's rule "
                               "for cross-region integrations: the permission's source ARN names "
                               "the function's region (%s), not the API's. Use the integration's "
@@ -307,278 +324,251 @@ static void validate_source_arn(const struct value *config, const char *fregion,
     arn_execute_api_cleanup(&ea);
 }
 
-static void permission_validate(const struct value *config, struct diags *d)
+static void permission_validate(const void *config, struct diags *d)
 {
+    const struct permission_model *c = config;
     struct arn_lambda_function f;
     const char *why = NULL;
-    const char *fn = value_attr_string(config, "function_name");
+    const char *fn = c->function_name.value, *q = c->qualifier.value;
     arn_lambda_function_init(&f);
     enum xa_status st = fn ? arn_lambda_function_parse(fn, &f, &why) : XA_EINVAL;
     if (st == XA_ENOMEM)
         diag_error(d, "Cannot validate the permission", "Out of memory.");
     else if (fn && st != XA_OK)
-        diag_error_attr(d, "function_name", "Invalid function name",
-                        "\"%s\" is not a Lambda function reference: %s. " XACCT_FUNCTION_FORMS,
+        diag_error_attr(d, NAME(function_name), "Invalid function name",
+                        "\"%s\" is not a Lambda function reference: %s. " FUNCTION_FORMS,
                         fn, why ? why : "unrecognised form");
-    const char *q = value_attr_string(config, "qualifier");
     if (st == XA_OK && q && f.qualifier && strcmp(q, f.qualifier) != 0)
-        diag_error_attr(d, "qualifier", "Conflicting qualifiers",
+        diag_error_attr(d, NAME(qualifier), "Conflicting qualifiers",
                         "function_name \"%s\" already names qualifier \"%s\", but qualifier is "
                         "\"%s\". Give the qualifier in one place only.", fn, f.qualifier, q);
-    if (!value_is_null(value_attr(config, "statement_id")) &&
-        !value_is_null(value_attr(config, "statement_id_prefix")))
-        diag_error_attr(d, "statement_id_prefix", "Conflicting statement ids",
+    if (c->statement_id.state != MODEL_NULL && c->statement_id_prefix.state != MODEL_NULL)
+        diag_error_attr(d, NAME(statement_id_prefix), "Conflicting statement ids",
                         "Give \"statement_id\" or \"statement_id_prefix\", not both.");
     /* Without a usable function_name the region rule has nothing to compare with. */
-    validate_source_arn(config, st != XA_OK ? NULL
-                                : f.region ? f.region : value_attr_string(config, "region"),
-                        d);
+    validate_source_arn(c, st != XA_OK ? NULL : f.region ? f.region : c->region.value, d);
     arn_lambda_function_cleanup(&f);
 }
 
-static void permission_plan(void *meta, const struct value *prior, const struct value *config,
-                            struct value *planned, struct path_list *rr, struct diags *d)
+/* An unset qualifier: null, unless function_name was planned as the prior's spelling (an
+ * equivalent form), which goes together with the prior's qualifier. A qualifier that
+ * goes away replaces the permission (every argument does). */
+static bool plan_qualifier(const struct permission_model *prior, const struct permission_model *c,
+                           struct permission_model *p, struct path_list *rr)
+{
+    bool respelled = prior && c->function_name.value && p->function_name.value &&
+                     strcmp(c->function_name.value, p->function_name.value) != 0;
+    if (c->qualifier.state != MODEL_NULL)
+        return true;
+    if (respelled)
+        return model_set_string(&p->qualifier, prior->qualifier.value);
+    model_take_string(&p->qualifier, NULL);
+    return !prior || !prior->qualifier.value || path_list_add_attr(rr, NAME(qualifier));
+}
+
+static void permission_plan(void *meta, const void *prior_model, const void *config,
+                            void *planned, struct path_list *rr, struct diags *d)
 {
     struct xacct_meta *m = meta;
+    const struct permission_model *prior = prior_model, *c = config;
+    struct permission_model *p = planned;
     struct arn_lambda_function f;
-    const char *fn = value_attr_string(config, "function_name");
+    bool ok = true;
     arn_lambda_function_init(&f);
-    if (value_is_null(value_attr(config, "region")) && !value_attr_string(prior, "region")) {
+    if (c->region.state == MODEL_NULL && !(prior && prior->region.value)) {
+        const char *fn = c->function_name.value;
         if (fn && arn_lambda_function_parse(fn, &f, NULL) == XA_OK && f.region)
-            xacct_set_string(planned, "region", f.region);
+            ok &= model_set_string(&p->region, f.region);
         else if (m && m->region)
-            xacct_set_string(planned, "region", m->region);
+            ok &= model_set_string(&p->region, m->region);
     }
     arn_lambda_function_cleanup(&f);
-    if (value_is_null(value_attr(config, "qualifier")))
-        xacct_set_string(planned, "qualifier", NULL);
-    struct permission_target pt, ct;
-    if (!value_is_null(prior) && permission_target(prior, m ? m->region : NULL, &pt) &&
-        permission_target(planned, m ? m->region : NULL, &ct) &&
-        permission_same_function(&pt, &ct, m ? m->account_id : NULL)) {
-        /* Name vs ARN, qualifier inside function_name vs qualifier: one function. Keep
-         * the prior spelling (Terraform accepts the prior value for a configured one). */
-        xacct_set_string(planned, "function_name", value_attr_string(prior, "function_name"));
-        xacct_set_string(planned, "qualifier", value_attr_string(prior, "qualifier"));
-        xacct_path_list_remove(rr, "function_name");
-        xacct_path_list_remove(rr, "qualifier");
-    }
-    const char *sid = value_attr_string(planned, "statement_id");
-    if (sid)
-        xacct_set_string(planned, "id", sid);
-    else if (value_is_null(prior))
-        xacct_set_unknown(planned, "id");
-    if (value_is_null(prior) && permission_target(planned, m ? m->region : NULL, &ct) && m &&
-        m->account_id && m->account_id[0] && ct.account[0] && strcmp(ct.account, m->account_id) != 0)
-        diag_error_attr(d, "function_name", "Wrong provider for this permission",
+    ok &= plan_qualifier(prior, c, p, rr);
+    if (p->statement_id.value)
+        ok &= model_set_string(&p->id, p->statement_id.value);
+    else if (!prior)
+        model_set_unknown(&p->id);
+    if (!ok)
+        diag_error(d, "Cannot plan the Lambda permission", "Out of memory.");
+    struct permission_target t = {0};
+    if (!prior && m && m->account_id && m->account_id[0] && permission_target(p, m->region, &t) &&
+        t.account[0] && strcmp(t.account, m->account_id) != 0)
+        diag_error_attr(d, NAME(function_name), "Wrong provider for this permission",
                         "The function is in account %s but this provider's credentials are "
                         "account %s. A Lambda permission must be created with the function "
                         "account's provider: set provider = the aws/xacct provider configured "
-                        "for %s (e.g. through assume_role).", ct.account, m->account_id, ct.account);
+                        "for %s (e.g. through assume_role).", t.account, m->account_id, t.account);
+    permission_target_cleanup(&t);
 }
 
-static struct value *permission_create(void *meta, const struct value *planned,
-                                       const struct value *config, struct diags *d)
+/* The Lambda statement as created: the id, and what the plan left unknown. */
+static bool record_created(struct permission_model *s, const char *sid, const char *region)
+{
+    bool ok = model_set_string(&s->statement_id, sid) && model_set_string(&s->id, sid);
+    if (s->region.state == MODEL_UNKNOWN)
+        ok = ok && model_set_string(&s->region, region);
+    if (s->qualifier.state == MODEL_UNKNOWN)
+        model_take_string(&s->qualifier, NULL);
+    model_unknowns_to_null(&permission_schema.block, s);
+    return ok;
+}
+
+static bool permission_create(void *meta, const void *config, void *state, struct diags *d)
 {
     struct xacct_meta *m = meta;
-    struct value *state = NULL;
-    struct permission_target t;
-    struct lambda_add_permission_resp resp = {0};
-    struct lambda_statement s = {0};
+    struct permission_model *s = state;
+    struct permission_target t = {0};
+    struct lambda_statement visible = {0};
     struct aws_error err;
+    bool created = false;
     char *sid = NULL;
-    enum xa_status st = XA_EINVAL;
     aws_error_init(&err);
-    if (!xacct_client(m, "create the Lambda permission", d) ||
-        !permission_target(planned, m->region, &t))
+    if (!meta_client(m, "create the Lambda permission", d) || !permission_target(s, m->region, &t))
         goto out;
-    sid = value_attr_string(planned, "statement_id")
-              ? xa_strdup(value_attr_string(planned, "statement_id"))
-              : xacct_unique_id(value_attr_string(planned, "statement_id_prefix"));
-    const struct lambda_add_permission_req req = {
-        .function_name = t.function, .qualifier = t.qualifier, .statement_id = sid,
-        .action = value_attr_string(planned, "action"),
-        .principal = value_attr_string(planned, "principal"),
-        .source_arn = value_attr_string(planned, "source_arn"),
-        .source_account = value_attr_string(planned, "source_account"),
-        .event_source_token = value_attr_string(planned, "event_source_token"),
-        .principal_org_id = value_attr_string(planned, "principal_org_id"),
-        .function_url_auth_type = value_attr_string(planned, "function_url_auth_type"),
-    };
-    xacct_function_lock(m, t.region, t.name);
-    for (int attempt = 0; sid; attempt++) {
-        aws_error_reset(&err);
-        lambda_add_permission_resp_cleanup(&resp);
-        st = lambda_add_permission(m->client, t.region, &req, &resp, &err);
-        if (st == XA_EAWS && aws_error_is(&err, "ResourceConflictException")) {
-            /* Either our own earlier attempt whose answer was lost, another statement
-             * with this id, or a function update in progress: look before retrying. */
-            enum xa_status fs = find_statement(m, &t, sid, true, &s, &err);
-            if (fs == XA_OK) {
-                st = statement_matches(&s, &req) ? XA_OK : XA_EAWS;
-                break;
-            }
-            lambda_statement_cleanup(&s);
-            if (attempt < 8 && backoff(m, attempt))
-                continue;
-        }
-        break;
-    }
-    xacct_policy_invalidate(m, t.region, t.function, t.qualifier);
-    xacct_function_unlock(m, t.region, t.name);
+    sid = s->statement_id.value ? xa_strdup(s->statement_id.value)
+                                : permission_unique_id(s->statement_id_prefix.value);
     if (!sid) {
         diag_error(d, "Cannot create the Lambda permission", "Out of memory.");
         goto out;
     }
+    const struct lambda_add_permission_req req = {
+        .function_name = t.function, .qualifier = t.qualifier, .statement_id = sid,
+        .action = s->action.value, .principal = s->principal.value,
+        .source_arn = s->source_arn.value, .source_account = s->source_account.value,
+        .event_source_token = s->event_source_token.value,
+        .principal_org_id = s->principal_org_id.value,
+        .function_url_auth_type = s->function_url_auth_type.value,
+    };
+    caches_function_lock(m, t.region, t.name);
+    enum xa_status st = lambda_add_permission_settled(m->client, t.region, &req, &err);
+    caches_policy_invalidate(m, t.region, t.function, t.qualifier);
+    caches_function_unlock(m, t.region, t.name);
     if (st != XA_OK) {
-        xacct_aws_diag(d, NULL, "Cannot add Lambda permission", &err,
-                       aws_error_is(&err, "AccessDeniedException")
-                           ? "The function account's principal needs lambda:AddPermission on the "
-                             "function; use the function account's provider."
-                       : aws_error_is(&err, "ResourceConflictException")
-                           ? "A statement with this id exists and grants something else: choose "
-                             "another statement_id or import it."
-                           : NULL);
+        meta_aws_diag(d, NULL, "Cannot add Lambda permission", &err,
+                      aws_error_is(&err, "AccessDeniedException")
+                          ? "The function account's principal needs lambda:AddPermission on the "
+                            "function; use the function account's provider."
+                      : aws_error_is(&err, "ResourceConflictException")
+                          ? "A statement with this id exists and grants something else: choose "
+                            "another statement_id or import it."
+                          : NULL);
         goto out;
     }
-    state = value_clone(planned);
-    if (!state || !xacct_set_string(state, "statement_id", sid) ||
-        !xacct_set_string(state, "id", sid) ||
-        (xacct_attr_unknown(state, "region") && !xacct_set_string(state, "region", t.region)) ||
-        (xacct_attr_unknown(state, "qualifier") && !xacct_set_null(state, "qualifier"))) {
-        value_free(state);
-        state = NULL;
+    created = true;
+    if (!record_created(s, sid, t.region)) {
         diag_error(d, "Cannot record the Lambda permission",
                    "Out of memory after statement %s was added.", sid);
         goto out;
     }
     /* Read after create: Lambda's policy is eventually consistent. */
-    for (int attempt = 0;; attempt++) {
-        lambda_statement_cleanup(&s);
-        aws_error_reset(&err);
-        st = find_statement(m, &t, sid, true, &s, &err);
-        if (st == XA_OK || attempt >= 10 || !backoff(m, attempt))
-            break;
-    }
-    if (st != XA_OK)
+    const struct lambda_statement_ref ref = {.function = t.function, .qualifier = t.qualifier,
+                                             .sid = sid};
+    if (lambda_wait_statement(m->client, t.region, &ref, &visible, &err) != XA_OK)
         diag_error(d, "Lambda permission not visible",
                    "Statement %s was added to %s but did not appear in the function's policy "
                    "in time. It is recorded in the state; the next plan will show whether it "
                    "exists.", sid, t.function);
 out:
-    lambda_statement_cleanup(&s);
-    lambda_add_permission_resp_cleanup(&resp);
+    lambda_statement_cleanup(&visible);
+    permission_target_cleanup(&t);
     aws_error_cleanup(&err);
     xa_free(sid);
-    return state;
+    return created;
 }
 
-static struct value *permission_read(void *meta, const struct value *state, struct diags *d)
+static bool permission_read(void *meta, void *state, struct diags *d)
 {
     struct xacct_meta *m = meta;
-    struct value *next = NULL;
-    struct permission_target t;
-    struct lambda_statement s = {0};
+    struct permission_model *s = state;
+    struct permission_target t = {0};
+    struct lambda_statement st_aws = {0};
     struct aws_error err;
+    bool found = false;
     aws_error_init(&err);
-    const char *sid = value_attr_string(state, "statement_id");
-    if (!sid)
-        sid = value_attr_string(state, "id");
-    if (!xacct_client(m, "read the Lambda permission", d))
+    const char *sid = s->statement_id.value ? s->statement_id.value : s->id.value;
+    if (!meta_client(m, "read the Lambda permission", d))
         goto out;
-    if (!sid || !permission_target(state, m->region, &t)) {
+    if (!sid || !permission_target(s, m->region, &t)) {
         diag_error(d, "Cannot read the Lambda permission",
                    "The state has no usable function_name or statement_id.");
         goto out;
     }
-    enum xa_status st = find_statement(m, &t, sid, false, &s, &err);
+    enum xa_status st = find_statement(m, &t, sid, &st_aws, &err);
     if (st == XA_ENOTFOUND)
         goto out;   /* statement, policy or function gone: null state */
     if (st == XA_EINVAL)
         diag_error(d, "Cannot read the Lambda permission",
                    "The policy of %s is not a policy document this provider can read.", t.function);
     else if (st != XA_OK)
-        xacct_aws_diag(d, NULL, "Cannot read the Lambda permission", &err, NULL);
-    else if (!(next = permission_state_read(state, &s)) ||
-             (!value_attr_string(next, "region") && !xacct_set_string(next, "region", t.region)))
+        meta_aws_diag(d, NULL, "Cannot read the Lambda permission", &err, NULL);
+    else if (!(found = permission_state_read(s, &st_aws) &&
+                       (s->region.value || model_set_string(&s->region, t.region))))
         diag_error(d, "Cannot read the Lambda permission", "Out of memory.");
 out:
-    lambda_statement_cleanup(&s);
+    lambda_statement_cleanup(&st_aws);
+    permission_target_cleanup(&t);
     aws_error_cleanup(&err);
-    return next;
+    return found;
 }
 
-static void permission_delete(void *meta, const struct value *prior, struct diags *d)
+static void permission_delete(void *meta, const void *prior, struct diags *d)
 {
     struct xacct_meta *m = meta;
-    struct permission_target t;
-    struct lambda_statement s = {0};
+    const struct permission_model *pr = prior;
+    struct permission_target t = {0};
     struct aws_error err;
     aws_error_init(&err);
-    const char *sid = value_attr_string(prior, "statement_id");
-    if (!xacct_client(m, "delete the Lambda permission", d) || !sid ||
-        !permission_target(prior, m->region, &t))
+    const char *sid = pr->statement_id.value;
+    if (!meta_client(m, "delete the Lambda permission", d) || !sid ||
+        !permission_target(pr, m->region, &t))
         goto out;
-    xacct_function_lock(m, t.region, t.name);
+    caches_function_lock(m, t.region, t.name);
     enum xa_status st = lambda_remove_permission(m->client, t.region, t.function, sid,
                                                  t.qualifier[0] ? t.qualifier : NULL, NULL, &err);
-    xacct_policy_invalidate(m, t.region, t.function, t.qualifier);
-    xacct_function_unlock(m, t.region, t.name);
+    caches_policy_invalidate(m, t.region, t.function, t.qualifier);
+    caches_function_unlock(m, t.region, t.name);
     if (st != XA_OK && !(st == XA_EAWS && aws_error_is(&err, "ResourceNotFoundException"))) {
-        xacct_aws_diag(d, NULL, "Cannot remove Lambda permission", &err, NULL);
+        meta_aws_diag(d, NULL, "Cannot remove Lambda permission", &err, NULL);
         goto out;
     }
-    for (int attempt = 0;; attempt++) {
-        lambda_statement_cleanup(&s);
-        aws_error_reset(&err);
-        st = find_statement(m, &t, sid, true, &s, &err);
-        if (st != XA_OK || attempt >= 10 || !backoff(m, attempt))
-            break;
-    }
-    if (st == XA_OK)
+    const struct lambda_statement_ref ref = {.function = t.function, .qualifier = t.qualifier,
+                                             .sid = sid};
+    if (lambda_wait_statement_gone(m->client, t.region, &ref, &err) == XA_ETIMEDOUT)
         diag_add(d, DIAG_WARNING, NULL, "Lambda permission still visible",
                  "Statement %s was removed from %s but still appears in its policy; Lambda's "
                  "policy is eventually consistent.", sid, t.function);
 out:
-    lambda_statement_cleanup(&s);
+    permission_target_cleanup(&t);
     aws_error_cleanup(&err);
 }
 
-static struct value *permission_import(void *meta, const char *id, struct diags *d)
+static bool permission_import(void *meta, const char *id, void *state, struct diags *d)
 {
-    struct value *state = value_new_object(schema_implied_type(&permission_schema.block));
-    if (!state || !permission_import_id(state, id)) {
-        diag_error(d, "Invalid import ID",
-                   "\"%s\" is not a permission ID. Expected FUNCTION_NAME/STATEMENT_ID or "
-                   "FUNCTION_NAME:QUALIFIER/STATEMENT_ID, e.g. \"my-function/AllowApiGateway\".",
-                   id ? id : "");
-        value_free(state);
-        return NULL;
-    }
-    return state;
+    if (permission_import_id(state, id))
+        return true;
+    diag_error(d, "Invalid import ID",
+               "\"%s\" is not a permission ID. Expected FUNCTION_NAME/STATEMENT_ID or "
+               "FUNCTION_NAME:QUALIFIER/STATEMENT_ID, e.g. \"my-function/AllowApiGateway\".",
+               id ? id : "");
+    return false;
 }
 
-static struct value *permission_upgrade(int64_t version, const char *json, size_t len,
-                                        struct diags *d)
+static bool permission_upgrade(int64_t version, const char *json, size_t len, void *state,
+                               struct diags *d)
 {
     if (version < 0 || version > 1) {
         diag_error(d, "Cannot upgrade the permission's state",
                    "Schema version %lld is not one this provider knows (0 or 1).",
                    (long long)version);
-        return NULL;
+        return false;
     }
     /* Version 0 lacked region (filled by the next read) and id for old imports. */
-    return permission_from_json(&permission_schema.block, json, len, d);
+    return permission_from_json(json, len, state, d);
 }
 
-static struct value *permission_move(const char *source_provider, const char *source_type,
-                                     int64_t source_version, const char *json, size_t len,
-                                     struct diags *d)
+static bool permission_move(const char *json, size_t len, void *state, struct diags *d)
 {
-    if (!xacct_move_from_aws("xacct_lambda_permission", "aws_lambda_permission", source_provider,
-                             source_type, d))
-        return NULL;
-    return permission_from_json(&permission_schema.block, json, len, d);
+    return permission_from_json(json, len, state, d);
 }
 
 /* ---- The table --------------------------------------------------------------------- */
@@ -594,5 +584,6 @@ const struct resource_type xacct_lambda_permission_type = {
     .delete_ = permission_delete,
     .import = permission_import,
     .upgrade = permission_upgrade,
+    .move_from = {.provider = "hashicorp/aws", .type = "aws_lambda_permission"},
     .move = permission_move,
 };

@@ -1,5 +1,6 @@
-/* resources/permission_internal.h - the conversions of resources/lambda_permission.c
- * that its unit test reaches (static in a build without XA_TESTING).
+/* resources/permission_internal.h - the typed model of xacct_lambda_permission and the
+ * conversions of resources/lambda_permission.c that its unit test reaches (static in a
+ * build without XA_TESTING).
  *
  * Only lambda_permission.c and tests/unit/test_lambda_permission.c include this file.
  */
@@ -11,27 +12,46 @@
 
 #include "aws/lambda.h"
 #include "core/diag.h"
+#include "core/model.h"
 #include "core/schema.h"
-#include "core/value.h"
-#include "resources/xacct.h"
+#include "util/testable.h"
 
-/* What the Lambda calls of one permission address. */
-struct permission_target {
-    char function[256];     /* function_name without its ":qualifier" */
-    char qualifier[136];    /* "" when none */
-    char region[32];        /* the ARN's, else the resource's, else the provider's */
-    char account[16];       /* "" unless function_name is a (partial) ARN */
-    char name[72];          /* the bare function name */
+/* One field per attribute of the schema (lambda_permission.c), in its order. */
+struct permission_model {
+    struct model_string action;
+    struct model_string event_source_token;
+    struct model_string function_name;
+    struct model_string function_url_auth_type;
+    struct model_string id;
+    struct model_string principal;
+    struct model_string principal_org_id;
+    struct model_string qualifier;
+    struct model_string region;
+    struct model_string source_account;
+    struct model_string source_arn;
+    struct model_string statement_id;
+    struct model_string statement_id_prefix;
 };
 
-XA_TESTABLE bool permission_target(const struct value *v, const char *provider_region,
-                                   struct permission_target *t);
+/* What the Lambda calls of one permission address; every string is owned. */
+struct permission_target {
+    char *function;     /* function_name without its ":qualifier" */
+    char *qualifier;    /* "" when none */
+    char *region;       /* the ARN's, else the resource's, else the provider's */
+    char *account;      /* "" unless function_name is a (partial) ARN */
+    char *name;         /* the bare function name */
+};
+void permission_target_cleanup(struct permission_target *t);
+
+#ifdef XA_TESTING
+XA_TESTABLE bool permission_target(const struct permission_model *m,
+                                   const char *provider_region, struct permission_target *t);
 XA_TESTABLE bool permission_same_function(const struct permission_target *a,
                                           const struct permission_target *b, const char *account);
-XA_TESTABLE struct value *permission_state_read(const struct value *state,
-                                                const struct lambda_statement *s);
-XA_TESTABLE bool permission_import_id(struct value *state, const char *id);
-XA_TESTABLE struct value *permission_from_json(const struct schema_block *b, const char *json,
-                                               size_t len, struct diags *d);
+XA_TESTABLE bool permission_state_read(struct permission_model *m,
+                                       const struct lambda_statement *s);
+XA_TESTABLE bool permission_import_id(struct permission_model *m, const char *id);
+XA_TESTABLE char *permission_unique_id(const char *prefix);
+#endif
 
 #endif

@@ -1,7 +1,7 @@
 /* resources/provider_client.c - the provider block to a configured struct aws_client.
  *
  * Reads every hashicorp/aws argument the schema declares into struct aws_client_config
- * (borrowing strings from the config value for the duration of aws_client_new), builds
+ * (borrowing strings from the block's typed model for the duration of aws_client_new), builds
  * the client, and remembers the region and account id resources need at plan time.
  * Unknown values (an argument that depends on a resource not created yet) do not fail
  * configure: no client is built, the meta records which argument was unknown, and every
@@ -11,14 +11,19 @@
  */
 #include <ctype.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aws/client.h"
 #include "aws/errors.h"
+#include "core/model.h"
+#include "resources/caches.h"
+#include "resources/meta.h"
+#include "resources/provider_schema.h"
 #include "resources/provider_client.h"
+#include "resources/requests.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 /* "1h30m", "900s", "15m" to seconds; -1 when malformed. */
 static int duration_seconds(const char *s)
@@ -42,31 +47,16 @@ static int duration_seconds(const char *s)
     return total > 43200 ? -1 : (int)total;
 }
 
-static bool attr_bool(const struct value *obj, const char *name)
+static bool is_true(const struct model_bool *f)
 {
-    bool b = false;
-    value_get_bool(value_attr(obj, name), &b);
-    return b;
+    return f->state == MODEL_KNOWN && f->value;
 }
 
-/* The first top-level argument or block of config holding an unknown value, or NULL. */
-static const char *first_unknown(const struct value *config)
-{
-    const struct type *t = value_type(config);
-    for (size_t i = 0; t && i < t->nattrs; i++)
-        if (!value_is_wholly_known(value_attr(config, t->attrs[i].name)))
-            return t->attrs[i].name;
-    return NULL;
-}
-
-static const struct value *first_block(const struct value *config, const char *name)
-{
-    const struct value *b = value_attr(config, name);
-    return value_is_known(b) && value_length(b) > 0 ? value_index(b, 0) : NULL;
-}
+/* The first element of a block with at most one, or NULL. */
+#define FIRST_BLOCK(f) ((f).n > 0 ? &(f).items[0] : NULL)
 
 /* The arrays a struct aws_client_config borrows while aws_client_new runs; the strings in
- * them are the config value's. */
+ * them are the config model's. */
 struct borrowed_role {
     const char **policies, **tkeys;
     struct aws_kv_ref *tags;
@@ -77,50 +67,44 @@ struct borrowed {
     struct borrowed_role *role_lists;
     size_t nroles;
     struct aws_assume_role_web_identity_config web;
-    const char **lists[4];                  /* list_args' arrays, in table order */
+    const char **config_files, **credentials_files, **allowed, **forbidden;
     const char **web_policies;
 };
 
-/* Top-level arguments the client takes as they are; each is named like its field. */
-struct config_arg {
-    const char *name;
-    size_t off;             /* of the field (the array's, for lists) */
-    size_t count_off;       /* lists: of the element count */
-};
-#define ARG(f) {.name = #f, .off = offsetof(struct aws_client_config, f)}
-#define LIST_ARG(f) {.name = #f, .off = offsetof(struct aws_client_config, f), \
-                     .count_off = offsetof(struct aws_client_config, n##f)}
-static const struct config_arg string_args[] = {
-    ARG(region), ARG(sts_region), ARG(access_key), ARG(secret_key), ARG(token), ARG(profile),
-    ARG(custom_ca_bundle), ARG(http_proxy), ARG(https_proxy), ARG(no_proxy),
-};
-static const struct config_arg bool_args[] = {
-    ARG(insecure), ARG(skip_credentials_validation), ARG(skip_requesting_account_id),
-    ARG(skip_metadata_api_check), ARG(skip_region_validation),
-};
-static const struct config_arg list_args[] = {
-    LIST_ARG(shared_config_files), LIST_ARG(shared_credentials_files),
-    LIST_ARG(allowed_account_ids), LIST_ARG(forbidden_account_ids),
-};
-#undef ARG
-#undef LIST_ARG
-
-/* Copies the table-driven arguments of config into c; false on allocation failure. */
-static bool fill_args(struct aws_client_config *c, struct borrowed *b, const struct value *config)
+/* The top-level arguments, named as the client's fields; false on allocation failure. */
+static bool fill_args(struct aws_client_config *c, struct borrowed *b,
+                      const struct provider_block_model *m)
 {
-    char *base = (char *)c;
-    for (size_t i = 0; i < sizeof string_args / sizeof string_args[0]; i++) {
-        const struct config_arg *a = &string_args[i];
-        *(const char **)(base + a->off) = value_attr_string(config, a->name);
-    }
-    for (size_t i = 0; i < sizeof bool_args / sizeof bool_args[0]; i++)
-        *(bool *)(base + bool_args[i].off) = attr_bool(config, bool_args[i].name);
-    bool ok = true;
-    for (size_t i = 0; i < sizeof list_args / sizeof list_args[0]; i++) {
-        ok &= xacct_string_refs(value_attr(config, list_args[i].name), &b->lists[i],
-                                (size_t *)(base + list_args[i].count_off));
-        *(const char *const **)(base + list_args[i].off) = b->lists[i];
-    }
+    c->region = m->region.value;
+    c->sts_region = m->sts_region.value;
+    c->access_key = m->access_key.value;
+    c->secret_key = m->secret_key.value;
+    c->token = m->token.value;
+    c->profile = m->profile.value;
+    c->custom_ca_bundle = m->custom_ca_bundle.value;
+    c->http_proxy = m->http_proxy.value;
+    c->https_proxy = m->https_proxy.value;
+    c->no_proxy = m->no_proxy.value;
+    c->insecure = is_true(&m->insecure);
+    c->skip_credentials_validation = is_true(&m->skip_credentials_validation);
+    c->skip_requesting_account_id = is_true(&m->skip_requesting_account_id);
+    c->skip_metadata_api_check = is_true(&m->skip_metadata_api_check);
+    c->skip_region_validation = is_true(&m->skip_region_validation);
+    bool ok = request_strings(&m->shared_config_files, &b->config_files,
+                              &c->nshared_config_files) &&
+              request_strings(&m->shared_credentials_files, &b->credentials_files,
+                              &c->nshared_credentials_files) &&
+              request_strings(&m->allowed_account_ids, &b->allowed, &c->nallowed_account_ids) &&
+              request_strings(&m->forbidden_account_ids, &b->forbidden,
+                              &c->nforbidden_account_ids);
+    c->shared_config_files = b->config_files;
+    c->shared_credentials_files = b->credentials_files;
+    c->allowed_account_ids = b->allowed;
+    c->forbidden_account_ids = b->forbidden;
+    if (m->max_retries.state == MODEL_KNOWN)
+        c->max_retries = (int)m->max_retries.value;
+    const char *mode = m->retry_mode.value;
+    c->retry_mode = mode && strcmp(mode, "adaptive") == 0 ? AWS_RETRY_ADAPTIVE : AWS_RETRY_STANDARD;
     return ok;
 }
 
@@ -135,57 +119,45 @@ XA_TESTABLE void provider_client_borrowed_free(struct borrowed *b)
     }
     xa_free(b->roles);
     xa_free(b->role_lists);
-    for (size_t i = 0; i < sizeof b->lists / sizeof b->lists[0]; i++)
-        xa_free(b->lists[i]);
+    xa_free(b->config_files);
+    xa_free(b->credentials_files);
+    xa_free(b->allowed);
+    xa_free(b->forbidden);
     xa_free(b->web_policies);
     xa_free(b);
-}
-
-bool provider_block_diag(struct diags *d, const char *block, size_t i, const char *attr,
-                         const char *summary, const char *detail)
-{
-    struct attr_path p;
-    attr_path_init(&p);
-    bool ok = attr_path_push_attr(&p, block) && attr_path_push_index(&p, (int64_t)i) &&
-              attr_path_push_attr(&p, attr);
-    if (ok)
-        diag_add(d, DIAG_ERROR, &p, summary, "%s", detail);
-    attr_path_cleanup(&p);
-    return ok;
 }
 
 /* One assume_role block to one hop of the chain; false on allocation failure. A bad
  * duration adds an error naming the block (assume_role[i].duration). */
 static bool fill_role(struct aws_assume_role_config *r, struct borrowed_role *l,
-                      const struct value *ar, size_t i, struct diags *d)
+                      const struct provider_assume_role_model *ar, size_t i, struct diags *d)
 {
     *r = (struct aws_assume_role_config){
-        .role_arn = value_attr_string(ar, "role_arn"),
-        .session_name = value_attr_string(ar, "session_name"),
-        .external_id = value_attr_string(ar, "external_id"),
-        .duration_seconds = duration_seconds(value_attr_string(ar, "duration")),
-        .policy = value_attr_string(ar, "policy"),
-        .source_identity = value_attr_string(ar, "source_identity"),
+        .role_arn = ar->role_arn.value,
+        .session_name = ar->session_name.value,
+        .external_id = ar->external_id.value,
+        .duration_seconds = duration_seconds(ar->duration.value),
+        .policy = ar->policy.value,
+        .source_identity = ar->source_identity.value,
     };
-    bool ok = xacct_string_refs(value_attr(ar, "policy_arns"), &l->policies, &r->npolicy_arns);
-    ok &= xacct_string_refs(value_attr(ar, "transitive_tag_keys"), &l->tkeys,
-                            &r->ntransitive_tag_keys);
-    ok &= xacct_kv_refs(value_attr(ar, "tags"), &l->tags, &r->ntags);
+    bool ok = request_strings(&ar->policy_arns, &l->policies, &r->npolicy_arns);
+    ok &= request_strings(&ar->transitive_tag_keys, &l->tkeys, &r->ntransitive_tag_keys);
+    ok &= request_kvs(&ar->tags, &l->tags, &r->ntags);
     r->policy_arns = l->policies;
     r->transitive_tag_keys = l->tkeys;
     r->tags = l->tags;
     if (r->duration_seconds < 0)
-        ok &= provider_block_diag(d, "assume_role", i, "duration", "Invalid assume_role duration",
-                                  "The duration must be like \"1h\" or \"15m\", at most 12h.");
+        ok &= provider_schema_diag(d, PROVIDER_NAME(assume_role), i,
+                                   PROVIDER_ROLE_NAME(duration), "Invalid assume_role duration",
+                                   "The duration must be like \"1h\" or \"15m\", at most 12h.");
     return ok;
 }
 
 /* Every assume_role block with a role_arn, in order: one hop each (the chain). */
-static bool fill_roles(struct aws_client_config *c, struct borrowed *b, const struct value *config,
-                       struct diags *d)
+static bool fill_roles(struct aws_client_config *c, struct borrowed *b,
+                       const struct provider_block_model *m, struct diags *d)
 {
-    const struct value *list = value_attr(config, "assume_role");
-    size_t n = value_is_known(list) ? value_length(list) : 0;
+    size_t n = m->assume_role.n;
     if (n == 0)
         return true;
     b->roles = xa_calloc(n, sizeof *b->roles);
@@ -194,91 +166,93 @@ static bool fill_roles(struct aws_client_config *c, struct borrowed *b, const st
         return false;
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
-        const struct value *ar = value_index(list, i);
-        if (value_attr_string(ar, "role_arn"))
-            ok &= fill_role(&b->roles[b->nroles], &b->role_lists[b->nroles], ar, i, d);
-        b->nroles += value_attr_string(ar, "role_arn") ? 1 : 0;
+        const struct provider_assume_role_model *ar = &m->assume_role.items[i];
+        if (!ar->role_arn.value)
+            continue;
+        ok &= fill_role(&b->roles[b->nroles], &b->role_lists[b->nroles], ar, i, d);
+        b->nroles++;
     }
     c->assume_role = b->roles;
     c->nassume_role = b->nroles;
     return ok;
 }
 
+static bool fill_web_identity(struct aws_client_config *c, struct borrowed *b,
+                              const struct provider_web_identity_model *wi)
+{
+    if (!wi || !wi->role_arn.value)
+        return true;
+    b->web = (struct aws_assume_role_web_identity_config){
+        .role_arn = wi->role_arn.value,
+        .session_name = wi->session_name.value,
+        .web_identity_token = wi->web_identity_token.value,
+        .web_identity_token_file = wi->web_identity_token_file.value,
+        .duration_seconds = duration_seconds(wi->duration.value),
+        .policy = wi->policy.value,
+    };
+    bool ok = request_strings(&wi->policy_arns, &b->web_policies, &b->web.npolicy_arns);
+    b->web.policy_arns = b->web_policies;
+    if (b->web.duration_seconds < 0)
+        b->web.duration_seconds = 0;
+    c->assume_role_with_web_identity = &b->web;
+    return ok;
+}
+
 XA_TESTABLE bool provider_client_fill(struct aws_client_config *c, struct borrowed **out,
-                                      const struct value *config, struct diags *d)
+                                      const struct provider_block_model *m, struct diags *d)
 {
     struct borrowed *b = *out = xa_calloc(1, sizeof *b);
     bool ok = b != NULL;
-    if (!ok)
-        goto out;
-    ok &= fill_args(c, b, config);
-    ok &= fill_roles(c, b, config, d);
-    const struct value *wi = first_block(config, "assume_role_with_web_identity");
-    if (wi && value_attr_string(wi, "role_arn")) {
-        b->web = (struct aws_assume_role_web_identity_config){
-            .role_arn = value_attr_string(wi, "role_arn"),
-            .session_name = value_attr_string(wi, "session_name"),
-            .web_identity_token = value_attr_string(wi, "web_identity_token"),
-            .web_identity_token_file = value_attr_string(wi, "web_identity_token_file"),
-            .duration_seconds = duration_seconds(value_attr_string(wi, "duration")),
-            .policy = value_attr_string(wi, "policy"),
-        };
-        ok &= xacct_string_refs(value_attr(wi, "policy_arns"), &b->web_policies,
-                                &b->web.npolicy_arns);
-        b->web.policy_arns = b->web_policies;
-        if (b->web.duration_seconds < 0)
-            b->web.duration_seconds = 0;
-        c->assume_role_with_web_identity = &b->web;
+    if (ok) {
+        ok &= fill_args(c, b, m);
+        ok &= fill_roles(c, b, m, d);
+        ok &= fill_web_identity(c, b, FIRST_BLOCK(m->assume_role_with_web_identity));
     }
-    const struct value *ep = first_block(config, "endpoints");
+    const struct provider_endpoints_model *ep = FIRST_BLOCK(m->endpoints);
     if (ep) {
-        c->endpoint_apigateway = value_attr_string(ep, "apigateway");
-        c->endpoint_lambda = value_attr_string(ep, "lambda");
-        c->endpoint_sts = value_attr_string(ep, "sts");
+        c->endpoint_apigateway = ep->apigateway.value;
+        c->endpoint_lambda = ep->lambda.value;
+        c->endpoint_sts = ep->sts.value;
     }
-    int64_t retries;
-    if (value_attr_int64(config, "max_retries", &retries))
-        c->max_retries = (int)retries;
-    const char *mode = value_attr_string(config, "retry_mode");
-    c->retry_mode = mode && strcmp(mode, "adaptive") == 0 ? AWS_RETRY_ADAPTIVE : AWS_RETRY_STANDARD;
-out:
     if (!ok)
         diag_error(d, "Cannot configure the xacct provider", "Out of memory.");
     return ok;
 }
 
-bool provider_client_configure(struct xacct_meta *m, const struct value *config,
+bool provider_client_configure(struct xacct_meta *m, const struct provider_block_model *config,
                                const char *terraform_version, struct diags *d)
 {
     bool ok = false;
     struct aws_client_config c;
     struct borrowed *b = NULL;
     struct aws_error err;
-    char reason[256];
+    struct xbuf reason;
+    xbuf_init(&reason);
     aws_client_config_init(&c);
     aws_error_init(&err);
-    if (!(m->partition = xa_strdup("aws")) || !xacct_caches_new(m)) {
+    if (!(m->partition = xa_strdup("aws")) || !caches_new(m)) {
         diag_error(d, "Cannot configure the xacct provider", "Out of memory.");
         goto out;
     }
 
-    const char *unknown = first_unknown(config);
+    const char *unknown = model_first_unknown(&provider_schema.block, config);
     if (unknown) {
         /* Keep what is known for planning; refuse AWS calls with the reason. */
-        const char *region = value_attr_string(config, "region");
+        const char *region = config->region.value;
         m->region = region ? xa_strdup(region) : NULL;
-        snprintf(reason, sizeof reason,
-                 "the provider argument \"%s\" was unknown when the provider was configured "
-                 "(it depends on a resource that is not created yet). Apply that resource "
-                 "first, e.g. with -target, or set the argument to a known value.", unknown);
-        m->unusable_reason = xa_strdup(reason);
+        if (xbuf_appendf(&reason,
+                         "the provider argument \"%s\" was unknown when the provider was "
+                         "configured (it depends on a resource that is not created yet). Apply "
+                         "that resource first, e.g. with -target, or set the argument to a known "
+                         "value.", unknown) == XA_OK)
+            m->unusable_reason = xbuf_take(&reason);
         ok = m->unusable_reason != NULL;
         goto out;
     }
     if (!provider_client_fill(&c, &b, config, d) || diags_has_error(d))
         goto out;
     if (aws_client_new(&c, &m->client, &err) != XA_OK) {
-        xacct_aws_diag(d, NULL, "Cannot configure the xacct provider", &err,
+        meta_aws_diag(d, NULL, "Cannot configure the xacct provider", &err,
                        "Check the provider block's credentials, region and endpoints.");
         goto out;
     }
@@ -292,6 +266,7 @@ bool provider_client_configure(struct xacct_meta *m, const struct value *config,
 out:
     provider_client_borrowed_free(b);
     aws_error_cleanup(&err);
+    xbuf_cleanup(&reason);
     return ok;
 }
 
@@ -307,7 +282,7 @@ void provider_client_free(struct xacct_meta *m)
         return;
     if (m->client)
         aws_client_free(m->client);
-    xacct_caches_free(m);
+    caches_free(m);
     xa_free(m->region);
     xa_free(m->account_id);
     xa_free(m->partition);

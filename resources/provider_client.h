@@ -1,7 +1,7 @@
 /* resources/provider_client.h - turning the provider block into a configured AWS client.
  *
- * Split from provider.c so that the provider file reads as schema + lifecycle while the
- * long mapping of hashicorp/aws arguments to struct aws_client_config lives here.
+ * Split from provider_block.c so that the provider file reads as schema + lifecycle while
+ * the long mapping of hashicorp/aws arguments to struct aws_client_config lives here.
  * Ownership: configure fills the caller's zeroed meta; provider_client_free frees the meta
  * and everything in it.
  */
@@ -11,17 +11,15 @@
 #include <stdbool.h>
 
 #include "core/diag.h"
-#include "core/value.h"
-#include "resources/xacct.h"
+#include "resources/meta.h"
+#include "resources/provider_schema.h"
+#include "util/testable.h"
 
 /* false (with an error diagnostic) when the configuration cannot be used at all. Unknown
  * values leave m->unusable_reason set instead of failing. */
-bool provider_client_configure(struct xacct_meta *m, const struct value *config,
+bool provider_client_configure(struct xacct_meta *m, const struct provider_block_model *config,
                                const char *terraform_version, struct diags *d);
 void provider_client_stop(struct xacct_meta *m);
-/* An error at block[i].attr (e.g. assume_role[1].role_arn); false on allocation failure. */
-bool provider_block_diag(struct diags *d, const char *block, size_t i, const char *attr,
-                         const char *summary, const char *detail);
 void provider_client_free(struct xacct_meta *m);
 
 #ifdef XA_TESTING
@@ -31,7 +29,7 @@ void provider_client_free(struct xacct_meta *m);
 struct aws_client_config;
 struct borrowed;
 bool provider_client_fill(struct aws_client_config *c, struct borrowed **b,
-                          const struct value *config, struct diags *d);
+                          const struct provider_block_model *config, struct diags *d);
 void provider_client_borrowed_free(struct borrowed *b);
 #endif
 

@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/alloc.h"
 
@@ -482,6 +483,15 @@ static bool split_execute_resource(char *res, struct arn_execute_api *x, const c
     x->path = slots[2];
     if (!valid_api_id(x->api_id))
         return fail(reason, "the API ID must be lower-case letters and digits, or *");
+    /* api_id/authorizers/ID: an authorizer's source ARN (IDs are lower case, methods not) */
+    if (x->stage && strcmp(x->stage, "authorizers") == 0 && x->method && !x->path &&
+        !valid_method(x->method)) {
+        x->authorizer_id = x->method;
+        x->stage = x->method = NULL;
+        if (!valid_api_id(x->authorizer_id) || strcmp(x->authorizer_id, "*") == 0)
+            return fail(reason, "the authorizer ID must be lower-case letters and digits");
+        return true;
+    }
     if (x->stage && !valid_stage(x->stage))
         return fail(reason, "the stage must be letters, digits, '-' or '_', or *");
     if (x->method && !valid_method(x->method))
@@ -508,7 +518,7 @@ enum xa_status arn_execute_api_parse(const char *s, struct arn_execute_api *out,
         ;
     else if (strcmp(parts[2], "execute-api") != 0)
         fail(reason, "the ARN is not an execute-api ARN");
-    else if (!check_scope(parts[3], parts[4], reason))
+    else if (!check_scope(parts[3], strcmp(parts[4], "*") == 0 ? NULL : parts[4], reason))
         ;
     else
         ok = split_execute_resource(parts[5], &x, reason);
@@ -524,6 +534,22 @@ enum xa_status arn_execute_api_parse(const char *s, struct arn_execute_api *out,
     return XA_OK;
 }
 
+/* "*" for a NULL, empty or "*" account; NULL when the account is not valid. */
+static const char *account_or_wildcard(const char *account)
+{
+    if (!account || !*account || strcmp(account, "*") == 0)
+        return "*";
+    return arn_valid_account(account) ? account : NULL;
+}
+
+/* Are the parts every execute-api ARN has valid? account must be account_or_wildcard's. */
+static bool execute_api_scope(const char *partition, const char *region, const char *account,
+                              const char *api_id)
+{
+    return account && arn_valid_partition(partition) && arn_valid_region(region) && api_id &&
+           valid_api_id(api_id);
+}
+
 enum xa_status arn_execute_api_build(const char *partition, const char *region,
                                      const char *account, const char *api_id,
                                      const char *stage, const char *method,
@@ -537,13 +563,76 @@ enum xa_status arn_execute_api_build(const char *partition, const char *region,
     }
     if (path && *path == '/')
         path++;
-    if (!arn_valid_partition(partition) || !arn_valid_region(region) ||
-        !arn_valid_account(account) || !api_id || !valid_api_id(api_id) ||
+    account = account_or_wildcard(account);
+    if (!execute_api_scope(partition, region, account, api_id) ||
         (stage && !valid_stage(stage)) || (method && (mlen >= sizeof m || !valid_method(m))) ||
         (path && *path && !check_input(path, ARN_MAX_LEN, NULL)))
         return XA_EINVAL;
     return xbuf_appendf(out, "arn:%s:execute-api:%s:%s:%s/%s/%s/%s", partition, region, account,
                         api_id, stage ? stage : "*", method ? m : "*", path ? path : "*");
+}
+
+enum xa_status arn_integration_source_arn(const char *partition, const char *region,
+                                          const char *account, const char *api_id,
+                                          const char *method, const char *resource_path,
+                                          struct xbuf *out)
+{
+    if (!resource_path || resource_path[0] != '/')
+        return XA_EINVAL;
+    /* Path parameters ("{id}", "{proxy+}") match any segment: a call's ARN carries the
+     * actual path. */
+    struct xbuf path;
+    xbuf_init(&path);
+    enum xa_status st = XA_OK;
+    for (const char *p = resource_path; *p && st == XA_OK; p++) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        st = xbuf_append_char(&path, close ? '*' : *p);
+        p = close ? close : p;
+    }
+    bool any = method && strcasecmp(method, "ANY") == 0;
+    if (st == XA_OK)
+        st = arn_execute_api_build(partition, region, account, api_id, NULL, any ? NULL : method,
+                                   xbuf_cstr(&path), out);
+    xbuf_cleanup(&path);
+    return st;
+}
+
+enum xa_status arn_authorizer_source_arn(const char *partition, const char *region,
+                                         const char *account, const char *api_id,
+                                         const char *authorizer_id, struct xbuf *out)
+{
+    account = account_or_wildcard(account);
+    if (!execute_api_scope(partition, region, account, api_id) || strcmp(api_id, "*") == 0 ||
+        !authorizer_id || !valid_api_id(authorizer_id) || strcmp(authorizer_id, "*") == 0)
+        return XA_EINVAL;
+    return xbuf_appendf(out, "arn:%s:execute-api:%s:%s:%s/authorizers/%s", partition, region,
+                        account, api_id, authorizer_id);
+}
+
+/* ---- principals ------------------------------------------------------------------------- */
+
+/* The account of "arn:PARTITION:iam::ACCOUNT:root", or NULL (into buf of 13 bytes). */
+static const char *root_account(const char *s, char buf[13])
+{
+    struct arn a;
+    bool root = arn_parse(s, &a, NULL) == XA_OK && strcmp(a.service, "iam") == 0 &&
+                !*a.region && arn_valid_account(a.account) && strcmp(a.resource, "root") == 0;
+    if (root)
+        memcpy(buf, a.account, 13);
+    arn_cleanup(&a);
+    return root ? buf : NULL;
+}
+
+bool arn_same_principal(const char *a, const char *b)
+{
+    char ra[13], rb[13];
+    if (!a || !b)
+        return a == b;
+    if (strcmp(a, b) == 0)
+        return true;
+    const char *acct_a = arn_valid_account(a) ? a : root_account(a, ra);
+    const char *acct_b = arn_valid_account(b) ? b : root_account(b, rb);
+    return acct_a && acct_b && strcmp(acct_a, acct_b) == 0;
 }
 
 /* ---- region of a permission's source ARN ---------------------------------------------- */

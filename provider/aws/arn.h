@@ -10,7 +10,12 @@
  *     /invocations  (one string)
  *   - execute-api ARNs used as a permission's source ARN:
  *     arn:{partition}:execute-api:{region}:{account}:{api_id}/{stage}/{METHOD}/{path}
- *     where stage, METHOD and path may be "*".
+ *     where account, stage, METHOD and path may be "*" (Lambda matches a permission's
+ *     SourceArn with ArnLike), the form an integration's method is called with, and
+ *     arn:{partition}:execute-api:{region}:{account}:{api_id}/authorizers/{authorizer_id}
+ *     the form a Lambda authorizer is called with;
+ *   - principals: an account id and its root ARN arn:{partition}:iam::{account}:root are
+ *     one principal.
  * Input is hostile: parsers accept at most ARN_MAX_LEN bytes, reject control characters
  * and white space, empty parts where AWS requires them, account ids that are not 12
  * digits, and regions not shaped [a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9].
@@ -122,12 +127,14 @@ enum xa_status arn_invoke_uri_parse(const char *uri, struct arn_invoke_uri *out,
 struct arn_execute_api {
     const char *partition;
     const char *region;
-    const char *account;
+    const char *account;    /* 12 digits, or "*" */
     const char *api_id;     /* [a-z0-9]+ or "*" */
     const char *stage;      /* NULL when absent, or "*" */
     const char *method;     /* NULL when absent, "*", or an upper-case HTTP method/ANY */
     const char *path;       /* NULL when absent; else the text after METHOD/ without its
                                leading '/' ("" for the root, "pets", "*") */
+    const char *authorizer_id;  /* the authorizer form ({api_id}/authorizers/{id}): the id,
+                                   and stage, method and path are NULL; else NULL */
     char *storage;
 };
 void arn_execute_api_init(struct arn_execute_api *x);
@@ -135,12 +142,31 @@ void arn_execute_api_cleanup(struct arn_execute_api *x);
 enum xa_status arn_execute_api_parse(const char *s, struct arn_execute_api *out,
                                      const char **reason);
 /* Builds arn:{partition}:execute-api:{region}:{account}:{api_id}/{stage}/{method}/{path}.
- * stage, method: NULL means "*". path: the API Gateway resource path ("/", "/pets/{id}")
- * or NULL meaning "*"; its leading '/' is dropped. method is upper-cased. */
+ * account: NULL, "" or "*" means "*" (any account). stage, method: NULL means "*". path:
+ * the text after METHOD/ ("/" and "/pets/{id}" are taken as written, without the leading
+ * '/') or NULL meaning "*". method is upper-cased. */
 enum xa_status arn_execute_api_build(const char *partition, const char *region,
                                      const char *account, const char *api_id,
                                      const char *stage, const char *method,
                                      const char *path, struct xbuf *out);
+/* The source ARN a permission needs for calls through an integration of (api_id,
+ * method, resource_path): every stage, the method ("*" for ANY) and the resource path
+ * with its path parameters ("{id}", "{proxy+}") as "*". account as above. */
+enum xa_status arn_integration_source_arn(const char *partition, const char *region,
+                                          const char *account, const char *api_id,
+                                          const char *method, const char *resource_path,
+                                          struct xbuf *out);
+/* arn:{partition}:execute-api:{region}:{account}:{api_id}/authorizers/{authorizer_id}: the
+ * source ARN of calls from a Lambda authorizer. account as above. */
+enum xa_status arn_authorizer_source_arn(const char *partition, const char *region,
+                                         const char *account, const char *api_id,
+                                         const char *authorizer_id, struct xbuf *out);
+
+/* ---- principals ----------------------------------------------------------------------- */
+
+/* true when a and b name one principal: equal, or an account id and that account's root
+ * ARN ("123456789012" and "arn:aws:iam::123456789012:root"). NULL equals only NULL. */
+bool arn_same_principal(const char *a, const char *b);
 
 /* ---- region of a permission's source ARN ------------------------------------------ */
 

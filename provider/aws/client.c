@@ -13,7 +13,8 @@
 
 #include <openssl/crypto.h>
 
-#include "aws/credentials_priv.h"
+#include "aws/credentials_provider.h"
+#include "aws/credentials_sources.h"
 #include "aws/endpoints.h"
 #include "aws/errors.h"
 #include "aws/http.h"
@@ -319,6 +320,63 @@ void aws_client_stop(struct aws_client *c)
 }
 
 bool aws_client_stopped(const struct aws_client *c) { return aws_http_stopped(c->http); }
+
+bool aws_client_wait_ms(struct aws_client *c, int64_t ms) { return aws_http_wait_ms(c->http, ms); }
+
+/* One STS call with the client's own credentials: the endpoint of region (NULL: the
+ * client's) and the current credentials. sts_end releases them whatever begin said. */
+struct sts_call {
+    struct xbuf endpoint;
+    struct sts_target target;
+    struct aws_credentials creds;
+};
+
+static enum xa_status sts_begin(struct aws_client *c, const char *region, struct sts_call *s,
+                                struct aws_error *err)
+{
+    const char *r = region && *region ? region : c->region;
+    xbuf_init(&s->endpoint);
+    aws_credentials_init(&s->creds);
+    enum xa_status st = aws_endpoint_resolve("sts", r, c->cfg.endpoint_sts, &s->endpoint);
+    if (st != XA_OK)
+        aws_error_set_message(err, "The STS endpoint is not a valid http(s) URL.");
+    else
+        st = aws_credentials_provider_get(c->creds, &s->creds, err);
+    s->target = (struct sts_target){.http = c->http, .endpoint = xbuf_cstr(&s->endpoint),
+                                    .region = r};
+    return st;
+}
+
+static void sts_end(struct sts_call *s)
+{
+    aws_credentials_cleanup(&s->creds);
+    xbuf_cleanup(&s->endpoint);
+}
+
+enum xa_status aws_client_caller_identity(struct aws_client *c, const char *region,
+                                          struct sts_caller_identity *out, struct aws_error *err)
+{
+    struct sts_call s;
+    *out = (struct sts_caller_identity){0};
+    enum xa_status st = sts_begin(c, region, &s, err);
+    if (st == XA_OK)
+        st = sts_get_caller_identity_with(&s.target, &s.creds, out, err);
+    sts_end(&s);
+    return st;
+}
+
+enum xa_status aws_client_assume_role(struct aws_client *c, const char *region,
+                                      const struct aws_assume_role_config *req,
+                                      struct sts_assume_role_result *out, struct aws_error *err)
+{
+    struct sts_call s;
+    *out = (struct sts_assume_role_result){0};
+    enum xa_status st = sts_begin(c, region, &s, err);
+    if (st == XA_OK)
+        st = sts_assume_role_with(&s.target, &s.creds, req, out, err);
+    sts_end(&s);
+    return st;
+}
 
 /* ------------------------------------------------------------------------- calls */
 

@@ -1,4 +1,7 @@
-/* aws/credentials.h - AWS credentials and the provider chain that finds them.
+/* aws/credentials.h - AWS credentials: the value every signed request carries.
+ *
+ * Not here: the chain that finds them (aws/credentials_provider.h). The rest of this
+ * paragraph describes that chain, which returns this value:
  *
  * The chain follows hashicorp/aws: provider arguments, environment
  * (AWS_ACCESS_KEY_ID...), shared credentials and config files for the profile (static
@@ -20,12 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "aws/client.h"
-#include "util/buf.h"
 #include "util/status.h"
-
-struct aws_error;
-struct aws_http;
 
 struct aws_credentials {
     char *access_key_id;
@@ -45,35 +43,9 @@ enum xa_status aws_credentials_set(struct aws_credentials *c, const char *access
                                    const char *secret_access_key, const char *session_token,
                                    int64_t expiration, const char *source);
 
-/* The chain with its cache. */
-struct aws_credentials_provider;
-
-/* Everything the chain needs besides the client config: the transport for STS, metadata
- * and container calls, the STS endpoint and region, and a clock (NULL = time()). */
-struct aws_credentials_env {
-    struct aws_http *http;
-    const char *sts_endpoint;
-    const char *sts_region;
-    int64_t (*now)(void *ctx);
-    void *now_ctx;
-};
-
-/* Borrowed config and env must outlive the provider only for the call of _new (copied).
- * Does not resolve anything yet. */
-enum xa_status aws_credentials_provider_new(const struct aws_client_config *config,
-                                            const struct aws_credentials_env *env,
-                                            struct aws_credentials_provider **out);
-void aws_credentials_provider_free(struct aws_credentials_provider *p);
-
-/* Current credentials (copied into *out), resolving or refreshing when needed.
- * XA_OK, or an error with err filled (err->message lists what was tried). */
-enum xa_status aws_credentials_provider_get(struct aws_credentials_provider *p,
-                                            struct aws_credentials *out, struct aws_error *err);
-/* Forgets cached temporary credentials (AWS said they expired); static ones are kept.
- * The next _get resolves again. */
-void aws_credentials_provider_invalidate(struct aws_credentials_provider *p);
-/* The region a profile names (config file `region`), when the config gave none; NULL
- * when none. The string lives as long as the provider. */
-const char *aws_credentials_provider_profile_region(struct aws_credentials_provider *p);
+/* Parses an RFC 3339 / ISO 8601 UTC time as AWS writes credential expirations
+ * ("2026-11-24T16:00:00Z", fractional seconds and offsets allowed) to unix seconds.
+ * XA_EINVAL when malformed. */
+enum xa_status aws_credentials_parse_time(const char *s, int64_t *out);
 
 #endif

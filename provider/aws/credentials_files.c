@@ -10,7 +10,7 @@
  * web_identity_token_file), credential_process, static keys; SSO is reported as
  * unsupported.
  */
-#include "aws/credentials_priv.h"
+#include "aws/credentials_sources.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
  * /latest/meta-data/iam/security-credentials/ for the role name and GET .../<role>;
  * one-second timeouts and no retries, so a laptop learns quickly there is no metadata.
  */
-#include "aws/credentials_priv.h"
+#include "aws/credentials_sources.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +25,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "aws/credentials_provider.h"
 #include "aws/errors.h"
 #include "aws/http.h"
 #include "aws/sts.h"
@@ -34,45 +35,6 @@
 #define IMDS_TIMEOUT_MS 1000
 
 /* ------------------------------------------------------------------------- parsing */
-
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-enum xa_status creds_parse_time(const char *s, int64_t *out)
-{
-    int y, mo, d, h, mi, sec, n = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
-        mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-        return XA_EINVAL;
-    const char *p = s + n;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++) {
-        }
-    int64_t offset = 0;
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
-            return XA_EINVAL;
-        offset = (oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
-        p += 6;
-    } else {
-        return XA_EINVAL;
-    }
-    if (*p)
-        return XA_EINVAL;
-    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
-           offset;
-    return XA_OK;
-}
 
 static const char *jstr(json_t *o, const char *key)
 {
@@ -108,7 +70,7 @@ enum xa_status creds_parse_json(const char *json, size_t len, const char *source
         goto done;
     }
     int64_t expiration = 0;
-    if (exp && creds_parse_time(exp, &expiration) != XA_OK) {
+    if (exp && aws_credentials_parse_time(exp, &expiration) != XA_OK) {
         xbuf_appendf(why, "%s answered an unreadable Expiration", source);
         goto done;
     }

@@ -468,6 +468,8 @@ static bool wait_ms(struct aws_http *h, int64_t ms)
     return !stopped;
 }
 
+bool aws_http_wait_ms(struct aws_http *h, int64_t ms) { return wait_ms(h, ms); }
+
 /* "https://host:port/prefix" -> host "host:port" (without default ports) and path prefix. */
 static enum xa_status split_endpoint(const char *endpoint, struct xbuf *host, struct xbuf *prefix)
 {

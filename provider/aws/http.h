@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "aws/client.h"
+#include "aws/config.h"
 #include "util/buf.h"
 #include "util/status.h"
 
@@ -56,6 +56,9 @@ enum xa_status aws_http_new(const struct aws_http_config *cfg, struct aws_http *
 void aws_http_free(struct aws_http *h);
 void aws_http_stop(struct aws_http *h);
 bool aws_http_stopped(const struct aws_http *h);
+/* Sleeps ms (times time_scale) unless stopped first, as the backoff between attempts
+ * does; false when stopped (at once, not after ms). */
+bool aws_http_wait_ms(struct aws_http *h, int64_t ms);
 
 struct aws_http_header {
     const char *name;

@@ -9,7 +9,8 @@
  * _cleanup (also after a failure).
  * Also here: lambda_policy_find_statement, which picks one statement out of the policy
  * document GetPolicy returns and reads the fields AddPermission set, so that resources
- * can compare state with AWS without parsing IAM JSON themselves.
+ * can compare state with AWS without parsing IAM JSON themselves; and the waits for the
+ * policy's eventual consistency (aws/lambda_wait.c).
  */
 #ifndef XA_AWS_LAMBDA_H
 #define XA_AWS_LAMBDA_H
@@ -99,5 +100,36 @@ struct lambda_statement {
 enum xa_status lambda_policy_find_statement(const char *policy_json, const char *sid,
                                             struct lambda_statement *out);
 void lambda_statement_cleanup(struct lambda_statement *s);
+
+/* ---- Eventual consistency (aws/lambda_wait.c) ---- */
+
+/* One statement of one function's policy. qualifier NULL or "" for none. */
+struct lambda_statement_ref {
+    const char *function;
+    const char *qualifier;
+    const char *sid;
+};
+/* Polls GetPolicy until the statement is visible: XA_OK and *out filled (release with
+ * lambda_statement_cleanup); XA_ETIMEDOUT when it did not appear within the wait budget;
+ * XA_ECANCELED when the provider stopped; XA_EINVAL when the policy is not readable;
+ * else GetPolicy's error with err filled. */
+enum xa_status lambda_wait_statement(struct aws_client *c, const char *region,
+                                     const struct lambda_statement_ref *ref,
+                                     struct lambda_statement *out, struct aws_error *err);
+/* Polls GetPolicy until the statement (or the policy, or the function) is gone: XA_OK;
+ * XA_ETIMEDOUT when it is still there after the budget; other results as above. */
+enum xa_status lambda_wait_statement_gone(struct aws_client *c, const char *region,
+                                          const struct lambda_statement_ref *ref,
+                                          struct aws_error *err);
+/* AddPermission made safe to repeat. A ResourceConflictException is looked into: when
+ * statement req->statement_id already grants req's principal and source ARN (an earlier
+ * attempt whose answer was lost) that is XA_OK; when it grants something else, XA_EAWS
+ * with the conflict in err; when there is no such statement yet (a function update in
+ * progress) AddPermission is tried again after a jittered wait, until the wait budget is
+ * spent (XA_EAWS, the conflict) or the provider stops (XA_ECANCELED). Other results as
+ * lambda_add_permission. */
+enum xa_status lambda_add_permission_settled(struct aws_client *c, const char *region,
+                                             const struct lambda_add_permission_req *req,
+                                             struct aws_error *err);
 
 #endif

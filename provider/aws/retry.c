@@ -212,12 +212,12 @@ int64_t retry_delay_ms(const struct retry_policy *p, int attempt, const char *re
         ceiling *= 2;
     if (ceiling > p->max_backoff_ms)
         ceiling = p->max_backoff_ms;
-    /* The server said when to come back: then, plus a tenth of the backoff at random, so
-     * that the callers it told the same second spread out, more so the longer it keeps
-     * refusing. */
+    /* The server said when to come back: then, plus the backoff's jitter, so that the
+     * callers it told the same second spread out over the next ones instead of all
+     * coming back together, being refused together and spending the retry quota. */
     int64_t ra = retry_after_ms(retry_after, p->max_retry_after_ms);
     if (ra > 0)
-        return ra + (int64_t)(random01 * (double)ceiling / 10.0);
+        return ra + (int64_t)(random01 * (double)ceiling);
     return (int64_t)(random01 * (double)ceiling);
 }
 

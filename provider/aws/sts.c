@@ -17,7 +17,6 @@
 #include <libxml/tree.h>
 #include <openssl/crypto.h>
 
-#include "aws/credentials_priv.h"
 #include "aws/errors.h"
 #include "aws/http.h"
 #include "util/alloc.h"
@@ -178,8 +177,6 @@ static enum xa_status read_identity(const struct aws_http_response *resp,
  * explicit credentials (the credential chain, while the client is being built; NULL
  * credentials: unsigned). */
 struct route {
-    struct aws_client *c;
-    const char *region;
     const struct sts_target *t;
     const struct aws_credentials *creds;
 };
@@ -188,13 +185,6 @@ static enum xa_status send_form(const struct route *r, const char *action,
                                 const struct xbuf *form, struct aws_http_response *resp,
                                 struct aws_error *err)
 {
-    if (r->c) {
-        struct aws_service_request req = {
-            .operation = action, .service = "sts", .method = "POST", .path = "/",
-            .content_type = FORM, .body = form->data, .body_len = form->len,
-        };
-        return aws_client_send(r->c, r->region, &req, resp, err);
-    }
     struct aws_http_call call = {
         .operation = action, .service = "STS", .protocol = AWS_PROTOCOL_QUERY,
         .endpoint = r->t->endpoint, .region = r->t->region, .signing_name = "sts",
@@ -243,7 +233,7 @@ static enum xa_status read_assumed(const struct aws_http_response *resp, const c
     snprintf(op, sizeof op, "STS %s", action);
     if (oom)
         st = XA_ENOMEM;
-    else if (!ak || !sk || !tok || !exp || creds_parse_time(exp, &expiration) != XA_OK)
+    else if (!ak || !sk || !tok || !exp || aws_credentials_parse_time(exp, &expiration) != XA_OK)
         st = bad_answer(err, op, resp->status);
     else
         st = aws_credentials_set(&out->credentials, ak, sk, tok, expiration, source);
@@ -354,18 +344,4 @@ enum xa_status sts_assume_role_with_web_identity_with(
     };
     return assume(&(struct route){.t = t}, "AssumeRoleWithWebIdentity", "web identity", &common,
                   "WebIdentityToken", token, out, err);
-}
-
-enum xa_status sts_get_caller_identity(struct aws_client *c, const char *region,
-                                       struct sts_caller_identity *out, struct aws_error *err)
-{
-    return caller_identity(&(struct route){.c = c, .region = region}, out, err);
-}
-
-enum xa_status sts_assume_role(struct aws_client *c, const char *region,
-                               const struct aws_assume_role_config *req,
-                               struct sts_assume_role_result *out, struct aws_error *err)
-{
-    return assume(&(struct route){.c = c, .region = region}, "AssumeRole", "assumed role", req,
-                  "ExternalId", req->external_id, out, err);
 }

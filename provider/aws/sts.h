@@ -3,9 +3,9 @@
  * Query protocol: form POST "Action=...&Version=2011-06-15" to
  * https://sts.{region}.amazonaws.com (overridable), XML responses parsed with libxml2,
  * XML errors parsed by aws/errors. AssumeRoleWithWebIdentity is sent unsigned.
- * Two levels: sts_* take a configured client (what resources and the provider use);
- * sts_*_with take a transport, an endpoint and explicit source credentials (what the
- * credential chain uses while the client is being built).
+ * Every call takes a transport, an endpoint and explicit source credentials: the
+ * credential chain calls them while the client is being built, and the client with its
+ * own credentials (aws_client_caller_identity, aws_client_assume_role in aws/client.h).
  * Conventions as in aws/apigateway.h: XA_OK and a filled output, or an error status with
  * err filled; outputs zeroed on entry, released with their _cleanup. Credentials in
  * outputs are secret and wiped on cleanup.
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "aws/client.h"
+#include "aws/config.h"
 #include "aws/credentials.h"
 #include "util/status.h"
 
@@ -39,12 +39,6 @@ struct sts_assume_role_result {
 void sts_assume_role_result_cleanup(struct sts_assume_role_result *r);
 
 /* The request of AssumeRole is the provider's assume_role block. */
-enum xa_status sts_get_caller_identity(struct aws_client *c, const char *region,
-                                       struct sts_caller_identity *out, struct aws_error *err);
-enum xa_status sts_assume_role(struct aws_client *c, const char *region,
-                               const struct aws_assume_role_config *req,
-                               struct sts_assume_role_result *out, struct aws_error *err);
-
 /* Where and how the lower-level calls go. */
 struct sts_target {
     struct aws_http *http;

@@ -327,7 +327,7 @@ static enum xa_status jencode(const struct value *v, const struct type *want, st
             return XA_EINVAL;
         return xbuf_append_str(out, value_number_text(v));
     case TYPE_STRING:
-        return json_append_string(out, value_get_string(v), value_string_len(v));
+        return codec_json_string(out, value_get_string(v), value_string_len(v));
     case TYPE_LIST:
     case TYPE_SET:
     case TYPE_TUPLE:
@@ -351,7 +351,7 @@ static enum xa_status jencode(const struct value *v, const struct type *want, st
             if (i > 0)
                 st = xbuf_append_char(out, ',');
             if (st == XA_OK)
-                st = json_append_string(out, k, strlen(k));
+                st = codec_json_string(out, k, strlen(k));
             if (st == XA_OK)
                 st = xbuf_append_char(out, ':');
             if (st == XA_OK)

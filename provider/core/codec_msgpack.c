@@ -454,6 +454,61 @@ static bool exact_double(const char *text, double *out)
 }
 
 static enum xa_status encode(msgpack_packer *pk, const struct value *v, const struct type *t,
+                             int depth);
+
+/* An integer as an int, a float64 exactly as a double, anything else as its text. */
+static int pack_number(msgpack_packer *pk, const struct value *v)
+{
+    int64_t i;
+    double d;
+    bool neg;
+    const char *text = value_number_text(v);
+    if (value_get_int64(v, &i))
+        return msgpack_pack_int64(pk, i);
+    if (value_number_is_inf(v, &neg))
+        return msgpack_pack_double(pk, neg ? -INFINITY : INFINITY);
+    if (exact_double(text, &d))
+        return msgpack_pack_double(pk, d);
+    return msgpack_pack_str_with_body(pk, text, strlen(text));
+}
+
+/* Lists, sets, tuples (arrays), maps and objects (maps with the attribute names). */
+static enum xa_status pack_collection(msgpack_packer *pk, const struct value *v,
+                                      const struct type *t, int depth)
+{
+    bool object = t->kind == TYPE_OBJECT, map = t->kind == TYPE_MAP || object;
+    size_t n = object ? t->nattrs : value_length(v);
+    if (map ? msgpack_pack_map(pk, n) : msgpack_pack_array(pk, n))
+        return XA_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const char *k = object ? t->attrs[i].name : map ? value_map_key(v, i) : NULL;
+        const struct type *et = object                   ? t->attrs[i].type
+                                : t->kind == TYPE_TUPLE ? t->elems[i]
+                                                         : t->elem;
+        if (k && msgpack_pack_str_with_body(pk, k, strlen(k)))
+            return XA_ENOMEM;
+        enum xa_status st = encode(pk, value_index(v, i), et, depth + 1);
+        if (st != XA_OK)
+            return st;
+    }
+    return XA_OK;
+}
+
+/* [type JSON as bin, value]: a value where the schema says "dynamic". */
+static enum xa_status pack_dynamic(msgpack_packer *pk, const struct value *v, int depth)
+{
+    struct xbuf tj;
+    xbuf_init(&tj);
+    const struct type *vt = value_type(v);
+    enum xa_status st = codec_type_json(vt, &tj);
+    if (st == XA_OK && (msgpack_pack_array(pk, 2) || msgpack_pack_bin(pk, tj.len) ||
+                        msgpack_pack_bin_body(pk, tj.data, tj.len)))
+        st = XA_ENOMEM;
+    xbuf_cleanup(&tj);
+    return st == XA_OK ? encode(pk, v, vt, depth + 1) : st;
+}
+
+static enum xa_status encode(msgpack_packer *pk, const struct value *v, const struct type *t,
                              int depth)
 {
     if (depth > CODEC_MAX_DEPTH)
@@ -464,85 +519,30 @@ static enum xa_status encode(msgpack_packer *pk, const struct value *v, const st
         static const char zero = 0;
         return msgpack_pack_ext_with_body(pk, &zero, 1, 0) ? XA_ENOMEM : XA_OK;
     }
+    if (t->kind == TYPE_DYNAMIC)
+        return pack_dynamic(pk, v, depth);
     const struct type *vt = value_type(v);
-    if (t->kind == TYPE_DYNAMIC) {
-        struct xbuf tj;
-        xbuf_init(&tj);
-        enum xa_status st = codec_type_json(vt, &tj);
-        if (st == XA_OK && (msgpack_pack_array(pk, 2) || msgpack_pack_bin(pk, tj.len) ||
-                            msgpack_pack_bin_body(pk, tj.data, tj.len)))
-            st = XA_ENOMEM;
-        xbuf_cleanup(&tj);
-        return st == XA_OK ? encode(pk, v, vt, depth + 1) : st;
-    }
     if (vt->kind != t->kind || !type_conforms(vt, t))
         return XA_EINVAL;
-    int rc = 0;
+    bool b = false;
     switch (t->kind) {
-    case TYPE_BOOL: {
-        bool b = false;
+    case TYPE_BOOL:
         value_get_bool(v, &b);
-        rc = b ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
-        break;
-    }
-    case TYPE_NUMBER: {
-        int64_t i;
-        double d;
-        bool neg;
-        const char *text = value_number_text(v);
-        if (value_get_int64(v, &i))
-            rc = msgpack_pack_int64(pk, i);
-        else if (value_number_is_inf(v, &neg))
-            rc = msgpack_pack_double(pk, neg ? -INFINITY : INFINITY);
-        else if (exact_double(text, &d))
-            rc = msgpack_pack_double(pk, d);
-        else
-            rc = msgpack_pack_str_with_body(pk, text, strlen(text));
-        break;
-    }
+        return (b ? msgpack_pack_true(pk) : msgpack_pack_false(pk)) ? XA_ENOMEM : XA_OK;
+    case TYPE_NUMBER:
+        return pack_number(pk, v) ? XA_ENOMEM : XA_OK;
     case TYPE_STRING:
-        rc = msgpack_pack_str_with_body(pk, value_get_string(v), value_string_len(v));
-        break;
+        return msgpack_pack_str_with_body(pk, value_get_string(v), value_string_len(v))
+                   ? XA_ENOMEM : XA_OK;
     case TYPE_LIST:
     case TYPE_SET:
-    case TYPE_TUPLE: {
-        size_t n = value_length(v);
-        rc = msgpack_pack_array(pk, n);
-        for (size_t i = 0; i < n && !rc; i++) {
-            enum xa_status st = encode(pk, value_index(v, i),
-                                       t->kind == TYPE_TUPLE ? t->elems[i] : t->elem, depth + 1);
-            if (st != XA_OK)
-                return st;
-        }
-        break;
-    }
-    case TYPE_MAP: {
-        size_t n = value_length(v);
-        rc = msgpack_pack_map(pk, n);
-        for (size_t i = 0; i < n && !rc; i++) {
-            const char *k = value_map_key(v, i);
-            rc = msgpack_pack_str_with_body(pk, k, strlen(k));
-            enum xa_status st = rc ? XA_ENOMEM : encode(pk, value_index(v, i), t->elem, depth + 1);
-            if (st != XA_OK)
-                return st;
-        }
-        break;
-    }
+    case TYPE_TUPLE:
+    case TYPE_MAP:
     case TYPE_OBJECT:
-        rc = msgpack_pack_map(pk, t->nattrs);
-        for (size_t i = 0; i < t->nattrs && !rc; i++) {
-            const char *k = t->attrs[i].name;
-            rc = msgpack_pack_str_with_body(pk, k, strlen(k));
-            enum xa_status st =
-                rc ? XA_ENOMEM : encode(pk, value_index(v, i), t->attrs[i].type, depth + 1);
-            if (st != XA_OK)
-                return st;
-        }
-        break;
+        return pack_collection(pk, v, t, depth);
     default:
         return XA_EINVAL;
     }
-    return rc ? XA_ENOMEM : XA_OK;
 }
 
 enum xa_status codec_msgpack_encode(const struct value *v, const struct type *t, struct xbuf *out)

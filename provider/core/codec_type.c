@@ -17,7 +17,7 @@ static const char type_summary[] = "Invalid type specification";
 
 /* ---- encoding --------------------------------------------------------------------- */
 
-enum xa_status json_append_string(struct xbuf *out, const char *s, size_t n)
+enum xa_status codec_json_string(struct xbuf *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     enum xa_status st = xbuf_append_char(out, '"');
@@ -76,7 +76,7 @@ static enum xa_status type_json(const struct type *t, struct xbuf *out, int dept
             if (i > 0)
                 st = xbuf_append_char(out, ',');
             if (st == XA_OK)
-                st = json_append_string(out, t->attrs[i].name, strlen(t->attrs[i].name));
+                st = codec_json_string(out, t->attrs[i].name, strlen(t->attrs[i].name));
             if (st == XA_OK)
                 st = xbuf_append_char(out, ':');
             if (st == XA_OK)
@@ -94,7 +94,7 @@ static enum xa_status type_json(const struct type *t, struct xbuf *out, int dept
                     st = xbuf_append_char(out, ',');
                 first = false;
                 if (st == XA_OK)
-                    st = json_append_string(out, t->attrs[i].name, strlen(t->attrs[i].name));
+                    st = codec_json_string(out, t->attrs[i].name, strlen(t->attrs[i].name));
             }
             if (st == XA_OK)
                 st = xbuf_append_char(out, ']');

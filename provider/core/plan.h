@@ -10,6 +10,7 @@
  *   3. a change to an ATTR_REQUIRES_REPLACE attribute adds its path;
  *   4. optional attributes with a default and null config are planned as the default.
  * The resource's plan function then refines computed values it can know at plan time.
+ * Resource schemas have no nested blocks; a block with some is refused (a bug).
  * Ownership: *planned is a new value for the caller; requires_replace is appended to.
  */
 #ifndef XA_CORE_PLAN_H

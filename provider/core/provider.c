@@ -1,9 +1,11 @@
 /* core/provider.c - the provider model: resource registry, configuration, dispatch.
  *
  * Every provider_* call looks the resource type up by name, checks that the step exists
- * and (for calls that reach AWS) that the provider is configured, then calls the
- * resource function with the configured meta. The meta is published by
- * provider_configure under a write lock; resource calls hold the read lock for their
+ * and (for calls that reach AWS) that the provider is configured, decodes the values
+ * into the resource's typed models (core/model.h), calls the resource function with the
+ * configured meta and encodes the model it got back. Equivalent spellings are applied
+ * around planning and reading here (core/equivalence.h), not in the resources.
+ * The meta is published by provider_configure under a write lock; resource calls hold the read lock for their
  * whole duration, so a second configure (which replaces and frees the old meta) waits
  * until no call is using it. glibc's default rwlock prefers readers, so provider_stop,
  * which also reads the meta, is never blocked behind a waiting configure.
@@ -19,6 +21,8 @@
 #include <string.h>
 
 #include "core/codec.h"
+#include "core/equivalence.h"
+#include "core/model.h"
 #include "core/plan.h"
 #include "util/alloc.h"
 
@@ -140,12 +144,30 @@ static void check_wholly_known(const struct resource_type *r, const struct value
 
 /* ---- configuration and validation ------------------------------------------------- */
 
+/* The typed model of the provider block; NULL when config does not fit it, with the
+ * decoder's diagnostic unless the schema's validators already reported an error. */
+static void *provider_model(struct provider *p, const struct value *config, struct diags *d)
+{
+    struct diags decode;
+    diags_init(&decode);
+    void *m = p->type->schema ? model_new(&p->type->schema->block, config, &decode) : NULL;
+    if (!m && !diags_has_error(d))
+        diags_move(d, &decode);
+    diags_cleanup(&decode);
+    return m;
+}
+
 void provider_validate_config(struct provider *p, const struct value *config, struct diags *d)
 {
     if (p->type->schema)
         schema_validate(&p->type->schema->block, config, d);
-    if (p->type->validate)
-        p->type->validate(config, d);
+    if (!p->type->validate)
+        return;
+    void *m = provider_model(p, config, d);
+    if (m)
+        p->type->validate(m, d);
+    if (m)
+        model_free(&p->type->schema->block, m);
 }
 
 /* Debug mode: true when config is the one configuration this process serves; the first
@@ -202,8 +224,13 @@ void provider_configure(struct provider *p, const struct value *config,
     if (p->one_configuration && !claim_configuration(p, config, &claimed_now, d))
         return;
     void *meta = NULL;
-    if (p->type->configure)
-        meta = p->type->configure(config, terraform_version, d);
+    if (p->type->configure) {
+        void *m = provider_model(p, config, d);
+        if (m || !p->type->schema)
+            meta = p->type->configure(m, terraform_version, d);
+        if (m)
+            model_free(&p->type->schema->block, m);
+    }
     if (diags_has_error(d) && !meta) {
         if (claimed_now)
             release_configuration(p);
@@ -224,9 +251,21 @@ void provider_validate_resource(struct provider *p, const char *type_name,
     const struct resource_type *r = lookup(p, type_name, d);
     if (!r)
         return;
-    schema_validate(&r->schema->block, config, d);
-    if (r->validate)
-        r->validate(config, d);
+    const struct schema_block *b = &r->schema->block;
+    schema_validate(b, config, d);
+    if (!r->validate)
+        return;
+    /* A value that does not fit its field was just reported by the schema's validators;
+     * say it again only when they did not. */
+    struct diags decode;
+    diags_init(&decode);
+    void *m = model_new(b, config, &decode);
+    if (m)
+        r->validate(m, d);
+    else if (!diags_has_error(d))
+        diags_move(d, &decode);
+    model_free(b, m);
+    diags_cleanup(&decode);
 }
 
 /* ---- planning --------------------------------------------------------------------- */
@@ -244,6 +283,56 @@ void plan_result_cleanup(struct plan_result *r)
     plan_result_init(r);
 }
 
+/* The configuration with every value equivalent to the prior's written as the prior's
+ * (what the generic planner plans); NULL with a diagnostic on failure. */
+static struct value *effective_config(struct provider *p, const struct schema_block *b,
+                                      const struct value *prior, const void *prior_model,
+                                      const struct value *config, const void *config_model,
+                                      struct diags *d)
+{
+    struct value *eff = value_clone(config);
+    if (!eff || equivalence_keep_prior(b, prior, prior_model, eff, config_model, p->meta) < 0) {
+        diag_error(d, "Out of memory", "The xacct provider ran out of memory.");
+        value_free(eff);
+        eff = NULL;
+    }
+    return eff;
+}
+
+/* The generic plan, then the resource's plan function on the models: the prior, the
+ * configuration as written (not respelled: a plan function may need to tell) and the
+ * plan. */
+static struct value *plan_models(struct provider *p, const struct resource_type *r,
+                                 const struct value *prior, const struct value *config,
+                                 struct path_list *rr, struct diags *d)
+{
+    const struct schema_block *b = &r->schema->block;
+    struct value *planned = NULL, *eff = NULL;
+    void *pm = prior ? model_new(b, prior, d) : NULL;
+    void *cm = model_new(b, config, d);
+    void *plm = NULL;
+    if ((prior && !pm) || !cm)
+        goto out;
+    if (!(eff = effective_config(p, b, prior, pm, config, cm, d)))
+        goto out;
+    planned = plan_resource(b, prior, eff, rr, d);
+    if (!planned || !r->plan)
+        goto out;
+    plm = model_new(b, planned, d);
+    value_free(planned);
+    planned = NULL;
+    if (!plm)
+        goto out;
+    r->plan(p->meta, pm, cm, plm, rr, d);
+    planned = model_encode(b, plm, d);
+out:
+    model_free(b, pm);
+    model_free(b, cm);
+    model_free(b, plm);
+    value_free(eff);
+    return planned;
+}
+
 void provider_plan_resource(struct provider *p, const char *type_name, const struct value *prior,
                             const struct value *proposed, const struct value *config,
                             struct plan_result *out, struct diags *d)
@@ -255,16 +344,12 @@ void provider_plan_resource(struct provider *p, const char *type_name, const str
         out->planned = null_of(r, d);   /* destroy */
         return;
     }
-    if (r->plan && !begin(p, d))
+    /* Equivalences read the meta when there is one; a plan function needs it. */
+    if (r->plan ? !begin(p, d) : pthread_rwlock_rdlock(&p->lock) != 0)
         return;
-    if (value_is_null(prior))
-        prior = NULL;
-    out->planned = plan_resource(&r->schema->block, prior, config, &out->requires_replace, d);
-    if (out->planned && r->plan) {
-        r->plan(p->meta, prior, config, out->planned, &out->requires_replace, d);
-    }
-    if (r->plan)
-        end(p);
+    out->planned = plan_models(p, r, value_is_null(prior) ? NULL : prior, config,
+                               &out->requires_replace, d);
+    end(p);
     if (diags_has_error(d)) {
         value_free(out->planned);
         out->planned = NULL;
@@ -272,6 +357,37 @@ void provider_plan_resource(struct provider *p, const char *type_name, const str
 }
 
 /* ---- apply, read, import ---------------------------------------------------------- */
+
+/* The new state of a create or update: the resource function with its models. *done
+ * says whether the resource reported a change in AWS. */
+static struct value *apply_models(struct provider *p, const struct resource_type *r,
+                                  const struct value *prior, const struct value *planned,
+                                  const struct value *config, bool *done, struct diags *d)
+{
+    const struct schema_block *b = &r->schema->block;
+    void *pm = prior ? model_new(b, prior, d) : NULL;
+    void *cm = model_new(b, config, d);
+    void *sm = model_new(b, planned, d);
+    struct value *out = NULL;
+    *done = false;
+    if ((!prior || pm) && cm && sm)
+        *done = prior ? r->update(p->meta, pm, cm, sm, d) : r->create(p->meta, cm, sm, d);
+    if (*done)
+        out = model_encode(b, sm, d);
+    model_free(b, pm);
+    model_free(b, cm);
+    model_free(b, sm);
+    return out;
+}
+
+static void delete_model(struct provider *p, const struct resource_type *r,
+                         const struct value *prior, struct diags *d)
+{
+    void *pm = model_new(&r->schema->block, prior, d);
+    if (pm)
+        r->delete_(p->meta, pm, d);
+    model_free(&r->schema->block, pm);
+}
 
 struct value *provider_apply_resource(struct provider *p, const char *type_name,
                                       const struct value *prior, const struct value *planned,
@@ -281,7 +397,7 @@ struct value *provider_apply_resource(struct provider *p, const char *type_name,
     struct value *out = NULL;
     if (!r)
         return NULL;
-    bool create = value_is_null(prior), destroy = value_is_null(planned);
+    bool create = value_is_null(prior), destroy = value_is_null(planned), done = false;
     if (create && destroy)
         return null_of(r, d);
     const char *step = create ? "create" : destroy ? "delete" : "update";
@@ -290,26 +406,42 @@ struct value *provider_apply_resource(struct provider *p, const char *type_name,
                                : (const void *)r->update;
     if (!has_step(r, fn, step, d) || !begin(p, d))
         return create ? null_of(r, d) : value_clone(prior);
-    if (create) {
-        out = r->create(p->meta, planned, config, d);
-        if (!out && !diags_has_error(d))
-            diag_bug(d, "Create returned no state", "%s: create returned no state and no error.",
-                     r->name);
-    } else if (destroy) {
-        r->delete_(p->meta, prior, d);
+    if (destroy) {
+        delete_model(p, r, prior, d);
         out = diags_has_error(d) ? value_clone(prior) : null_of(r, d);
     } else {
-        out = r->update(p->meta, prior, planned, config, d);
-        if (!out && !diags_has_error(d))
-            diag_bug(d, "Update returned no state", "%s: update returned no state and no error.",
-                     r->name);
-        if (!out)
+        out = apply_models(p, r, create ? NULL : prior, planned, config, &done, d);
+        if (!done && !diags_has_error(d))
+            diag_bug(d, create ? "Create returned no state" : "Update returned no state",
+                     "%s: %s returned no state and no error.", r->name, step);
+        if (!out && !create)
             out = value_clone(prior);
     }
     end(p);
     if (out && !destroy)
         check_wholly_known(r, out, step, d);
     return out ? out : null_of(r, d);
+}
+
+/* The refreshed state in the prior's spellings; NULL when gone (see found) or on error. */
+static struct value *read_models(struct provider *p, const struct resource_type *r,
+                                 const struct value *state, bool *found, struct diags *d)
+{
+    const struct schema_block *b = &r->schema->block;
+    void *prior = model_new(b, state, d);
+    void *sm = model_new(b, state, d);
+    struct value *out = NULL;
+    *found = prior && sm && r->read(p->meta, sm, d);
+    if (*found)
+        out = model_encode(b, sm, d);
+    if (out && equivalence_keep_prior(b, state, prior, out, sm, p->meta) < 0) {
+        diag_error(d, "Out of memory", "The xacct provider ran out of memory.");
+        value_free(out);
+        out = NULL;
+    }
+    model_free(b, prior);
+    model_free(b, sm);
+    return out;
 }
 
 struct value *provider_read_resource(struct provider *p, const char *type_name,
@@ -322,12 +454,13 @@ struct value *provider_read_resource(struct provider *p, const char *type_name,
         return null_of(r, d);
     if (!has_step(r, (const void *)r->read, "read", d) || !begin(p, d))
         return NULL;
-    struct value *out = r->read(p->meta, state, d);
+    bool found;
+    struct value *out = read_models(p, r, state, &found, d);
     end(p);
     if (out)
         check_wholly_known(r, out, "read", d);
-    /* NULL without an error means "gone"; NULL with one means "no answer" */
-    if (!out && diags_has_error(d))
+    /* Not found without an error means "gone"; with one, "no answer" */
+    if (!out && (found || diags_has_error(d)))
         return NULL;
     return out ? out : null_of(r, d);
 }
@@ -338,7 +471,11 @@ struct value *provider_import_resource(struct provider *p, const char *type_name
     const struct resource_type *r = lookup(p, type_name, d);
     if (!r || !has_step(r, (const void *)r->import, "import", d) || !begin(p, d))
         return NULL;
-    struct value *out = r->import(p->meta, id ? id : "", d);
+    void *sm = model_new(&r->schema->block, NULL, d);
+    struct value *out = NULL;
+    if (sm && r->import(p->meta, id ? id : "", sm, d))
+        out = model_encode(&r->schema->block, sm, d);
+    model_free(&r->schema->block, sm);
     end(p);
     return out;
 }
@@ -376,7 +513,27 @@ struct value *provider_upgrade_resource(struct provider *p, const char *type_nam
                    (long long)version, (long long)current);
         return NULL;
     }
-    return r->upgrade(version, json, len, d);
+    void *sm = model_new(&r->schema->block, NULL, d);
+    struct value *out = NULL;
+    if (sm && r->upgrade(version, json, len, sm, d))
+        out = model_encode(&r->schema->block, sm, d);
+    model_free(&r->schema->block, sm);
+    return out;
+}
+
+/* Is the source the type the resource adopts, from its provider (any registry host)? */
+static bool move_source_ok(const struct resource_type *r, const char *source_provider,
+                           const char *source_type, struct diags *d)
+{
+    const struct resource_move_source *m = &r->move_from;
+    size_t plen = strlen(source_provider), alen = m->provider ? strlen(m->provider) : 0;
+    if (m->type && strcmp(source_type, m->type) == 0 && alen && plen >= alen &&
+        strcmp(source_provider + plen - alen, m->provider) == 0)
+        return true;
+    diag_error(d, "Unsupported move", "%s can adopt the state of %s's %s only, not %s's %s.",
+               r->name, m->provider ? m->provider : "?", m->type ? m->type : "?",
+               source_provider, source_type);
+    return false;
 }
 
 struct value *provider_move_resource(struct provider *p, const char *source_provider,
@@ -394,8 +551,15 @@ struct value *provider_move_resource(struct provider *p, const char *source_prov
                    r->name);
         return NULL;
     }
-    return r->move(source_provider ? source_provider : "", source_type ? source_type : "",
-                   source_version, json, len, d);
+    if (!move_source_ok(r, source_provider ? source_provider : "?",
+                        source_type ? source_type : "?", d))
+        return NULL;
+    void *sm = model_new(&r->schema->block, NULL, d);
+    struct value *out = NULL;
+    if (sm && r->move(json, len, sm, d))
+        out = model_encode(&r->schema->block, sm, d);
+    model_free(&r->schema->block, sm);
+    return out;
 }
 
 void provider_stop(struct provider *p)

@@ -22,13 +22,14 @@
 
 struct provider_type {
     const char *name;                       /* "xacct" */
-    const struct schema *schema;            /* the provider block */
-    void (*validate)(const struct value *config, struct diags *d);
+    const struct schema *schema;            /* the provider block; block.model_size is the
+                                               size of its typed model (core/model.h) */
+    /* Checks beyond the schema's validators; config is the block's typed model. */
+    void (*validate)(const void *config, struct diags *d);
     /* Builds the meta handed to resource functions; NULL + error diagnostic on failure.
-     * config may hold unknown values (Terraform sends them when an argument depends on a
-     * resource not yet created). */
-    void *(*configure)(const struct value *config, const char *terraform_version,
-                       struct diags *d);
+     * config (the block's typed model) may hold unknown values (Terraform sends them
+     * when an argument depends on a resource not yet created). */
+    void *(*configure)(const void *config, const char *terraform_version, struct diags *d);
     void (*meta_free)(void *meta);
     /* Cancels in-flight and future waits of meta (StopProvider). Thread-safe. */
     void (*stop)(void *meta);

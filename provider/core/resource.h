@@ -4,55 +4,71 @@
  * functions. resources/ defines one `const struct resource_type` per type; main.c hands
  * the list to the provider; core never includes resources/.
  *
+ * Typed models: the schema's block declares the size of the resource's model struct and
+ * each row its field (core/model.h). Core decodes every value Terraform sends into a
+ * model before calling a function below and encodes the model it gets back, so resource
+ * code reads and sets fields (m->function_arn) and never sees a struct value. Every
+ * `void *` model below is a model of the resource's struct; `const` ones are read-only.
+ *
  * Every function receives `meta`, the pointer the provider's configure function returned
  * (the configured AWS clients), opaque to core. Functions report problems only through
- * diagnostics. Values passed in are borrowed; values returned belong to the caller.
+ * diagnostics. Models passed in are borrowed; core frees them after the call.
  */
 #ifndef XA_CORE_RESOURCE_H
 #define XA_CORE_RESOURCE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/diag.h"
 #include "core/schema.h"
-#include "core/value.h"
 
-/* Config alone (may contain unknowns): static checks beyond the schema validators. */
-typedef void (*resource_validate_fn)(const struct value *config, struct diags *d);
+/* Config alone (fields may be unknown): static checks beyond the schema validators. */
+typedef void (*resource_validate_fn)(const void *config, struct diags *d);
 
-/* Runs after the generic planner (core/plan.h) filled *planned. May replace computed
- * attributes it can know now, and add requires_replace paths. prior is NULL on create. */
-typedef void (*resource_plan_fn)(void *meta, const struct value *prior, const struct value *config,
-                                 struct value *planned, struct path_list *requires_replace,
+/* Runs after the generic planner (core/plan.h) filled *planned, where configured values
+ * equivalent to the prior's are already planned as the prior's (core/equivalence.h);
+ * config is the configuration as written. May set computed fields it can know now and
+ * add requires_replace paths. prior is NULL on create. */
+typedef void (*resource_plan_fn)(void *meta, const void *prior, const void *config,
+                                 void *planned, struct path_list *requires_replace,
                                  struct diags *d);
 
-/* Create: returns the new state, or NULL when nothing was created. When AWS created the
- * object but a later step failed, return the state anyway together with the error so
- * that nothing is lost. */
-typedef struct value *(*resource_create_fn)(void *meta, const struct value *planned,
-                                            const struct value *config, struct diags *d);
-/* Read: the object as AWS holds it, or NULL (with no error) when it is gone. */
-typedef struct value *(*resource_read_fn)(void *meta, const struct value *state, struct diags *d);
-/* Update: returns the new state; on failure may return the prior state with errors. */
-typedef struct value *(*resource_update_fn)(void *meta, const struct value *prior,
-                                            const struct value *planned,
-                                            const struct value *config, struct diags *d);
+/* Create: *state holds the plan on entry and the new state on return. Returns true when
+ * the object exists in AWS - also when a later step failed (return true together with
+ * the error, so that nothing is lost); false when nothing was created. */
+typedef bool (*resource_create_fn)(void *meta, const void *config, void *state,
+                                   struct diags *d);
+/* Read: *state holds the prior state on entry and the object as AWS holds it on return.
+ * Returns false without an error when the object is gone, false with one when there is
+ * no answer. */
+typedef bool (*resource_read_fn)(void *meta, void *state, struct diags *d);
+/* Update: *state holds the plan on entry and the new state on return. Returns false when
+ * nothing changed in AWS (core answers the prior state, with the errors). */
+typedef bool (*resource_update_fn)(void *meta, const void *prior, const void *config,
+                                   void *state, struct diags *d);
 /* Delete: "already gone" is success. */
-typedef void (*resource_delete_fn)(void *meta, const struct value *prior, struct diags *d);
-/* Import: an ID string to a state that read() can refresh. */
-typedef struct value *(*resource_import_fn)(void *meta, const char *id, struct diags *d);
-/* Upgrade raw JSON state written at an older schema version to the current type. */
-typedef struct value *(*resource_upgrade_fn)(int64_t version, const char *json, size_t len,
-                                             struct diags *d);
-/* MoveResourceState: state of another provider's resource type (JSON) to ours. Returns
- * NULL with an error when the source is not one this type accepts. */
-typedef struct value *(*resource_move_fn)(const char *source_provider, const char *source_type,
-                                          int64_t source_version, const char *json, size_t len,
-                                          struct diags *d);
+typedef void (*resource_delete_fn)(void *meta, const void *prior, struct diags *d);
+/* Import: an ID string to a state (every field null on entry) that read can refresh.
+ * Returns false, with an error, when the ID is not one. */
+typedef bool (*resource_import_fn)(void *meta, const char *id, void *state, struct diags *d);
+/* Raw JSON state written at an older schema version into *state (every field null on
+ * entry; core/model.h's model_from_json reads it). false, with an error, on failure. */
+typedef bool (*resource_upgrade_fn)(int64_t version, const char *json, size_t len,
+                                    void *state, struct diags *d);
+/* MoveResourceState: raw JSON state of resource_type.move_from into *state, as upgrade. */
+typedef bool (*resource_move_fn)(const char *json, size_t len, void *state, struct diags *d);
+
+/* The other provider's resource type whose state this type adopts (a `moved` block). */
+struct resource_move_source {
+    const char *provider;       /* "hashicorp/aws": the end of the source provider address */
+    const char *type;           /* "aws_lambda_permission" */
+};
 
 struct resource_type {
     const char *name;
-    const struct schema *schema;
+    const struct schema *schema;    /* schema->block.model_size: the model struct's size */
     resource_validate_fn validate;
     resource_plan_fn plan;
     resource_create_fn create;
@@ -61,6 +77,7 @@ struct resource_type {
     resource_delete_fn delete_;
     resource_import_fn import;
     resource_upgrade_fn upgrade;
+    struct resource_move_source move_from;
     resource_move_fn move;
 };
 

@@ -211,8 +211,8 @@ static void check_scalar(const struct validator *vd, const struct value *v,
         break;
     }
     case VALIDATE_CUSTOM:
-        if (vd->fn)
-            vd->fn(v, p, d);
+        if (vd->fn && s)
+            vd->fn(s, p, d);
         break;
     default:
         break;
@@ -226,7 +226,7 @@ static void check_value(const struct validator *vd, const struct value *v, struc
     enum type_kind k = value_type(v)->kind;
     if (vd->kind == VALIDATE_NONE || !value_is_known(v))
         return;
-    if (vd->kind == VALIDATE_CUSTOM || (k != TYPE_LIST && k != TYPE_SET && k != TYPE_MAP)) {
+    if (k != TYPE_LIST && k != TYPE_SET && k != TYPE_MAP) {
         check_scalar(vd, v, p, d);
         return;
     }

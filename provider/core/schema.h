@@ -2,9 +2,11 @@
  *
  * A resource or provider schema is a static const table. Behaviour lives in the table,
  * not in code: required / optional / computed, sensitive, requires_replace,
- * keep_state_when_unknown (the framework's UseStateForUnknown), a default, a validator.
- * The generic planner (core/plan.h), the validators, the protocol translation
- * (tfproto/) and the docs generator all read the same table.
+ * keep_state_when_unknown (the framework's UseStateForUnknown), a default, a validator,
+ * an equivalence (two spellings of one thing), and the field of the typed model that
+ * holds the attribute (core/model.h). The generic planner (core/plan.h), the validators,
+ * the model codec, the protocol translation (tfproto/) and the docs generator all read
+ * the same table.
  * Ownership: everything is borrowed static data; schema_implied_type() builds the object
  * type once per schema and caches it (thread-safe, never freed before exit).
  */
@@ -34,7 +36,7 @@ enum validator_kind {
     VALIDATE_REGEX,       /* POSIX extended regex on a string */
     VALIDATE_INT_RANGE,   /* integer number in [min, max] */
     VALIDATE_LENGTH,      /* string length in [min, max] bytes */
-    VALIDATE_CUSTOM,      /* fn(value, path, diags) */
+    VALIDATE_CUSTOM,      /* fn(string, path, diags), on string attributes */
 };
 
 struct validator {
@@ -42,9 +44,36 @@ struct validator {
     const char *const *one_of;
     const char *pattern;
     int64_t min, max;
-    void (*fn)(const struct value *v, const struct attr_path *path, struct diags *d);
+    void (*fn)(const char *s, const struct attr_path *path, struct diags *d);
     const char *message;   /* the human sentence used when the check fails */
 };
+
+/* Where an attribute lives in its block's typed model (core/model.h): the kind of field
+ * and its offset. Rows are written with MODEL_FIELD / MODEL_BLOCKS_FIELD, which derive
+ * the kind from the member's C type. MODEL_NONE: the attribute has no field. */
+enum model_kind {
+    MODEL_NONE = 0,
+    MODEL_STRING,       /* struct model_string: a string */
+    MODEL_INT64,        /* struct model_int64: a whole number */
+    MODEL_BOOL,         /* struct model_bool */
+    MODEL_STRINGS,      /* struct model_strings: a list or set of strings */
+    MODEL_STRING_MAP,   /* struct model_string_map: a map of strings */
+    MODEL_BLOCKS,       /* MODEL_BLOCKS(T): the elements of a nested block */
+};
+
+struct model_field {
+    enum model_kind kind;
+    size_t offset;
+};
+
+struct schema_attribute;
+/* Equivalence: true when the attribute's values in two models of one block (prior and
+ * next: whole models, the attribute's field at a->field.offset) are two spellings of one
+ * thing, e.g. a function name and its ARN. ctx is the provider's configured meta (the
+ * account and region a bare name lives in); it may be NULL. Only called when both values
+ * are known and differ. */
+typedef bool (*equivalence_fn)(const struct schema_attribute *a, const void *prior,
+                               const void *next, const void *ctx);
 
 struct schema_attribute {
     const char *name;
@@ -52,6 +81,8 @@ struct schema_attribute {
     unsigned flags;                 /* enum attr_flag bits */
     const char *default_json;       /* planned when config is null, e.g. "\"AWS_PROXY\"", "29000" */
     struct validator validator;     /* applied to known, non-null config values */
+    equivalence_fn equivalent;      /* NULL: equal values only (core/equivalence.h) */
+    struct model_field field;       /* the attribute's field in the block's model */
     const char *description;        /* Markdown, for the schema and docs/ */
 };
 
@@ -64,6 +95,7 @@ struct schema_nested_block {
     enum block_nesting nesting;
     const struct schema_block *block;
     int64_t min_items, max_items;   /* 0 = unbounded max */
+    struct model_field field;       /* MODEL_BLOCKS: the elements, each a model of block */
 };
 
 struct schema_block {
@@ -73,6 +105,7 @@ struct schema_block {
     size_t nblocks;
     const char *description;
     bool deprecated;
+    size_t model_size;      /* sizeof the block's typed model (core/model.h); 0: none */
 };
 
 struct schema {

@@ -16,39 +16,39 @@
  * but no AWS argument does and unbounded exponents would let input choose memory use. */
 #define NUMBER_MAX_EXP 100000L
 
-/* Canonical decimal text of a number written as [+-]digits[.digits][(e|E)[+-]digits] (or
- * [+-]Inf): no leading or trailing zeros, "-0" is "0", integers in plain digits up to
- * 64 digits, fractions in plain form unless more than 20 zeros follow the point, else
- * d.ddde<exp>. NULL when the text is not a number or on allocation failure. */
-char *number_text_canon(const char *s, size_t n)
+/* A number's spelling taken apart: value = (-1)^neg * d[0..nd) * 10^exp, with no leading
+ * or trailing zero digits (nd 0 for zero). d points into the caller's buffer. */
+struct number_parts {
+    bool neg;
+    const char *d;
+    size_t nd;
+    long exp;
+};
+
+/* Reads [+-]digits[.digits][(e|E)[+-]digits] of n bytes, copying the digits to buf (n + 1
+ * bytes). false when the text is not such a number. */
+static bool parse_parts(const char *s, size_t n, char *buf, struct number_parts *np)
 {
-    size_t i = 0;
-    bool neg = false;
+    size_t i = 0, nd = 0, nfrac = 0, nseen = 0;
+    long exp = 0;
+    *np = (struct number_parts){0};
     if (i < n && (s[i] == '-' || s[i] == '+'))
-        neg = s[i++] == '-';
-    if (n - i == 3 && (strncmp(s + i, "Inf", 3) == 0 || strncmp(s + i, "inf", 3) == 0))
-        return xa_strdup(neg ? "-Inf" : "+Inf");
-    char *digits = xa_malloc(n + 1);
-    char *out = NULL;
-    if (!digits)
-        return NULL;
-    size_t nd = 0, nfrac = 0, nseen = 0;
+        np->neg = s[i++] == '-';
     for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, nseen++)
-        digits[nd++] = s[i];
+        buf[nd++] = s[i];
     if (i < n && s[i] == '.') {
         for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, nseen++, nfrac++)
-            digits[nd++] = s[i];
+            buf[nd++] = s[i];
     }
-    long exp = 0;
     if (nseen == 0)
-        goto done;
+        return false;
     if (i < n && (s[i] == 'e' || s[i] == 'E')) {
         bool eneg = false;
         i++;
         if (i < n && (s[i] == '-' || s[i] == '+'))
             eneg = s[i++] == '-';
         if (i >= n || s[i] < '0' || s[i] > '9')
-            goto done;
+            return false;
         for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
             if (exp < 10 * NUMBER_MAX_EXP)
                 exp = exp * 10 + (s[i] - '0');
@@ -57,31 +57,36 @@ char *number_text_canon(const char *s, size_t n)
             exp = -exp;
     }
     if (i != n)
-        goto done;
+        return false;
     size_t lead = 0;
-    while (lead < nd && digits[lead] == '0')
+    while (lead < nd && buf[lead] == '0')
         lead++;
-    if (lead == nd) {
-        out = xa_strdup("0");
-        goto done;
+    np->d = buf + lead;
+    np->nd = nd - lead;
+    np->exp = exp - (long)nfrac;
+    while (np->nd > 0 && np->d[np->nd - 1] == '0') {
+        np->nd--;
+        np->exp++;
     }
-    char *d = digits + lead;
-    nd -= lead;
-    exp -= (long)nfrac;
-    while (nd > 0 && d[nd - 1] == '0') {
-        nd--;
-        exp++;
-    }
-    /* value = d * 10^exp; p = digits before the decimal point */
-    long p = (long)nd + exp;
+    return true;
+}
+
+/* The canonical text of the parts; NULL when the exponent is out of bounds or on
+ * allocation failure. */
+static char *format_parts(const struct number_parts *np)
+{
+    if (np->nd == 0)
+        return xa_strdup("0");
+    const char *d = np->d;
+    size_t nd = np->nd;
+    long exp = np->exp, p = (long)nd + exp;   /* p: digits before the decimal point */
     if (p > NUMBER_MAX_EXP || p < -NUMBER_MAX_EXP)
-        goto done;
-    size_t cap = nd + 64 + (exp > 0 && exp <= 64 ? (size_t)exp : 0);
-    out = xa_malloc(cap);
+        return NULL;
+    size_t cap = nd + 64 + (exp > 0 && exp <= 64 ? (size_t)exp : 0), o = 0;
+    char *out = xa_malloc(cap);
     if (!out)
-        goto done;
-    size_t o = 0;
-    if (neg)
+        return NULL;
+    if (np->neg)
         out[o++] = '-';
     if (exp >= 0 && p <= 64) {
         memcpy(out + o, d, nd);
@@ -111,8 +116,22 @@ char *number_text_canon(const char *s, size_t n)
         o += (size_t)snprintf(out + o, cap - o, "e%ld", p - 1);
     }
     out[o] = '\0';
-done:
-    xa_free(digits);
+    return out;
+}
+
+/* Canonical decimal text of a number written as [+-]digits[.digits][(e|E)[+-]digits] (or
+ * [+-]Inf): no leading or trailing zeros, "-0" is "0", integers in plain digits up to
+ * 64 digits, fractions in plain form unless more than 20 zeros follow the point, else
+ * d.ddde<exp>. NULL when the text is not a number or on allocation failure. */
+char *number_text_canon(const char *s, size_t n)
+{
+    size_t sign = n > 0 && (s[0] == '-' || s[0] == '+');
+    if (n - sign == 3 && (strncmp(s + sign, "Inf", 3) == 0 || strncmp(s + sign, "inf", 3) == 0))
+        return xa_strdup(sign && s[0] == '-' ? "-Inf" : "+Inf");
+    struct number_parts np;
+    char *buf = xa_malloc(n + 1);
+    char *out = buf && parse_parts(s, n, buf, &np) ? format_parts(&np) : NULL;
+    xa_free(buf);
     return out;
 }
 

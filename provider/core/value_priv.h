@@ -50,7 +50,7 @@ int value_cmp(const struct value *a, const struct value *b);
 bool type_conforms(const struct type *vt, const struct type *t);
 
 /* JSON string literal (quotes, escapes) of n bytes of UTF-8. */
-enum xa_status json_append_string(struct xbuf *out, const char *s, size_t n);
+enum xa_status codec_json_string(struct xbuf *out, const char *s, size_t n);
 
 /* Type JSON from a parsed jansson value (codec_type.c), for the JSON value decoder. */
 struct json_t;

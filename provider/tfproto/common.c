@@ -1,10 +1,8 @@
-/* tfproto/common.c - arena, DynamicValue coding and method lookup shared by tfplugin5
- * and tfplugin6 (see common.h and tfproto.h). */
+/* tfproto/common.c - arena and DynamicValue coding shared by every RPC (see common.h). */
 #include <string.h>
 
 #include "core/codec.h"
 #include "tfproto/common.h"
-#include "tfproto/tfproto.h"
 #include "util/alloc.h"
 
 /* ---- arena --------------------------------------------------------------------------- */
@@ -139,24 +137,4 @@ enum xa_status tfproto_pack(const ProtobufCMessage *m, struct xbuf *out)
     out->len += protobuf_c_message_pack(m, (uint8_t *)out->data + out->len);
     out->data[out->len] = '\0';
     return XA_OK;
-}
-
-/* ---- method lookup ----------------------------------------------------------------------- */
-
-static const struct tfproto_method *find_in(const struct tfproto_method *t, const char *path,
-                                            size_t len)
-{
-    for (; t->path; t++)
-        if (strlen(t->path) == len && memcmp(t->path, path, len) == 0)
-            return t;
-    return NULL;
-}
-
-const struct tfproto_method *tfproto_lookup(const char *path, size_t len)
-{
-    if (len > 11 && memcmp(path, "/tfplugin5.", 11) == 0)
-        return find_in(tfproto_v5_methods, path, len);
-    if (len > 11 && memcmp(path, "/tfplugin6.", 11) == 0)
-        return find_in(tfproto_v6_methods, path, len);
-    return NULL;
 }

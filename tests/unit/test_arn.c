@@ -379,6 +379,65 @@ static void arn_execute_api_parse_reads_parts(void **state)
     }
 }
 
+static void arn_execute_api_knows_wildcard_accounts_and_authorizers(void **state)
+{
+    (void)state;
+    struct xbuf b;
+    xbuf_init(&b);
+    assert_int_equal(arn_execute_api_build("aws", "us-east-1", NULL, "abc", NULL, "GET", "/", &b),
+                     XA_OK);
+    assert_string_equal(xbuf_cstr(&b), "arn:aws:execute-api:us-east-1:*:abc/*/GET/");
+    xbuf_clear(&b);
+    assert_int_equal(arn_integration_source_arn("aws", "eu-west-1", "111111111111", "abc", "any",
+                                                "/pets/{id}/{proxy+}", &b),
+                     XA_OK);
+    assert_string_equal(xbuf_cstr(&b),
+                        "arn:aws:execute-api:eu-west-1:111111111111:abc/*/*/pets/*/*");
+    xbuf_clear(&b);
+    assert_int_equal(arn_integration_source_arn("aws", "eu-west-1", "*", "abc", "post", "/", &b),
+                     XA_OK);
+    assert_string_equal(xbuf_cstr(&b), "arn:aws:execute-api:eu-west-1:*:abc/*/POST/");
+    assert_int_equal(arn_integration_source_arn("aws", "eu-west-1", "1", "abc", "GET", "/", &b),
+                     XA_EINVAL);
+    assert_int_equal(arn_integration_source_arn("aws", "eu-west-1", "*", "abc", "GET", "x", &b),
+                     XA_EINVAL);
+    xbuf_clear(&b);
+    assert_int_equal(arn_authorizer_source_arn("aws", "us-west-2", "111111111111", "abc", "xyz9",
+                                               &b),
+                     XA_OK);
+    assert_string_equal(xbuf_cstr(&b),
+                        "arn:aws:execute-api:us-west-2:111111111111:abc/authorizers/xyz9");
+    assert_int_equal(arn_authorizer_source_arn("aws", "us-west-2", NULL, "abc", "*", &b),
+                     XA_EINVAL);
+    struct arn_execute_api x;
+    assert_int_equal(arn_execute_api_parse(xbuf_cstr(&b), &x, NULL), XA_OK);
+    assert_string_equal(x.authorizer_id, "xyz9");
+    assert_null(x.stage);
+    assert_null(x.method);
+    arn_execute_api_cleanup(&x);
+    assert_int_equal(arn_execute_api_parse("arn:aws:execute-api:us-west-2:*:abc/*/GET/", &x, NULL),
+                     XA_OK);
+    assert_string_equal(x.account, "*");
+    assert_null(x.authorizer_id);
+    arn_execute_api_cleanup(&x);
+    const char *reason = NULL;
+    assert_int_equal(arn_execute_api_parse("arn:aws:execute-api:us-west-2:**:abc/*/GET/", &x,
+                                           &reason), XA_EINVAL);
+    xbuf_cleanup(&b);
+}
+
+static void arn_same_principal_knows_account_roots(void **state)
+{
+    (void)state;
+    assert_true(arn_same_principal("111111111111", "arn:aws:iam::111111111111:root"));
+    assert_true(arn_same_principal("arn:aws-cn:iam::111111111111:root", "111111111111"));
+    assert_true(arn_same_principal("apigateway.amazonaws.com", "apigateway.amazonaws.com"));
+    assert_false(arn_same_principal("111111111111", "arn:aws:iam::222222222222:root"));
+    assert_false(arn_same_principal("111111111111", "arn:aws:iam::111111111111:user/x"));
+    assert_false(arn_same_principal("111111111111", NULL));
+    assert_true(arn_same_principal(NULL, NULL));
+}
+
 static void arn_source_arn_region_uses_function_region_when_different(void **state)
 {
     (void)state;
@@ -434,6 +493,8 @@ int main(void)
         cmocka_unit_test(arn_lambda_qualifier_kind_classifies),
         cmocka_unit_test(arn_lambda_function_arn_builds),
         cmocka_unit_test(arn_invoke_uri_round_trips),
+        cmocka_unit_test(arn_execute_api_knows_wildcard_accounts_and_authorizers),
+        cmocka_unit_test(arn_same_principal_knows_account_roots),
         cmocka_unit_test(arn_invoke_uri_parse_rejects_other_uris),
         cmocka_unit_test(arn_execute_api_builds_with_wildcards),
         cmocka_unit_test(arn_execute_api_parse_reads_parts),

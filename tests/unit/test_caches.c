@@ -16,7 +16,8 @@
 #define FAKE_WITH_CLIENT
 #include "fake_aws_server.c"
 
-#include "resources/xacct.h"
+#include "resources/caches.h"
+#include "resources/meta.h"
 #include "util/alloc.h"
 
 #define NTHREADS 8
@@ -48,7 +49,7 @@ static int setup(void **state)
     setenv("XACCT_POLICY_CACHE_TTL_MS", "0", 1);
     f->srv = fake_server_start();
     f->meta.client = fake_client_new(f->srv, "us-east-1");
-    if (!f->meta.client || !xacct_caches_new(&f->meta))
+    if (!f->meta.client || !caches_new(&f->meta))
         return -1;
     *state = f;
     return 0;
@@ -57,7 +58,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    xacct_caches_free(&f->meta);
+    caches_free(&f->meta);
     aws_client_free(f->meta.client);
     fake_server_stop(f->srv);
     free(f);
@@ -71,9 +72,9 @@ static void *call_main(void *arg)
     aws_error_init(&err);
     pthread_barrier_wait(k->start);
     if (k->want)
-        k->st = xacct_api_resource_id(&k->f->meta, "us-east-1", "api1", k->want, &k->out, &err);
+        k->st = caches_api_resource_id(&k->f->meta, "us-east-1", "api1", k->want, &k->out, &err);
     else
-        k->st = xacct_policy_get(&k->f->meta, "us-east-1", "f", NULL, false, &k->out, &err);
+        k->st = caches_policy_get(&k->f->meta, "us-east-1", "f", NULL, &k->out, &err);
     aws_error_cleanup(&err);
     return NULL;
 }
@@ -123,7 +124,7 @@ static void caches_resources_concurrent_lookups_share_one_load(void **state)
     char *out = NULL;
     struct aws_error err;
     aws_error_init(&err);
-    assert_int_equal(xacct_api_resource_path(&f->meta, "us-east-1", "api1", "root1", &out, &err),
+    assert_int_equal(caches_api_resource_path(&f->meta, "us-east-1", "api1", "root1", &out, &err),
                      XA_OK);
     assert_string_equal(out, "/");
     xa_free(out);
@@ -149,7 +150,7 @@ static void caches_resources_concurrent_misses_share_one_refresh(void **state)
     char *out = NULL;
     struct aws_error err;
     aws_error_init(&err);
-    assert_int_equal(xacct_api_resource_id(&f->meta, "us-east-1", "api1", "/missing", &out, &err),
+    assert_int_equal(caches_api_resource_id(&f->meta, "us-east-1", "api1", "/missing", &out, &err),
                      XA_ENOTFOUND);
     assert_null(out);
     aws_error_cleanup(&err);
@@ -194,7 +195,7 @@ static void caches_policy_waiters_share_load_with_ttl_zero(void **state)
     char *policy = NULL;
     struct aws_error err;
     aws_error_init(&err);
-    assert_int_equal(xacct_policy_get(&f->meta, "us-east-1", "f", NULL, false, &policy, &err),
+    assert_int_equal(caches_policy_get(&f->meta, "us-east-1", "f", NULL, &policy, &err),
                      XA_OK);
     xa_free(policy);
     aws_error_cleanup(&err);

@@ -13,8 +13,10 @@
 
 #include "fake_aws_server.c"
 
+#include "aws/client.h"
 #include "aws/credentials.h"
-#include "aws/credentials_priv.h"
+#include "aws/credentials_provider.h"
+#include "aws/credentials_sources.h"
 #include "aws/errors.h"
 #include "aws/http.h"
 #include "util/alloc.h"
@@ -622,14 +624,14 @@ static void credentials_ini_rejects_malformed_lines(void **state)
 static void credentials_parse_time_accepts_rfc3339(void **state)
 {
     int64_t t;
-    assert_int_equal(creds_parse_time("1970-01-01T00:00:00Z", &t), XA_OK);
+    assert_int_equal(aws_credentials_parse_time("1970-01-01T00:00:00Z", &t), XA_OK);
     assert_int_equal(t, 0);
-    assert_int_equal(creds_parse_time("2030-01-02T03:04:05.123Z", &t), XA_OK);
+    assert_int_equal(aws_credentials_parse_time("2030-01-02T03:04:05.123Z", &t), XA_OK);
     assert_int_equal(t, 1893553445);
-    assert_int_equal(creds_parse_time("2030-01-02T05:04:05+02:00", &t), XA_OK);
+    assert_int_equal(aws_credentials_parse_time("2030-01-02T05:04:05+02:00", &t), XA_OK);
     assert_int_equal(t, 1893553445);
-    assert_int_equal(creds_parse_time("2030-01-02 03:04:05", &t), XA_EINVAL);
-    assert_int_equal(creds_parse_time("yesterday", &t), XA_EINVAL);
+    assert_int_equal(aws_credentials_parse_time("2030-01-02 03:04:05", &t), XA_EINVAL);
+    assert_int_equal(aws_credentials_parse_time("yesterday", &t), XA_EINVAL);
 }
 
 static void credentials_sso_profile_is_reported_unsupported(void **state)

@@ -1,7 +1,10 @@
 /* tests/unit/test_lambda.c - aws/lambda: request shapes, answers, policy statements.
  *
  * The function ARN must reach the wire as one percent-encoded label and the signature
- * must verify for it (the signer encodes it again for the canonical URI).
+ * must verify for it (the signer encodes it again for the canonical URI). The waits for
+ * the policy's eventual consistency poll until the statement shows or goes, give up
+ * after their budget, stop with the provider, and tell our own lost AddPermission from
+ * another statement with the same id.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -177,6 +180,87 @@ static void lambda_policy_find_statement_reads_conditions(void **state)
     assert_int_equal(lambda_policy_find_statement("[1,2]", "x", &s), XA_EINVAL);
 }
 
+/* ---- eventual consistency (aws/lambda_wait.c) ---- */
+
+#define NOT_FOUND                                                                           \
+    {.status = 404, .headers = "x-amzn-ErrorType: ResourceNotFoundException\r\n",          \
+     .body = "{\"Type\":\"User\",\"Message\":\"gone\"}"}
+#define CONFLICT                                                                            \
+    {.status = 409, .headers = "x-amzn-ErrorType: ResourceConflictException\r\n",          \
+     .body = "{\"Type\":\"User\",\"Message\":\"The statement id (s1) provided already "  \
+             "exists.\"}"}
+/* A policy holding statement s1 for principal `who` and source `src`. */
+#define POLICY(who, src)                                                                    \
+    {.status = 200, .body = "{\"Policy\":\"{\\\"Statement\\\":[{\\\"Sid\\\":\\\"s1\\\","   \
+                            "\\\"Principal\\\":{\\\"AWS\\\":\\\"" who "\\\"},"           \
+                            "\\\"Condition\\\":{\\\"ArnLike\\\":{\\\"AWS:SourceArn\\\":" \
+                            "\\\"" src "\\\"}}}]}\"}"}
+#define OTHER_POLICY {.status = 200, .body = "{\"Policy\":\"{\\\"Statement\\\":[]}\"}"}
+#define SRC "arn:aws:execute-api:us-east-1:111111111111:a/*/GET/"
+
+static const struct lambda_statement_ref s1 = {.function = "my-fn", .sid = "s1"};
+
+static void lambda_wait_statement_polls_until_visible(void **state)
+{
+    struct fake_fixture *f = *state;
+    struct fake_response s[] = {NOT_FOUND, OTHER_POLICY, POLICY("111111111111", SRC)};
+    fake_server_script(f->srv, s, 3);
+    struct lambda_statement st;
+    assert_int_equal(lambda_wait_statement(f->c, NULL, &s1, &st, &f->err), XA_OK);
+    assert_string_equal(st.source_arn, SRC);
+    assert_int_equal(fake_server_count(f->srv), 3);
+    lambda_statement_cleanup(&st);
+}
+
+static void lambda_wait_statement_gone_polls_until_gone(void **state)
+{
+    struct fake_fixture *f = *state;
+    struct fake_response s[] = {POLICY("111111111111", SRC), POLICY("111111111111", SRC),
+                                OTHER_POLICY};
+    fake_server_script(f->srv, s, 3);
+    assert_int_equal(lambda_wait_statement_gone(f->c, NULL, &s1, &f->err), XA_OK);
+    assert_int_equal(fake_server_count(f->srv), 3);
+}
+
+static void lambda_wait_statement_gives_up_after_its_budget(void **state)
+{
+    struct fake_fixture *f = *state;
+    struct fake_response s[] = {NOT_FOUND};
+    fake_server_script(f->srv, s, 1);
+    struct lambda_statement st;
+    assert_int_equal(lambda_wait_statement(f->c, NULL, &s1, &st, &f->err), XA_ETIMEDOUT);
+    /* 18 s of waits from 100 ms doubling to 3 s, each at least half its delay */
+    assert_in_range(fake_server_count(f->srv), 7, 16);
+    aws_client_stop(f->c);
+    assert_int_equal(lambda_wait_statement(f->c, NULL, &s1, &st, &f->err), XA_ECANCELED);
+}
+
+static void lambda_add_permission_settled_reads_conflicts(void **state)
+{
+    struct fake_fixture *f = *state;
+    const struct lambda_add_permission_req req = {
+        .function_name = "my-fn", .statement_id = "s1", .action = "lambda:InvokeFunction",
+        .principal = "111111111111", .source_arn = SRC};
+    /* our own earlier attempt: the statement grants what we ask (root ARN = account) */
+    struct fake_response ours[] = {CONFLICT, POLICY("arn:aws:iam::111111111111:root", SRC)};
+    fake_server_script(f->srv, ours, 2);
+    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &req, &f->err), XA_OK);
+    assert_int_equal(fake_server_count(f->srv), 2);
+    /* another statement with our id */
+    fake_server_reset(f->srv);
+    struct fake_response theirs[] = {CONFLICT, POLICY("111111111111", "arn:aws:execute-api:"
+                                                                      "us-east-1:1:b/*/*/*")};
+    fake_server_script(f->srv, theirs, 2);
+    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &req, &f->err), XA_EAWS);
+    assert_true(aws_error_is(&f->err, "ResourceConflictException"));
+    /* a function update in progress: no statement yet, the next attempt goes through */
+    fake_server_reset(f->srv);
+    struct fake_response busy[] = {CONFLICT, NOT_FOUND, {.status = 201, .body = "{}"}};
+    fake_server_script(f->srv, busy, 3);
+    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &req, &f->err), XA_OK);
+    assert_int_equal(fake_server_count(f->srv), 3);
+}
+
 static void lambda_survives_allocation_failures(void **state)
 {
     struct fake_fixture *f = *state;
@@ -212,6 +296,10 @@ int main(void)
         T(lambda_not_found_is_an_aws_error),
         T(lambda_rejects_missing_fields_without_sending),
         cmocka_unit_test(lambda_policy_find_statement_reads_conditions),
+        T(lambda_wait_statement_polls_until_visible),
+        T(lambda_wait_statement_gone_polls_until_gone),
+        T(lambda_wait_statement_gives_up_after_its_budget),
+        T(lambda_add_permission_settled_reads_conflicts),
         T(lambda_survives_allocation_failures),
     };
     return cmocka_run_group_tests_name("lambda", tests, NULL, NULL);

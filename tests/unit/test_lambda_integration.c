@@ -2,9 +2,10 @@
  * (resources/lambda_integration.c).
  *
  * Validation, plan-time values (the tutorial's same-region and cross-region cases,
- * unknown inputs), equivalent method spellings, integration URI parsing, update patches,
- * import IDs, upgrade from schema version 0 and MoveResourceState from hashicorp/aws,
- * and the mapping of GetIntegration answers back to state (drift).
+ * unknown inputs), equivalent method spellings, update patches, import IDs, upgrade from
+ * schema version 0 and MoveResourceState from hashicorp/aws, and the mapping of
+ * GetIntegration answers back to state (drift). Plans, imports and migrations run
+ * through core's provider (resource_harness.h) as Terraform reaches them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,49 +16,24 @@
 
 #include <cmocka.h>
 
-#include "core/codec.h"
 #include "core/plan.h"
 #include "core/resource.h"
 #include "resources/integration_internal.h"
-#include "resources/xacct.h"
 #include "util/alloc.h"
 
-extern const struct resource_type xacct_lambda_integration_type;
-#define RT (&xacct_lambda_integration_type)
+#define HARNESS_TYPE xacct_lambda_integration_type
+#include "resource_harness.h"
+
 #define FN_W2 "arn:aws:lambda:us-west-2:222222222222:function:my-function"
 #define FN_E1 "arn:aws:lambda:us-east-1:222222222222:function:my-function:live"
 
 static struct xacct_meta meta_e1 = {.region = "us-east-1", .account_id = "111111111111",
                                     .partition = "aws"};
 
-static struct value *from_json(const char *json)
+static int setup(void **state)
 {
-    struct diags d;
-    diags_init(&d);
-    struct value *v = codec_json_decode(json, strlen(json),
-                                        schema_implied_type(&RT->schema->block), false, &d);
-    assert_false(diags_has_error(&d));
-    diags_cleanup(&d);
-    assert_non_null(v);
-    return v;
-}
-
-/* Generic planner + the resource's plan, as core/provider does. */
-static struct value *plan(const struct value *prior, const struct value *config,
-                          struct path_list *rr, struct diags *d)
-{
-    struct value *planned = plan_resource(&RT->schema->block, prior, config, rr, d);
-    assert_non_null(planned);
-    RT->plan(&meta_e1, prior, config, planned, rr, d);
-    return planned;
-}
-
-static bool has_rr(const struct path_list *rr, const char *attr)
-{
-    for (size_t i = 0; i < rr->len; i++)
-        if (rr->items[i].len == 1 && strcmp(rr->items[i].steps[0].name, attr) == 0)
-            return true;
-    return false;
+    harness_use(&meta_e1);
+    return 0;
 }
 
 static void integration_validate_requires_exactly_one_resource(void **state)
@@ -80,7 +56,7 @@ static void integration_validate_requires_exactly_one_resource(void **state)
         struct value *c = from_json(cases[i].json);
         struct diags d;
         diags_init(&d);
-        RT->validate(c, &d);
+        validate(c, &d);
         if (diags_has_error(&d) != cases[i].error)
             fail_msg("case %s: error=%d", cases[i].name, diags_has_error(&d));
         diags_cleanup(&d);
@@ -120,8 +96,8 @@ static void integration_plan_shows_values_known_at_plan_time(void **state)
     assert_int_equal(t, 29000);
     /* resource_path is computed from resource_id after apply: unknown now, and so is the
      * source ARN that contains it. */
-    assert_true(xacct_attr_unknown(p, "resource_path"));
-    assert_true(xacct_attr_unknown(p, "source_arn"));
+    assert_true(is_unknown(p, "resource_path"));
+    assert_true(is_unknown(p, "source_arn"));
     value_free(p);
     value_free(c);
     path_list_cleanup(&rr);
@@ -151,7 +127,7 @@ static void integration_plan_source_arn_uses_function_region(void **state)
         const char *got = value_attr_string(p, "source_arn");
         if (!got || strcmp(got, cases[i].want) != 0)
             fail_msg("case %s: source_arn %s", cases[i].name, got ? got : "(unknown)");
-        assert_true(xacct_attr_unknown(p, "id"));   /* resource_id not known yet */
+        assert_true(is_unknown(p, "id"));   /* resource_id not known yet */
         value_free(p);
         value_free(c);
         path_list_cleanup(&rr);
@@ -166,15 +142,16 @@ static void integration_compute_wildcards(void **state)
     struct value *v = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"any\","
                                 "\"resource_path\":\"/\",\"api_account_id\":\"\","
                                 "\"function_arn\":\"" FN_W2 "\"}");
-    assert_true(integration_compute(v, "aws"));
-    assert_string_equal(value_attr_string(v, "source_arn"),
-                        "arn:aws:execute-api:us-west-2:*:abc123/*/*/");
-    assert_string_equal(value_attr_string(v, "invoke_uri"),
+    struct integration_model *m = harness_model(v);
+    assert_true(integration_compute(m, "aws"));
+    assert_string_equal(m->source_arn.value, "arn:aws:execute-api:us-west-2:*:abc123/*/*/");
+    assert_string_equal(m->invoke_uri.value,
                         "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/" FN_W2
                         "/invocations");
-    assert_true(xacct_set_string(v, "function_arn", "my-function"));
-    assert_true(integration_compute(v, "aws"));
-    assert_true(value_is_null(value_attr(v, "source_arn")));
+    assert_true(model_set_string(&m->function_arn, "my-function"));
+    assert_true(integration_compute(m, "aws"));
+    assert_int_equal(m->source_arn.state, MODEL_NULL);
+    harness_model_free(m);
     value_free(v);
 }
 
@@ -182,17 +159,17 @@ static void integration_plan_unknown_function_stays_unknown(void **state)
 {
     struct value *c = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"ANY\","
                                 "\"resource_path\":\"/pets\",\"function_arn\":\"" FN_W2 "\"}");
-    assert_true(xacct_set_unknown(c, "function_arn"));
+    assert_true(value_object_set(c, "function_arn", value_new_unknown(&type_string)));
     struct path_list rr;
     struct diags d;
     path_list_init(&rr);
     diags_init(&d);
     struct value *p = plan(NULL, c, &rr, &d);
     assert_false(diags_has_error(&d));
-    assert_true(xacct_attr_unknown(p, "function_arn"));
-    assert_true(xacct_attr_unknown(p, "invoke_uri"));
-    assert_true(xacct_attr_unknown(p, "function_region"));
-    assert_true(xacct_attr_unknown(p, "source_arn"));
+    assert_true(is_unknown(p, "function_arn"));
+    assert_true(is_unknown(p, "invoke_uri"));
+    assert_true(is_unknown(p, "function_region"));
+    assert_true(is_unknown(p, "source_arn"));
     value_free(p);
     value_free(c);
     path_list_cleanup(&rr);
@@ -247,13 +224,16 @@ static void integration_plan_function_change_is_in_place(void **state)
     assert_string_equal(value_attr_string(p, "function_region"), "us-east-1");
     assert_string_equal(value_attr_string(p, "source_arn"),
                         "arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/");
+    struct integration_model *pm = harness_model(prior), *nm = harness_model(p);
     struct integration_patch patch;
     integration_patch_init(&patch);
-    assert_true(integration_patch_build(&patch, prior, p));
+    assert_true(integration_patch_build(&patch, pm, nm));
     assert_false(patch.needs_put);
     assert_int_equal(patch.nops, 1);
     assert_string_equal(patch.ops[0].path, "/uri");
     integration_patch_cleanup(&patch);
+    harness_model_free(pm);
+    harness_model_free(nm);
     value_free(p);
     value_free(c);
     path_list_cleanup(&rr);
@@ -281,40 +261,40 @@ static void integration_plan_resource_change_replaces(void **state)
 
 static void integration_patch_maps_sets_and_type(void **state)
 {
-    struct value *prior = applied_state();
-    struct value *next = value_clone(prior);
-    struct value *m = value_new_collection(&type_map_string);
-    assert_true(value_map_set(m, "integration.request.header.a/b", value_new_string("'x'")));
-    assert_true(value_object_set(next, "request_parameters", m));
-    assert_true(xacct_set_int(next, "timeout_milliseconds", 1000));
+    struct value *prior_v = applied_state();
+    struct integration_model *prior = harness_model(prior_v), *next = harness_model(prior_v);
+    assert_true(model_map_put(&next->request_parameters, "integration.request.header.a/b", "'x'"));
+    assert_true(model_set_strings(&next->cache_key_parameters, (char *[]){"k"}, 1));
+    model_set_int64(&next->timeout_milliseconds, 1000);
     struct integration_patch patch;
     integration_patch_init(&patch);
     assert_true(integration_patch_build(&patch, prior, next));
-    assert_int_equal(patch.nops, 2);
+    assert_int_equal(patch.nops, 3);
     assert_string_equal(patch.ops[0].path, "/timeoutInMillis");
     assert_string_equal(patch.ops[0].value, "1000");
     assert_string_equal(patch.ops[1].op, "add");
     assert_string_equal(patch.ops[1].path, "/requestParameters/integration.request.header.a~1b");
+    assert_string_equal(patch.ops[2].path, "/cacheKeyParameters/k");
     integration_patch_cleanup(&patch);
-    assert_true(xacct_set_string(next, "type", "AWS"));
+    /* more changes than one UpdateIntegration takes: PutIntegration */
+    for (int i = 0; i < INTEGRATION_PATCH_MAX; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "k%d", i);
+        assert_true(model_map_put(&next->request_templates, key, "t"));
+    }
+    integration_patch_init(&patch);
+    assert_true(integration_patch_build(&patch, prior, next));
+    assert_true(patch.needs_put);
+    assert_int_equal(patch.nops, INTEGRATION_PATCH_MAX);
+    integration_patch_cleanup(&patch);
+    assert_true(model_set_string(&next->type, "AWS"));
     integration_patch_init(&patch);
     assert_true(integration_patch_build(&patch, prior, next));
     assert_true(patch.needs_put);
     integration_patch_cleanup(&patch);
-    value_free(next);
-    value_free(prior);
-}
-
-static void integration_uri_function_parses_lambda_uris_only(void **state)
-{
-    char fn[256];
-    assert_true(integration_uri_function("arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/"
-                                         "functions/" FN_E1 "/invocations", fn, sizeof fn));
-    assert_string_equal(fn, FN_E1);
-    assert_false(integration_uri_function("https://example.com/", fn, sizeof fn));
-    assert_false(integration_uri_function("arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/"
-                                          "functions//invocations", fn, sizeof fn));
-    assert_false(integration_uri_function(NULL, fn, sizeof fn));
+    harness_model_free(next);
+    harness_model_free(prior);
+    value_free(prior_v);
 }
 
 static void integration_import_id_formats(void **state)
@@ -328,18 +308,18 @@ static void integration_import_id_formats(void **state)
         {"abc123/r1/FETCH", false}, {"", false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct value *s = value_new_object(schema_implied_type(&RT->schema->block));
-        if (integration_import_id(s, cases[i].id) != cases[i].ok)
+        struct integration_model m = {0};
+        if (integration_import_id(&m, cases[i].id) != cases[i].ok)
             fail_msg("import id \"%s\"", cases[i].id);
-        value_free(s);
+        model_cleanup(&RT->schema->block, &m);
     }
     struct diags d;
     diags_init(&d);
-    struct value *s = RT->import(&meta_e1, "abc123/r1/GET", &d);
+    struct value *s = provider_import_resource(harness, RT->name, "abc123/r1/GET", &d);
     assert_string_equal(value_attr_string(s, "resource_id"), "r1");
     assert_string_equal(value_attr_string(s, "id"), "abc123/r1/GET");
     value_free(s);
-    assert_null(RT->import(&meta_e1, "nonsense", &d));
+    assert_null(provider_import_resource(harness, RT->name, "nonsense", &d));
     assert_true(diags_has_error(&d));
     assert_non_null(strstr(d.items[0].detail, "REST-API-ID/RESOURCE-ID/HTTP-METHOD"));
     diags_cleanup(&d);
@@ -353,13 +333,13 @@ static void integration_upgrade_from_version_0(void **state)
                      "lambda:path/2015-03-31/functions/" FN_W2 "/invocations\"}";
     struct diags d;
     diags_init(&d);
-    struct value *v = RT->upgrade(0, v0, strlen(v0), &d);
+    struct value *v = provider_upgrade_resource(harness, RT->name, 0, v0, strlen(v0), &d);
     assert_false(diags_has_error(&d));
     assert_non_null(v);
     assert_true(value_is_wholly_known(v));
     assert_non_null(strstr(value_attr_string(v, "invoke_uri"), "my-function/invocations"));
     value_free(v);
-    assert_null(RT->upgrade(0, "[1]", 3, &d));
+    assert_null(provider_upgrade_resource(harness, RT->name, 0, "[1]", 3, &d));
     assert_true(diags_has_error(&d));
     diags_cleanup(&d);
 }
@@ -374,18 +354,20 @@ static void integration_move_from_hashicorp_aws(void **state)
                       "\"request_parameters\":{},\"tls_config\":[]}";
     struct diags d;
     diags_init(&d);
-    struct value *v = RT->move("registry.terraform.io/hashicorp/aws", "aws_api_gateway_integration",
-                               0, src, strlen(src), &d);
+    struct value *v = provider_move_resource(harness, "registry.terraform.io/hashicorp/aws",
+                                             "aws_api_gateway_integration", 0, src, strlen(src),
+                                             RT->name, &d);
     assert_false(diags_has_error(&d));
     assert_non_null(v);
     assert_string_equal(value_attr_string(v, "function_arn"), FN_W2);
     assert_string_equal(value_attr_string(v, "id"), "abc123/r1/GET");
     value_free(v);
-    assert_null(RT->move("registry.terraform.io/hashicorp/aws", "aws_s3_bucket", 0, src,
-                         strlen(src), &d));
+    assert_null(provider_move_resource(harness, "registry.terraform.io/hashicorp/aws",
+                                       "aws_s3_bucket", 0, src, strlen(src), RT->name, &d));
     const char *http = "{\"rest_api_id\":\"a\",\"type\":\"HTTP\",\"uri\":\"https://x/\"}";
-    assert_null(RT->move("registry.terraform.io/hashicorp/aws", "aws_api_gateway_integration", 0,
-                         http, strlen(http), &d));
+    assert_null(provider_move_resource(harness, "registry.terraform.io/hashicorp/aws",
+                                       "aws_api_gateway_integration", 0, http, strlen(http),
+                                       RT->name, &d));
     assert_int_equal(d.len, 2);
     diags_cleanup(&d);
 }
@@ -397,7 +379,10 @@ static void integration_read_maps_drift_truthfully(void **state)
                  "/invocations";
     char type[] = "AWS";
     struct apigw_integration out = {.type = type, .uri = uri, .timeout_in_millis = 5000};
-    struct value *v = integration_state_read(prior, &out, "r1", NULL, &meta_e1);
+    struct integration_model *m = harness_model(prior);
+    assert_true(integration_state_read(m, &out, "r1", NULL, &meta_e1));
+    struct value *v = harness_value(m);
+    harness_model_free(m);
     assert_non_null(v);
     assert_true(value_is_wholly_known(v));
     assert_string_equal(value_attr_string(v, "function_arn"), FN_E1);
@@ -413,37 +398,43 @@ static void integration_read_maps_drift_truthfully(void **state)
 static void integration_survives_allocation_failures(void **state)
 {
     struct value *prior = applied_state();
-    struct value *c = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"GET\","
+    struct value *c = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"get\","
                                 "\"resource_path\":\"/\",\"function_arn\":\"" FN_E1 "\"}");
     char uri[] = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" FN_E1
                  "/invocations";
     char type[] = "AWS";
     struct apigw_integration out = {.type = type, .uri = uri};
-    for (long n = 0; n < 2000; n++) {
+    struct integration_model *pm = harness_model(prior);
+    for (long n = 0; n < 4000; n++) {
         struct path_list rr;
         struct diags d;
         path_list_init(&rr);
         diags_init(&d);
-        alloc_fail_after(n);
-        struct value *p = plan_resource(&RT->schema->block, prior, c, &rr, &d);
-        if (p)
-            RT->plan(&meta_e1, prior, c, p, &rr, &d);
-        struct value *r = integration_state_read(prior, &out, "r1", "/", &meta_e1);
+        struct integration_model r = {0};
         struct integration_patch patch;
         integration_patch_init(&patch);
-        bool patched = p && integration_patch_build(&patch, prior, p);
-        struct value *imp = RT->import(&meta_e1, "abc123/r1/GET", &d);
-        bool done = p && r && patched && imp && !diags_has_error(&d);
+        alloc_fail_after(n);
+        struct value *p = plan(prior, c, &rr, &d);
+        struct integration_model *nm = p ? model_new(&RT->schema->block, p, &d) : NULL;
+        bool read = model_decode(&RT->schema->block, prior, &r, &d) &&
+                    integration_state_read(&r, &out, "r1", "/", &meta_e1);
+        bool patched = nm && integration_patch_build(&patch, pm, nm);
+        struct value *imp = provider_import_resource(harness, RT->name, "abc123/r1/GET", &d);
+        bool done = p && read && patched && imp && !diags_has_error(&d);
         alloc_fail_reset();
         integration_patch_cleanup(&patch);
+        model_cleanup(&RT->schema->block, &r);
+        if (nm)
+            harness_model_free(nm);
         value_free(imp);
-        value_free(r);
         value_free(p);
         path_list_cleanup(&rr);
         diags_cleanup(&d);
         if (done)
             break;
+        assert_true(n < 3999);
     }
+    harness_model_free(pm);
     value_free(c);
     value_free(prior);
 }
@@ -460,7 +451,6 @@ int main(void)
         cmocka_unit_test(integration_plan_function_change_is_in_place),
         cmocka_unit_test(integration_plan_resource_change_replaces),
         cmocka_unit_test(integration_patch_maps_sets_and_type),
-        cmocka_unit_test(integration_uri_function_parses_lambda_uris_only),
         cmocka_unit_test(integration_compute_wildcards),
         cmocka_unit_test(integration_import_id_formats),
         cmocka_unit_test(integration_upgrade_from_version_0),
@@ -468,5 +458,5 @@ int main(void)
         cmocka_unit_test(integration_read_maps_drift_truthfully),
         cmocka_unit_test(integration_survives_allocation_failures),
     };
-    return cmocka_run_group_tests_name("lambda_integration", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("lambda_integration", tests, setup, harness_teardown);
 }

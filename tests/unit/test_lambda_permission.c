@@ -1,10 +1,12 @@
 /* tests/unit/test_lambda_permission.c - xacct_lambda_permission without AWS
- * (resources/lambda_permission.c, resources/xacct.c).
+ * (resources/lambda_permission.c).
  *
  * Function name forms, validation that saves users an afternoon (source ARN kind, the
  * cross-region rule, a qualifier given twice, the wrong account's provider), planning of
  * equivalent forms (name vs ARN, qualifier inside function_name) without replacement,
- * import IDs, statement mapping (principal forms), upgrade and MoveResourceState.
+ * import IDs, statement mapping (principal forms through the schema's equivalence),
+ * upgrade and MoveResourceState. Plans and imports run through core's provider
+ * (resource_harness.h) as Terraform reaches them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,16 +18,16 @@
 #include <cmocka.h>
 
 #include "aws/arn.h"
-#include "core/codec.h"
+#include "core/equivalence.h"
 #include "core/plan.h"
 #include "core/resource.h"
 #include "resources/permission_internal.h"
-#include "resources/xacct.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
-extern const struct resource_type xacct_lambda_permission_type;
-#define RT (&xacct_lambda_permission_type)
+#define HARNESS_TYPE xacct_lambda_permission_type
+#include "resource_harness.h"
+
 #define FN_ARN "arn:aws:lambda:us-west-2:222222222222:function:my-function"
 #define SRC_W2 "arn:aws:execute-api:us-west-2:111111111111:abc123/*/GET/"
 
@@ -34,24 +36,19 @@ static struct xacct_meta meta_w2 = {.region = "us-west-2", .account_id = "222222
 static struct xacct_meta meta_api = {.region = "us-east-1", .account_id = "111111111111",
                                      .partition = "aws"};
 
-static struct value *from_json(const char *json)
+static int setup(void **state)
 {
-    struct diags d;
-    diags_init(&d);
-    struct value *v = codec_json_decode(json, strlen(json),
-                                        schema_implied_type(&RT->schema->block), false, &d);
-    assert_false(diags_has_error(&d));
-    diags_cleanup(&d);
-    assert_non_null(v);
-    return v;
+    harness_use(&meta_w2);
+    return 0;
 }
 
-static struct value *plan(struct xacct_meta *m, const struct value *prior,
-                          const struct value *config, struct path_list *rr, struct diags *d)
+/* A plan made by the provider configured with meta m. */
+static struct value *plan_with(struct xacct_meta *m, const struct value *prior,
+                               const struct value *config, struct path_list *rr, struct diags *d)
 {
-    struct value *planned = plan_resource(&RT->schema->block, prior, config, rr, d);
-    assert_non_null(planned);
-    RT->plan(m, prior, config, planned, rr, d);
+    harness_use(m);
+    struct value *planned = plan(prior, config, rr, d);
+    harness_use(&meta_w2);
     return planned;
 }
 
@@ -80,12 +77,11 @@ static void permission_function_ref_forms(void **state)
         {"a:b:c:d:e:f:g:h:i", false, 0, 0, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct value *v = value_new_object(schema_implied_type(&RT->schema->block));
-        assert_non_null(v);
-        assert_true(xacct_set_string(v, "function_name", cases[i].s));
+        struct permission_model m = {0};
+        assert_true(model_set_string(&m.function_name, cases[i].s));
         struct permission_target t;
-        bool ok = permission_target(v, "us-east-1", &t);
-        value_free(v);
+        bool ok = permission_target(&m, "us-east-1", &t);
+        model_cleanup(&RT->schema->block, &m);
         if (ok != cases[i].ok)
             fail_msg("\"%s\": ok=%d", cases[i].s, ok);
         if (!ok)
@@ -95,6 +91,7 @@ static void permission_function_ref_forms(void **state)
         assert_string_equal(t.account, cases[i].account);
         assert_string_equal(t.region, cases[i].region);
         assert_string_equal(t.name, cases[i].name);
+        permission_target_cleanup(&t);
     }
 }
 
@@ -125,7 +122,7 @@ static void permission_validate_catches_afternoon_wasters(void **state)
         struct value *c = from_json(cases[i].json);
         struct diags d;
         diags_init(&d);
-        RT->validate(c, &d);
+        validate(c, &d);
         bool warn = false;
         for (size_t j = 0; j < d.len; j++)
             warn |= d.items[j].severity == DIAG_WARNING;
@@ -147,19 +144,19 @@ static void permission_plan_refuses_the_api_accounts_provider(void **state)
     struct diags d;
     path_list_init(&rr);
     diags_init(&d);
-    struct value *p = plan(&meta_api, NULL, c, &rr, &d);
+    struct value *p = plan_with(&meta_api, NULL, c, &rr, &d);
     assert_true(diags_has_error(&d));
     assert_non_null(strstr(d.items[0].detail, "function account's provider"));
     value_free(p);
     diags_cleanup(&d);
     diags_init(&d);
-    p = plan(&meta_w2, NULL, c, &rr, &d);
+    p = plan_with(&meta_w2, NULL, c, &rr, &d);
     assert_false(diags_has_error(&d));
     assert_string_equal(value_attr_string(p, "action"), "lambda:InvokeFunction");
     assert_string_equal(value_attr_string(p, "principal"), "apigateway.amazonaws.com");
     assert_string_equal(value_attr_string(p, "region"), "us-west-2");
-    assert_true(xacct_attr_unknown(p, "statement_id"));
-    assert_true(xacct_attr_unknown(p, "id"));
+    assert_true(is_unknown(p, "statement_id"));
+    assert_true(is_unknown(p, "id"));
     assert_true(value_is_null(value_attr(p, "qualifier")));
     value_free(p);
     value_free(c);
@@ -189,7 +186,7 @@ static void permission_plan_equivalent_forms_do_not_replace(void **state)
         struct diags d;
         path_list_init(&rr);
         diags_init(&d);
-        struct value *p = plan(&meta_w2, prior, c, &rr, &d);
+        struct value *p = plan_with(&meta_w2, prior, c, &rr, &d);
         if (rr.len != 0 || !value_equal(p, prior) || diags_has_error(&d))
             fail_msg("config %zu: %zu replace paths, equal=%d", i, rr.len, value_equal(p, prior));
         value_free(p);
@@ -204,7 +201,7 @@ static void permission_plan_equivalent_forms_do_not_replace(void **state)
     struct diags d;
     path_list_init(&rr);
     diags_init(&d);
-    struct value *p = plan(&meta_w2, prior, c, &rr, &d);
+    struct value *p = plan_with(&meta_w2, prior, c, &rr, &d);
     assert_true(rr.len > 0);
     value_free(p);
     value_free(c);
@@ -229,24 +226,24 @@ static void permission_import_id_formats(void **state)
         {"bad name/AllowApi", false, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct value *s = value_new_object(schema_implied_type(&RT->schema->block));
-        bool ok = permission_import_id(s, cases[i].id);
+        struct permission_model m = {0};
+        bool ok = permission_import_id(&m, cases[i].id);
         if (ok != cases[i].ok)
             fail_msg("import \"%s\": ok=%d", cases[i].id, ok);
         if (ok) {
-            assert_string_equal(value_attr_string(s, "function_name"), cases[i].fn);
+            assert_string_equal(m.function_name.value, cases[i].fn);
             if (cases[i].q)
-                assert_string_equal(value_attr_string(s, "qualifier"), cases[i].q);
+                assert_string_equal(m.qualifier.value, cases[i].q);
             else
-                assert_null(value_attr_string(s, "qualifier"));
-            assert_string_equal(value_attr_string(s, "statement_id"), cases[i].sid);
-            assert_string_equal(value_attr_string(s, "id"), cases[i].sid);
+                assert_null(m.qualifier.value);
+            assert_string_equal(m.statement_id.value, cases[i].sid);
+            assert_string_equal(m.id.value, cases[i].sid);
         }
-        value_free(s);
+        model_cleanup(&RT->schema->block, &m);
     }
     struct diags d;
     diags_init(&d);
-    assert_null(RT->import(&meta_w2, "nope", &d));
+    assert_null(provider_import_resource(harness, RT->name, "nope", &d));
     assert_non_null(strstr(d.items[0].detail, "FUNCTION_NAME/STATEMENT_ID"));
     diags_cleanup(&d);
 }
@@ -259,10 +256,57 @@ static void permission_read_maps_statement_and_keeps_principal_form(void **state
          src[] = "arn:aws:execute-api:us-west-2:111111111111:other/*/*/*";
     struct lambda_statement s = {.sid = sid, .action = action, .principal = principal,
                                  .source_arn = src};
-    struct value *v = permission_state_read(prior, &s);
+    struct permission_model *pm = harness_model(prior), *m = harness_model(prior);
+    assert_true(permission_state_read(m, &s));
+    assert_string_equal(m->principal.value, principal);   /* as AWS writes it */
+    assert_string_equal(m->source_arn.value, src);       /* drift shown as is */
+    /* core keeps the prior's spelling of an equivalent principal (the schema's row) */
+    struct value *v = harness_value(m);
+    assert_int_equal(equivalence_keep_prior(&RT->schema->block, prior, pm, v, m, &meta_w2), 1);
     assert_string_equal(value_attr_string(v, "principal"), "111111111111");
-    assert_string_equal(value_attr_string(v, "source_arn"), src);   /* drift shown as is */
+    assert_string_equal(value_attr_string(v, "source_arn"), src);
     value_free(v);
+    harness_model_free(m);
+    harness_model_free(pm);
+    value_free(prior);
+}
+
+/* The equivalences in plans: a principal's two spellings are no change; a qualifier
+ * that goes away, or that moves out of function_name, is a replacement. */
+static void permission_plan_equivalences_and_qualifiers(void **state)
+{
+    struct value *prior = from_json("{\"function_name\":\"my-function:live\",\"statement_id\":"
+                                    "\"AllowApi\",\"id\":\"AllowApi\",\"action\":"
+                                    "\"lambda:InvokeFunction\",\"principal\":"
+                                    "\"arn:aws:iam::111111111111:root\",\"region\":\"us-west-2\"}");
+    static const struct {
+        const char *name, *config;
+        bool replace;
+    } cases[] = {
+        {"principal as account", "{\"function_name\":\"my-function:live\",\"statement_id\":"
+                                 "\"AllowApi\",\"principal\":\"111111111111\"}", false},
+        {"qualifier moved out", "{\"function_name\":\"my-function\",\"qualifier\":\"live\","
+                                "\"statement_id\":\"AllowApi\",\"principal\":\"111111111111\"}",
+         true},
+        {"qualifier dropped", "{\"function_name\":\"my-function\",\"statement_id\":\"AllowApi\","
+                              "\"principal\":\"111111111111\"}", true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct value *c = from_json(cases[i].config);
+        struct path_list rr;
+        struct diags d;
+        path_list_init(&rr);
+        diags_init(&d);
+        struct value *p = plan(prior, c, &rr, &d);
+        assert_false(diags_has_error(&d));
+        bool same = value_equal(p, prior);
+        if ((rr.len > 0) != cases[i].replace || same == cases[i].replace)
+            fail_msg("%s: %zu replace paths, same=%d", cases[i].name, rr.len, same);
+        value_free(p);
+        value_free(c);
+        path_list_cleanup(&rr);
+        diags_cleanup(&d);
+    }
     value_free(prior);
 }
 
@@ -273,7 +317,7 @@ static void permission_upgrade_and_move(void **state)
                      "\"source_arn\":\"" SRC_W2 "\",\"qualifier\":\"\"}";
     struct diags d;
     diags_init(&d);
-    struct value *v = RT->upgrade(0, v0, strlen(v0), &d);
+    struct value *v = provider_upgrade_resource(harness, RT->name, 0, v0, strlen(v0), &d);
     assert_non_null(v);
     assert_true(value_is_wholly_known(v));
     assert_null(value_attr_string(v, "qualifier"));
@@ -284,22 +328,22 @@ static void permission_upgrade_and_move(void **state)
                       "\"principal\":\"apigateway.amazonaws.com\",\"source_arn\":\"" SRC_W2 "\","
                       "\"event_source_token\":null,\"qualifier\":\"\",\"source_account\":\"\","
                       "\"principal_org_id\":\"\",\"function_url_auth_type\":\"\"}";
-    v = RT->move("registry.terraform.io/hashicorp/aws", "aws_lambda_permission", 0, aws,
-                 strlen(aws), &d);
+    v = provider_move_resource(harness, "registry.terraform.io/hashicorp/aws",
+                               "aws_lambda_permission", 0, aws, strlen(aws), RT->name, &d);
     assert_false(diags_has_error(&d));
     assert_string_equal(value_attr_string(v, "function_name"), FN_ARN);
     assert_null(value_attr_string(v, "statement_id_prefix"));
     value_free(v);
-    assert_null(RT->move("registry.terraform.io/hashicorp/aws", "aws_iam_policy", 0, aws,
-                         strlen(aws), &d));
-    assert_null(RT->upgrade(0, "{", 1, &d));
+    assert_null(provider_move_resource(harness, "registry.terraform.io/hashicorp/aws",
+                                       "aws_iam_policy", 0, aws, strlen(aws), RT->name, &d));
+    assert_null(provider_upgrade_resource(harness, RT->name, 0, "{", 1, &d));
     assert_int_equal(d.len, 2);
     diags_cleanup(&d);
 }
 
 static void permission_unique_ids_differ(void **state)
 {
-    char *a = xacct_unique_id(NULL), *b = xacct_unique_id("api-");
+    char *a = permission_unique_id(NULL), *b = permission_unique_id("api-");
     assert_non_null(a);
     assert_non_null(b);
     assert_int_equal(strncmp(a, "terraform-", 10), 0);
@@ -308,44 +352,6 @@ static void permission_unique_ids_differ(void **state)
     assert_true(strlen(a) <= 100);
     xa_free(a);
     xa_free(b);
-}
-
-/* arn.h's execute-api ARNs plus the "*" account resources/xacct.c adds. */
-static void permission_execute_api_arn(void **state)
-{
-    struct arn_execute_api e;
-    assert_int_equal(xacct_execute_api_parse(SRC_W2, &e, NULL), XA_OK);
-    assert_string_equal(e.region, "us-west-2");
-    assert_string_equal(e.account, "111111111111");
-    assert_string_equal(e.api_id, "abc123");
-    arn_execute_api_cleanup(&e);
-    assert_int_equal(xacct_execute_api_parse("arn:aws:execute-api:us-west-2:*:abc123/*/GET/", &e,
-                                             NULL), XA_OK);
-    assert_string_equal(e.account, "*");
-    assert_string_equal(e.method, "GET");
-    arn_execute_api_cleanup(&e);
-    const char *why = NULL;
-    assert_int_equal(xacct_execute_api_parse("arn:aws:lambda:us-west-2:1:function:f", &e, &why),
-                     XA_EINVAL);
-    assert_non_null(why);
-    assert_int_equal(xacct_execute_api_parse("arn:aws:execute-api:us-west-2:1", &e, NULL),
-                     XA_EINVAL);
-    assert_int_equal(xacct_execute_api_parse(NULL, &e, NULL), XA_EINVAL);
-
-    struct xbuf b;
-    xbuf_init(&b);
-    assert_int_equal(xacct_execute_api_build("aws", "us-west-2", "", "abc123", NULL, "", &b),
-                     XA_OK);
-    assert_string_equal(xbuf_cstr(&b), "arn:aws:execute-api:us-west-2:*:abc123/*/*/");
-    xbuf_clear(&b);
-    assert_int_equal(xacct_execute_api_build("aws", "us-west-2", "111111111111", "abc123", "get",
-                                             "pets/*", &b), XA_OK);
-    assert_string_equal(xbuf_cstr(&b),
-                        "arn:aws:execute-api:us-west-2:111111111111:abc123/*/GET/pets/*");
-    xbuf_clear(&b);
-    assert_int_equal(xacct_execute_api_build("aws", "nowhere", "", "abc123", NULL, "", &b),
-                     XA_EINVAL);
-    xbuf_cleanup(&b);
 }
 
 /* Every allocation failing in turn: errors or NULL results, never a crash or a leak. */
@@ -359,31 +365,32 @@ static void permission_survives_allocation_failures(void **state)
     char sid[] = "AllowApi", principal[] = "apigateway.amazonaws.com";
     struct lambda_statement st = {.sid = sid, .principal = principal};
     const char *aws = "{\"id\":\"AllowApi\",\"function_name\":\"f\",\"qualifier\":\"\"}";
-    for (long n = 0; n < 2000; n++) {
+    for (long n = 0; n < 4000; n++) {
         struct path_list rr;
         struct diags d;
+        struct permission_model r = {0};
         path_list_init(&rr);
         diags_init(&d);
         alloc_fail_after(n);
-        struct value *p = plan_resource(&RT->schema->block, prior, c, &rr, &d);
-        if (p)
-            RT->plan(&meta_w2, prior, c, p, &rr, &d);
-        struct value *r = permission_state_read(prior, &st);
-        struct value *imp = RT->import(&meta_w2, "f:live/AllowApi", &d);
-        struct value *mv = RT->move("registry.terraform.io/hashicorp/aws", "aws_lambda_permission",
-                                    0, aws, strlen(aws), &d);
-        char *uid = xacct_unique_id(NULL);
-        bool done = p && r && imp && mv && uid && !diags_has_error(&d);
+        struct value *p = plan(prior, c, &rr, &d);
+        bool read = model_decode(&RT->schema->block, prior, &r, &d) && permission_state_read(&r, &st);
+        struct value *imp = provider_import_resource(harness, RT->name, "f:live/AllowApi", &d);
+        struct value *mv = provider_move_resource(harness, "registry.terraform.io/hashicorp/aws",
+                                                  "aws_lambda_permission", 0, aws, strlen(aws),
+                                                  RT->name, &d);
+        char *uid = permission_unique_id(NULL);
+        bool done = p && read && imp && mv && uid && !diags_has_error(&d);
         alloc_fail_reset();
         xa_free(uid);
         value_free(mv);
         value_free(imp);
-        value_free(r);
+        model_cleanup(&RT->schema->block, &r);
         value_free(p);
         path_list_cleanup(&rr);
         diags_cleanup(&d);
         if (done)
             break;
+        assert_true(n < 3999);
     }
     value_free(c);
     value_free(prior);
@@ -398,10 +405,10 @@ int main(void)
         cmocka_unit_test(permission_plan_equivalent_forms_do_not_replace),
         cmocka_unit_test(permission_import_id_formats),
         cmocka_unit_test(permission_read_maps_statement_and_keeps_principal_form),
+        cmocka_unit_test(permission_plan_equivalences_and_qualifiers),
         cmocka_unit_test(permission_upgrade_and_move),
         cmocka_unit_test(permission_unique_ids_differ),
-        cmocka_unit_test(permission_execute_api_arn),
         cmocka_unit_test(permission_survives_allocation_failures),
     };
-    return cmocka_run_group_tests_name("lambda_permission", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("lambda_permission", tests, setup, harness_teardown);
 }

@@ -1,9 +1,9 @@
 /* tests/unit/test_plan.c - the generic planner (core/plan.c).
  *
- * Create (defaults, unknown computed values, empty block lists), update (no-op keeps
- * every prior value, a change marks computed values unknown except keep-state ones),
- * requires_replace for changed and unknown arguments at the top level and inside list
- * and set blocks, unknown configuration passed through, determinism, and memory.
+ * Create (defaults, unknown computed values), update (no-op keeps every prior value, a
+ * change marks computed values unknown except keep-state ones), requires_replace for
+ * changed and unknown arguments, unknown configuration passed through, nested blocks
+ * refused (resources have none), determinism, and memory.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,13 +17,6 @@
 #include "core/plan.h"
 #include "util/alloc.h"
 
-static const struct schema_attribute role_attrs[] = {
-    {.name = "external_id", .type = &type_string, .flags = ATTR_COMPUTED},
-    {.name = "role_arn", .type = &type_string, .flags = ATTR_REQUIRED | ATTR_REQUIRES_REPLACE},
-    {.name = "session", .type = &type_string, .flags = ATTR_OPTIONAL},
-};
-static const struct schema_block role_block = {.attrs = role_attrs, .nattrs = 3};
-
 static const struct schema_attribute attrs[] = {
     {.name = "arn", .type = &type_string, .flags = ATTR_COMPUTED | ATTR_KEEP_STATE_WHEN_UNKNOWN},
     {.name = "description", .type = &type_string, .flags = ATTR_OPTIONAL | ATTR_COMPUTED,
@@ -36,12 +29,7 @@ static const struct schema_attribute attrs[] = {
      .flags = ATTR_OPTIONAL | ATTR_COMPUTED | ATTR_REQUIRES_REPLACE},
     {.name = "timeout", .type = &type_number, .flags = ATTR_OPTIONAL},
 };
-static const struct schema_nested_block blocks[] = {
-    {.name = "assume_role", .nesting = NEST_LIST, .block = &role_block},
-    {.name = "grant", .nesting = NEST_SET, .block = &role_block},
-};
-static const struct schema_block root = {.attrs = attrs, .nattrs = 7, .blocks = blocks,
-                                         .nblocks = 2};
+static const struct schema_block root = {.attrs = attrs, .nattrs = 7};
 
 static struct value *obj(const char *json)
 {
@@ -55,12 +43,8 @@ static struct value *obj(const char *json)
 
 static const char prior_json[] =
     "{\"arn\":\"arn:1\",\"description\":\"managed\",\"function_name\":\"f\",\"id\":\"id-1\","
-    "\"method\":\"GET\",\"statement_id\":\"s-1\",\"timeout\":null,"
-    "\"assume_role\":[{\"role_arn\":\"r1\",\"external_id\":\"e1\",\"session\":null}],"
-    "\"grant\":[{\"role_arn\":\"g1\",\"external_id\":\"x1\",\"session\":null}]}";
-static const char config_json[] =
-    "{\"function_name\":\"f\",\"method\":\"GET\",\"assume_role\":[{\"role_arn\":\"r1\"}],"
-    "\"grant\":[{\"role_arn\":\"g1\"}]}";
+    "\"method\":\"GET\",\"statement_id\":\"s-1\",\"timeout\":null}";
+static const char config_json[] = "{\"function_name\":\"f\",\"method\":\"GET\"}";
 
 static char *rr_str(const struct path_list *l)
 {
@@ -99,8 +83,7 @@ static void run_cleanup(struct run *r)
 
 static void plan_create_uses_defaults_and_unknowns(void **state)
 {
-    struct value *c = obj("{\"function_name\":\"f\",\"method\":\"GET\",\"assume_role\":[],"
-                          "\"grant\":[{\"role_arn\":\"g\"}]}");
+    struct value *c = obj("{\"function_name\":\"f\",\"method\":\"GET\"}");
     struct run r;
     run_plan(&r, NULL, c);
     assert_int_equal(r.d.len, 0);
@@ -111,12 +94,6 @@ static void plan_create_uses_defaults_and_unknowns(void **state)
     assert_true(value_is_unknown(value_attr(p, "id")));
     assert_true(value_is_unknown(value_attr(p, "statement_id")));
     assert_true(value_is_null(value_attr(p, "timeout")));
-    const struct value *ar = value_attr(p, "assume_role");
-    assert_true(value_is_known(ar));
-    assert_int_equal(value_length(ar), 0);
-    const struct value *g = value_index(value_attr(p, "grant"), 0);
-    assert_true(value_is_unknown(value_attr(g, "external_id")));
-    assert_true(value_is_null(value_attr(g, "session")));
     assert_string_equal(r.rr, "");
     run_cleanup(&r);
     value_free(c);
@@ -175,49 +152,34 @@ static void plan_requires_replace_for_changed_arguments(void **state)
     value_free(prior);
 }
 
-static void plan_requires_replace_inside_blocks(void **state)
+/* Resource schemas have no nested blocks; a table with some is a bug, said so. */
+static const struct schema_nested_block blocks[] = {
+    {.name = "assume_role", .nesting = NEST_LIST, .block = &root},
+};
+static const struct schema_block with_blocks = {.attrs = attrs, .nattrs = 7, .blocks = blocks,
+                                                .nblocks = 1};
+
+static void plan_refuses_nested_blocks(void **state)
 {
-    struct value *prior = obj(prior_json);
-    struct value *c = obj("{\"function_name\":\"f\",\"method\":\"GET\","
-                          "\"assume_role\":[{\"role_arn\":\"r2\"}],\"grant\":[{\"role_arn\":\"g2\"}]}");
-    struct run r;
-    run_plan(&r, prior, c);
-    assert_string_equal(r.rr, "assume_role[0].role_arn,grant");
-    const struct value *e = value_index(value_attr(r.planned, "assume_role"), 0);
-    assert_true(value_is_unknown(value_attr(e, "external_id")));
-    run_cleanup(&r);
+    struct path_list l;
+    struct diags d;
+    path_list_init(&l);
+    diags_init(&d);
+    struct value *c = value_new_object(schema_implied_type(&with_blocks));
+    assert_null(plan_resource(&with_blocks, NULL, c, &l, &d));
+    assert_true(diags_has_error(&d));
+    assert_non_null(strstr(d.items[0].detail, "nested blocks"));
     value_free(c);
-    /* a non-replacing change inside a list block keeps the count and the prior element */
-    c = obj("{\"function_name\":\"f\",\"method\":\"GET\",\"assume_role\":[{\"role_arn\":\"r1\","
-            "\"session\":\"s\"}],\"grant\":[{\"role_arn\":\"g1\"}]}");
-    run_plan(&r, prior, c);
-    assert_string_equal(r.rr, "");
-    e = value_index(value_attr(r.planned, "assume_role"), 0);
-    assert_string_equal(value_attr_string(e, "session"), "s");
-    assert_true(value_is_unknown(value_attr(e, "external_id")));
-    const struct value *g = value_index(value_attr(r.planned, "grant"), 0);
-    assert_true(value_is_unknown(value_attr(g, "external_id")));
-    run_cleanup(&r);
-    value_free(c);
-    /* removing a list element that holds a replacing attribute points at the block */
-    c = obj("{\"function_name\":\"f\",\"method\":\"GET\",\"assume_role\":[],"
-            "\"grant\":[{\"role_arn\":\"g1\"}]}");
-    run_plan(&r, prior, c);
-    assert_string_equal(r.rr, "assume_role");
-    assert_int_equal(value_length(value_attr(r.planned, "assume_role")), 0);
-    run_cleanup(&r);
-    value_free(c);
-    value_free(prior);
+    path_list_cleanup(&l);
+    diags_cleanup(&d);
 }
 
-static void plan_keeps_unknown_config_and_blocks(void **state)
+static void plan_keeps_unknown_config(void **state)
 {
     struct value *c = obj(config_json);
-    value_object_set(c, "assume_role", value_new_unknown(value_type(value_attr(c, "assume_role"))));
     value_object_set(c, "timeout", value_new_unknown(&type_number));
     struct run r;
     run_plan(&r, NULL, c);
-    assert_true(value_is_unknown(value_attr(r.planned, "assume_role")));
     assert_true(value_is_unknown(value_attr(r.planned, "timeout")));
     run_cleanup(&r);
     struct value *u = value_new_unknown(schema_implied_type(&root));
@@ -258,8 +220,7 @@ static void plan_attribute_default_parses_json(void **state)
 static void plan_survives_allocation_failures(void **state)
 {
     struct value *prior = obj(prior_json);
-    struct value *c = obj("{\"function_name\":\"g\",\"method\":\"GET\","
-                          "\"assume_role\":[{\"role_arn\":\"r2\"}],\"grant\":[{\"role_arn\":\"g2\"}]}");
+    struct value *c = obj("{\"function_name\":\"g\",\"method\":\"POST\"}");
     for (long n = 0; n < 300; n++) {
         struct run r;
         alloc_fail_after(n);
@@ -279,8 +240,8 @@ int main(void)
         cmocka_unit_test(plan_update_without_change_is_a_noop),
         cmocka_unit_test(plan_update_marks_computed_unknown_except_keep_state),
         cmocka_unit_test(plan_requires_replace_for_changed_arguments),
-        cmocka_unit_test(plan_requires_replace_inside_blocks),
-        cmocka_unit_test(plan_keeps_unknown_config_and_blocks),
+        cmocka_unit_test(plan_refuses_nested_blocks),
+        cmocka_unit_test(plan_keeps_unknown_config),
         cmocka_unit_test(plan_is_deterministic),
         cmocka_unit_test(plan_attribute_default_parses_json),
         cmocka_unit_test(plan_survives_allocation_failures),

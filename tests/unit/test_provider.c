@@ -4,8 +4,10 @@
  * functions) checks dispatch: unknown types, unconfigured calls, missing steps, plan
  * (destroy, generic planner then the resource's plan), apply by nullness, read of a gone
  * object, import, state upgrade (same version drops removed attributes, older version
- * calls upgrade, newer is refused), move, reconfigure and stop, and all of it from
- * several threads while the provider is reconfigured (run under TSan to check).
+ * calls upgrade, newer is refused), move (the source type checked as data), reconfigure
+ * and stop, and all of it from several threads while the provider is reconfigured (run
+ * under TSan to check). Resource functions get typed models (core/model.h); an
+ * equivalent spelling in the configuration or from a read keeps the prior's.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -17,19 +19,31 @@
 #include <cmocka.h>
 
 #include "core/codec.h"
+#include "core/equivalence.h"
+#include "core/model.h"
 #include "core/provider.h"
 #include "util/alloc.h"
 
-static const struct schema_attribute attrs[] = {
-    {.name = "id", .type = &type_string, .flags = ATTR_COMPUTED},
-    {.name = "name", .type = &type_string, .flags = ATTR_REQUIRED | ATTR_REQUIRES_REPLACE},
-    {.name = "uri", .type = &type_string, .flags = ATTR_COMPUTED},
+struct thing {
+    struct model_string id;
+    struct model_string name;
+    struct model_string uri;
 };
-static const struct schema full_schema = {.version = 2, .block = {.attrs = attrs, .nattrs = 3}};
+
+#define F(m) MODEL_FIELD(struct thing, m)
+static const struct schema_attribute attrs[] = {
+    {.name = "id", .type = &type_string, .flags = ATTR_COMPUTED, .field = F(id)},
+    {.name = "name", .type = &type_string, .flags = ATTR_REQUIRED | ATTR_REQUIRES_REPLACE,
+     .equivalent = equivalence_case_insensitive, .field = F(name)},
+    {.name = "uri", .type = &type_string, .flags = ATTR_COMPUTED, .field = F(uri)},
+};
+static const struct schema full_schema = {
+    .version = 2, .block = {.attrs = attrs, .nattrs = 3, .model_size = sizeof(struct thing)}};
 
 struct meta {
     int creates, updates, deletes, reads, stops;
     bool gone;
+    const char *read_name;      /* what read reports as the name, when set */
 };
 static int metas_freed;
 
@@ -44,68 +58,83 @@ static struct value *state_of(const char *name, const char *id)
     return v;
 }
 
-static void r_validate(const struct value *config, struct diags *d)
+static void r_validate(const void *config, struct diags *d)
 {
-    const char *n = value_attr_string(config, "name");
-    if (n && strcmp(n, "bad") == 0)
+    const struct thing *c = config;
+    if (c->name.value && strcmp(c->name.value, "bad") == 0)
         diag_error_attr(d, "name", "Bad name", "The name \"bad\" is not allowed.");
 }
 
-static void r_plan(void *meta, const struct value *prior, const struct value *config,
-                   struct value *planned, struct path_list *rr, struct diags *d)
+static void r_plan(void *meta, const void *prior, const void *config, void *planned,
+                   struct path_list *rr, struct diags *d)
 {
-    const char *n = value_attr_string(config, "name");
-    if (n)
-        value_object_set_string(planned, "uri", "uri-of-name");
+    const struct thing *c = config;
+    struct thing *p = planned;
+    if (c->name.value && !model_set_string(&p->uri, "uri-of-name"))
+        diag_error(d, "Out of memory", "test");
 }
 
-static struct value *r_create(void *meta, const struct value *planned, const struct value *config,
-                              struct diags *d)
+static bool r_create(void *meta, const void *config, void *state, struct diags *d)
 {
     __atomic_fetch_add(&((struct meta *)meta)->creates, 1, __ATOMIC_RELAXED);
-    return state_of(value_attr_string(planned, "name"), "new-id");
+    struct thing *s = state;
+    return model_set_string(&s->id, "new-id") && model_set_string(&s->uri, "u");
 }
 
-static struct value *r_read(void *meta, const struct value *state, struct diags *d)
+static bool r_read(void *meta, void *state, struct diags *d)
 {
     struct meta *m = meta;
+    struct thing *s = state;
     __atomic_fetch_add(&m->reads, 1, __ATOMIC_RELAXED);
-    return m->gone ? NULL : value_clone(state);
+    return !m->gone && (!m->read_name || model_set_string(&s->name, m->read_name));
 }
 
-static struct value *r_update(void *meta, const struct value *prior, const struct value *planned,
-                              const struct value *config, struct diags *d)
+static bool r_update(void *meta, const void *prior, const void *config, void *state,
+                     struct diags *d)
 {
     __atomic_fetch_add(&((struct meta *)meta)->updates, 1, __ATOMIC_RELAXED);
-    return value_clone(planned);
+    return true;
 }
 
-static void r_delete(void *meta, const struct value *prior, struct diags *d)
+static void r_delete(void *meta, const void *prior, struct diags *d)
 {
     __atomic_fetch_add(&((struct meta *)meta)->deletes, 1, __ATOMIC_RELAXED);
 }
 
-static struct value *r_import(void *meta, const char *id, struct diags *d)
+static bool r_import(void *meta, const char *id, void *state, struct diags *d)
 {
-    return state_of("imported", id);
+    struct thing *s = state;
+    return model_set_string(&s->name, "imported") && model_set_string(&s->id, id) &&
+           model_set_string(&s->uri, "u");
 }
 
-static struct value *r_upgrade(int64_t version, const char *json, size_t len, struct diags *d)
+static bool r_upgrade(int64_t version, const char *json, size_t len, void *state,
+                      struct diags *d)
 {
-    return state_of("upgraded", version == 1 ? "v1" : "v0");
+    struct thing *s = state;
+    return model_set_string(&s->name, "upgraded") &&
+           model_set_string(&s->id, version == 1 ? "v1" : "v0");
+}
+
+static bool r_move(const char *json, size_t len, void *state, struct diags *d)
+{
+    return model_from_json(&full_schema.block, json, len, state, d) == XA_OK;
 }
 
 static const struct resource_type full = {
     .name = "xacct_full", .schema = &full_schema, .validate = r_validate, .plan = r_plan,
     .create = r_create, .read = r_read, .update = r_update, .delete_ = r_delete,
     .import = r_import, .upgrade = r_upgrade,
+    .move_from = {.provider = "example/things", .type = "things_thing"}, .move = r_move,
 };
 static const struct resource_type bare = {.name = "xacct_bare", .schema = &full_schema};
 static const struct resource_type *const resources[] = {&full, &bare};
 
-static void *p_configure(const struct value *config, const char *tfv, struct diags *d)
+static struct meta *last_meta;
+
+static void *p_configure(const void *config, const char *tfv, struct diags *d)
 {
-    return xa_calloc(1, sizeof(struct meta));
+    return last_meta = xa_calloc(1, sizeof(struct meta));
 }
 
 static void p_meta_free(void *meta)
@@ -219,6 +248,14 @@ static void provider_plan_runs_planner_then_resource(void **state)
     assert_int_equal(r.requires_replace.len, 1);
     assert_string_equal(r.requires_replace.items[0].steps[0].name, "name");
     plan_result_cleanup(&r);
+    /* an equivalent spelling of a replacing argument: planned as the prior, no replace */
+    struct value *upper = value_clone(c);
+    value_object_set_string(upper, "name", "OLD");
+    provider_plan_resource(p, "xacct_full", prior, upper, upper, &r, &d);
+    assert_int_equal(r.requires_replace.len, 0);
+    assert_string_equal(value_attr_string(r.planned, "name"), "old");
+    plan_result_cleanup(&r);
+    value_free(upper);
     /* destroy */
     provider_plan_resource(p, "xacct_full", prior, nul, nul, &r, &d);
     assert_non_null(r.planned);
@@ -275,6 +312,19 @@ static void provider_read_and_import(void **state)
     struct value *v = provider_read_resource(p, "xacct_full", s, &d);
     assert_true(value_equal(v, s));
     value_free(v);
+    /* what AWS spells differently but equivalently keeps the state's spelling */
+    struct diags none;
+    diags_init(&none);
+    last_meta->read_name = "N";
+    v = provider_read_resource(p, "xacct_full", s, &none);
+    assert_string_equal(value_attr_string(v, "name"), "n");
+    value_free(v);
+    last_meta->read_name = "other";
+    v = provider_read_resource(p, "xacct_full", s, &none);
+    assert_string_equal(value_attr_string(v, "name"), "other");
+    value_free(v);
+    last_meta->read_name = NULL;
+    diags_cleanup(&none);
     /* a read that leaves an unknown is reported with the attribute */
     value_object_set(s, "uri", value_new_unknown(&type_string));
     v = provider_read_resource(p, "xacct_full", s, &d);
@@ -313,15 +363,26 @@ static void provider_upgrade_by_version(void **state)
     diags_cleanup(&d);
 }
 
-static void provider_move_without_support_is_an_error(void **state)
+static void provider_move_checks_the_source(void **state)
 {
     struct provider *p = *state;
     struct diags d;
     diags_init(&d);
     struct value *v = provider_move_resource(p, "registry.terraform.io/hashicorp/aws",
-                                             "aws_lambda_permission", 0, "{}", 2, "xacct_full", &d);
+                                             "aws_lambda_permission", 0, "{}", 2, "xacct_bare", &d);
     assert_null(v);
-    assert_one_error(&d, "cannot be moved into xacct_full");
+    assert_one_error(&d, "cannot be moved into xacct_bare");
+    v = provider_move_resource(p, "registry.terraform.io/hashicorp/aws", "things_thing", 0, "{}",
+                               2, "xacct_full", &d);
+    assert_null(v);
+    assert_one_error(&d, "xacct_full can adopt the state of example/things's things_thing only, "
+                         "not registry.terraform.io/hashicorp/aws's things_thing.");
+    static const char js[] = "{\"name\":\"moved\",\"other\":1}";
+    v = provider_move_resource(p, "example.com/example/things", "things_thing", 0, js,
+                               strlen(js), "xacct_full", &d);
+    assert_int_equal(d.len, 0);
+    assert_string_equal(value_attr_string(v, "name"), "moved");
+    value_free(v);
 }
 
 static void provider_reconfigure_frees_old_meta_and_stop_reaches_it(void **state)
@@ -395,8 +456,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(provider_apply_dispatches_by_nullness, setup, teardown),
         cmocka_unit_test_setup_teardown(provider_read_and_import, setup, teardown),
         cmocka_unit_test_setup_teardown(provider_upgrade_by_version, setup, teardown),
-        cmocka_unit_test_setup_teardown(provider_move_without_support_is_an_error, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(provider_move_checks_the_source, setup, teardown),
         cmocka_unit_test(provider_reconfigure_frees_old_meta_and_stop_reaches_it),
         cmocka_unit_test(provider_is_thread_safe),
     };

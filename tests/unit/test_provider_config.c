@@ -1,7 +1,8 @@
-/* tests/unit/test_provider_config.c - the xacct provider block (resources/provider.c,
+/* tests/unit/test_provider_config.c - the xacct provider block (resources/provider_block.c,
  * resources/provider_client.c) without AWS.
  *
- * The schema tables are well formed (sorted, hashicorp/aws's names, sensitive secrets),
+ * The schema tables are well formed (sorted, hashicorp/aws's names, sensitive secrets,
+ * every row of every registered table holding a model field of its type),
  * validation catches conflicting arguments, every assume_role block becomes one hop of
  * the role chain in order, and a configuration with unknown values configures without a
  * client and makes resource calls answer with the reason.
@@ -17,10 +18,12 @@
 
 #include "aws/client.h"
 #include "core/codec.h"
+#include "core/model.h"
 #include "core/provider.h"
+#include "resources/meta.h"
+#include "resources/provider_schema.h"
 #include "resources/provider_client.h"
 #include "resources/registry.h"
-#include "resources/xacct.h"
 #include "util/alloc.h"
 
 static void check_sorted(const struct schema_block *b, const char *where)
@@ -72,6 +75,58 @@ static void provider_schema_uses_hashicorp_names_and_hides_secrets(void **state)
     assert_non_null(schema_attr(ep->block, "sts"));
 }
 
+/* Every row holds a field (of a kind that fits its type: decoding says so) and every
+ * nested block a model of its elements. */
+static void check_fields(const struct schema_block *b, const char *where)
+{
+    assert_true(b->model_size > 0);
+    for (size_t i = 0; i < b->nattrs; i++)
+        if (b->attrs[i].field.kind == MODEL_NONE)
+            fail_msg("%s: %s has no model field", where, b->attrs[i].name);
+    for (size_t i = 0; i < b->nblocks; i++) {
+        assert_int_equal(b->blocks[i].field.kind, MODEL_BLOCKS);
+        check_fields(b->blocks[i].block, b->blocks[i].name);
+    }
+    const struct type *t = schema_implied_type(b);
+    struct value *states[] = {value_new_object(t), value_new_unknown(t)};
+    for (size_t i = 0; i < 2; i++) {
+        struct diags d;
+        diags_init(&d);
+        void *m = model_new(b, states[i], &d);
+        if (!m)
+            fail_msg("%s: %s", where, d.items[0].detail);
+        struct value *back = model_encode(b, m, &d);
+        assert_non_null(back);
+        value_free(back);
+        model_free(b, m);
+        value_free(states[i]);
+        diags_cleanup(&d);
+    }
+}
+
+static void provider_tables_are_typed_models(void **state)
+{
+    check_fields(&xacct_provider_type.schema->block, "provider");
+    for (size_t i = 0; i < xacct_provider_type.nresources; i++)
+        check_fields(&xacct_provider_type.resources[i]->schema->block,
+                     xacct_provider_type.resources[i]->name);
+}
+
+static void *config_model(const struct value *config)
+{
+    struct diags d;
+    diags_init(&d);
+    void *m = model_new(&xacct_provider_type.schema->block, config, &d);
+    assert_non_null(m);
+    diags_cleanup(&d);
+    return m;
+}
+
+static void free_model(void *m)
+{
+    model_free(&xacct_provider_type.schema->block, m);
+}
+
 static struct value *config_json(const char *json)
 {
     struct diags d;
@@ -107,8 +162,9 @@ static void provider_validate_rejects_conflicts(void **state)
         struct value *c = config_json(cases[i].json);
         struct diags d;
         diags_init(&d);
-        schema_validate(&xacct_provider_type.schema->block, c, &d);
-        xacct_provider_type.validate(c, &d);
+        struct provider *p = provider_new(&xacct_provider_type);
+        provider_validate_config(p, c, &d);
+        provider_free(p);
         if (diags_has_error(&d) != cases[i].error)
             fail_msg("case %s: error=%d", cases[i].name, diags_has_error(&d));
         diags_cleanup(&d);
@@ -134,7 +190,8 @@ static void provider_assume_role_blocks_map_to_a_chain(void **state)
     struct borrowed *b = NULL;
     struct diags d;
     diags_init(&d);
-    assert_true(provider_client_fill(&cfg, &b, c, &d));
+    struct provider_block_model *m = config_model(c);
+    assert_true(provider_client_fill(&cfg, &b, m, &d));
     assert_false(diags_has_error(&d));
     assert_int_equal(cfg.nassume_role, 3);
     const struct aws_assume_role_config *r = cfg.assume_role;
@@ -156,21 +213,35 @@ static void provider_assume_role_blocks_map_to_a_chain(void **state)
     assert_string_equal(r[1].transitive_tag_keys[0], "team");
     assert_string_equal(r[2].role_arn, "arn:aws:iam::333333333333:role/third");
     assert_int_equal(r[2].duration_seconds, 0);
+    assert_string_equal(cfg.region, "us-east-1");
     provider_client_borrowed_free(b);
+    free_model(m);
     value_free(c);
 
     /* No block: no chain. A bad duration names its block. */
-    c = config_json("{\"region\":\"us-east-1\"}");
+    c = config_json("{\"region\":\"us-east-1\",\"max_retries\":3,\"insecure\":true,"
+                    "\"retry_mode\":\"adaptive\",\"endpoints\":[{\"lambda\":\"http://l\"}],"
+                    "\"shared_config_files\":[\"/a\",\"/b\"]}");
+    m = config_model(c);
     aws_client_config_init(&cfg);
-    assert_true(provider_client_fill(&cfg, &b, c, &d));
+    assert_true(provider_client_fill(&cfg, &b, m, &d));
     assert_int_equal(cfg.nassume_role, 0);
     assert_null(cfg.assume_role);
+    assert_int_equal(cfg.max_retries, 3);
+    assert_true(cfg.insecure);
+    assert_int_equal(cfg.retry_mode, AWS_RETRY_ADAPTIVE);
+    assert_string_equal(cfg.endpoint_lambda, "http://l");
+    assert_null(cfg.endpoint_sts);
+    assert_int_equal(cfg.nshared_config_files, 2);
+    assert_string_equal(cfg.shared_config_files[1], "/b");
     provider_client_borrowed_free(b);
+    free_model(m);
     value_free(c);
     c = config_json("{\"assume_role\":[{\"role_arn\":\"arn:aws:iam::222222222222:role/a\"},"
                     "{\"role_arn\":\"arn:aws:iam::222222222222:role/b\",\"duration\":\"13h\"}]}");
+    m = config_model(c);
     aws_client_config_init(&cfg);
-    assert_true(provider_client_fill(&cfg, &b, c, &d));
+    assert_true(provider_client_fill(&cfg, &b, m, &d));
     assert_true(diags_has_error(&d));
     char *where = attr_path_str(&d.items[0].path);
     assert_non_null(where);
@@ -179,6 +250,7 @@ static void provider_assume_role_blocks_map_to_a_chain(void **state)
     assert_non_null(strstr(where, "duration"));
     xa_free(where);
     provider_client_borrowed_free(b);
+    free_model(m);
     value_free(c);
     diags_cleanup(&d);
 }
@@ -192,6 +264,7 @@ static void provider_assume_role_chain_survives_allocation_failures(void **state
         "\"policy_arns\":[\"arn:aws:iam::aws:policy/P\"],\"tags\":{\"k\":\"v\"}},"
         "{\"role_arn\":\"arn:aws:iam::222222222222:role/b\",\"transitive_tag_keys\":[\"k\"]}],"
         "\"allowed_account_ids\":[\"222222222222\"]}");
+    struct provider_block_model *m = config_model(c);
     for (int n = 0; n < 40; n++) {
         struct aws_client_config cfg;
         aws_client_config_init(&cfg);
@@ -199,13 +272,14 @@ static void provider_assume_role_chain_survives_allocation_failures(void **state
         struct diags d;
         diags_init(&d);
         alloc_fail_after(n);
-        bool ok = provider_client_fill(&cfg, &b, c, &d);
+        bool ok = provider_client_fill(&cfg, &b, m, &d);
         alloc_fail_reset();
         if (ok)
             assert_int_equal(cfg.nassume_role, 2);
         provider_client_borrowed_free(b);
         diags_cleanup(&d);
     }
+    free_model(m);
     value_free(c);
 }
 
@@ -213,15 +287,17 @@ static void provider_configure_with_unknown_defers_aws_calls(void **state)
 {
     struct value *c = config_json("{\"region\":\"us-east-1\",\"assume_role\":[{\"role_arn\":"
                                   "\"arn:aws:iam::222222222222:role/r\"}]}");
-    assert_true(xacct_set_unknown(c, "access_key"));
+    assert_true(value_object_set(c, "access_key", value_new_unknown(&type_string)));
     struct diags d;
     diags_init(&d);
-    void *meta = xacct_provider_type.configure(c, "1.15.0", &d);
+    void *cm = config_model(c);
+    void *meta = xacct_provider_type.configure(cm, "1.15.0", &d);
+    free_model(cm);
     assert_false(diags_has_error(&d));
     assert_non_null(meta);
     struct xacct_meta *m = meta;
     assert_string_equal(m->region, "us-east-1");
-    assert_null(xacct_client(meta, "read the integration", &d));
+    assert_null(meta_client(meta, "read the integration", &d));
     assert_true(diags_has_error(&d));
     assert_non_null(strstr(d.items[0].detail, "\"access_key\" was unknown"));
     xacct_provider_type.stop(meta);
@@ -234,6 +310,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(provider_schemas_are_sorted_tables),
+        cmocka_unit_test(provider_tables_are_typed_models),
         cmocka_unit_test(provider_schema_uses_hashicorp_names_and_hides_secrets),
         cmocka_unit_test(provider_validate_rejects_conflicts),
         cmocka_unit_test(provider_assume_role_blocks_map_to_a_chain),

@@ -154,10 +154,10 @@ static void retry_delay_honours_retry_after(void **state)
     assert_int_equal(retry_delay_ms(&p, 1, " 5 ", 0.0), 5000);
     assert_int_equal(retry_delay_ms(&p, 1, "3600", 0.0), 20000);
     assert_int_equal(retry_delay_ms(&p, 1, "99999999999999999999", 0.0), 20000);
-    /* The server's delay replaces the exponential one, plus a tenth of it at random. */
-    assert_int_equal(retry_delay_ms(&p, 1, "1", 0.5), 1050);
-    assert_int_equal(retry_delay_ms(&p, 5, "1", 0.5), 1800);
-    assert_int_equal(retry_delay_ms(&p, 9, "2", 0.999999), 3999);
+    /* The server's delay comes first, then the exponential one's jitter. */
+    assert_int_equal(retry_delay_ms(&p, 1, "1", 0.5), 1500);
+    assert_int_equal(retry_delay_ms(&p, 5, "1", 0.5), 9000);
+    assert_int_equal(retry_delay_ms(&p, 9, "2", 0.999999), 21999);
     /* Retry-After: 0 says nothing about when: the exponential delay applies. */
     assert_int_equal(retry_delay_ms(&p, 3, "0", 0.5), 2000);
     /* Not delta-seconds: ignored. */

@@ -19,10 +19,9 @@
 
 static const char *const methods[] = {"GET", "POST", NULL};
 
-static void no_x(const struct value *v, const struct attr_path *path, struct diags *d)
+static void no_x(const char *s, const struct attr_path *path, struct diags *d)
 {
-    const char *s = value_get_string(v);
-    if (s && strchr(s, 'x'))
+    if (strchr(s, 'x'))
         diag_add(d, DIAG_ERROR, path, "Bad", "no x allowed");
 }
 

@@ -36,7 +36,7 @@ static void sts_get_caller_identity_parses_xml(void **state)
     struct fake_response s = {.status = 200, .body = IDENTITY};
     fake_server_script(f->srv, &s, 1);
     struct sts_caller_identity id;
-    assert_int_equal(sts_get_caller_identity(f->c, NULL, &id, &f->err), XA_OK);
+    assert_int_equal(aws_client_caller_identity(f->c, NULL, &id, &f->err), XA_OK);
     assert_string_equal(id.account, "123456789012");
     assert_string_equal(id.arn, "arn:aws:iam::123456789012:user/alice");
     assert_string_equal(id.user_id, "AIDAEXAMPLE");
@@ -64,7 +64,7 @@ static void sts_assume_role_builds_form_and_reads_credentials(void **state)
         .source_identity = "alice",
     };
     struct sts_assume_role_result out;
-    assert_int_equal(sts_assume_role(f->c, NULL, &req, &out, &f->err), XA_OK);
+    assert_int_equal(aws_client_assume_role(f->c, NULL, &req, &out, &f->err), XA_OK);
     assert_string_equal(f->srv->reqs[0].body,
                         "Action=AssumeRole&Version=2011-06-15"
                         "&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo"
@@ -95,7 +95,7 @@ static void sts_error_answer_is_parsed(void **state)
     fake_server_script(f->srv, &s, 1);
     struct aws_assume_role_config req = {.role_arn = "arn:aws:iam::1:role/r"};
     struct sts_assume_role_result out;
-    assert_int_equal(sts_assume_role(f->c, NULL, &req, &out, &f->err), XA_EAWS);
+    assert_int_equal(aws_client_assume_role(f->c, NULL, &req, &out, &f->err), XA_EAWS);
     assert_true(aws_error_is(&f->err, "AccessDenied"));
     assert_string_equal(f->err.operation, "STS AssumeRole");
     assert_int_equal(f->err.http_status, 403);
@@ -109,11 +109,11 @@ static void sts_unreadable_answer_is_reported(void **state)
                                 {.status = 200, .body = "<AssumeRoleResponse/>"}};
     fake_server_script(f->srv, s, 2);
     struct sts_caller_identity id;
-    assert_int_equal(sts_get_caller_identity(f->c, NULL, &id, &f->err), XA_EAWS);
+    assert_int_equal(aws_client_caller_identity(f->c, NULL, &id, &f->err), XA_EAWS);
     assert_non_null(strstr(f->err.message, "cannot read"));
     struct aws_assume_role_config req = {.role_arn = "arn:aws:iam::1:role/r"};
     struct sts_assume_role_result out;
-    assert_int_equal(sts_assume_role(f->c, NULL, &req, &out, &f->err), XA_EAWS);
+    assert_int_equal(aws_client_assume_role(f->c, NULL, &req, &out, &f->err), XA_EAWS);
 }
 
 static void sts_web_identity_is_unsigned(void **state)

@@ -1,10 +1,14 @@
 /* test_tfproto - tfproto/ without a network: method tables, every handler's answer to an
  * empty and to an undecodable request, the schema answer, DynamicValue decoding rules,
- * private bytes passing through, and survival of allocation failures. */
+ * private bytes passing through, and survival of allocation failures. Also the fact the
+ * shared handlers stand on: every message they read or write for tfplugin5 has the
+ * tfplugin6 message's field numbers and types (tfproto/call.h), but for the fields listed
+ * in v5_v6_differences, which xacct never sets. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -57,6 +61,118 @@ static void tfproto_lookup_finds_every_method(void **state)
     assert_null(tfproto_lookup("/tfplugin5.Provider/GetProviderSchema", 37));
     assert_null(tfproto_lookup("/plugin.GRPCController/Shutdown", 31));
     assert_null(tfproto_lookup("/tfplugin6.Provider/GetProviderSchem", 36));
+}
+
+/* ---- tfplugin5 and tfplugin6 messages ----------------------------------------------- */
+
+/* The fields that differ between the versions; xacct never sets them (write-only and
+ * nested attributes, state stores), and the GetMetadata and schema answers it builds
+ * leave them empty. A new difference fails the test until it is looked at. */
+static const char *const v5_v6_differences[] = {
+    "Schema.Attribute.nested_type", "Schema.Attribute.write_only",
+    "Schema.Attribute.deprecation_message", "GetMetadata.Response.state_stores",
+    "GetMetadata.Response.actions", "GetProviderSchema.Response.state_store_schemas",
+    NULL,
+};
+
+struct compared {
+    const ProtobufCMessageDescriptor *seen[256];
+    size_t nseen;
+    char differences[2048];
+};
+
+/* "tfplugin6.Schema.Attribute" -> "Schema.Attribute" */
+static const char *short_name(const ProtobufCMessageDescriptor *d)
+{
+    const char *dot = strchr(d->name, '.');
+    return dot ? dot + 1 : d->name;
+}
+
+static void note(struct compared *c, const ProtobufCMessageDescriptor *d, const char *field)
+{
+    char name[160];
+    snprintf(name, sizeof name, "%s.%s", short_name(d), field);
+    for (size_t i = 0; v5_v6_differences[i]; i++)
+        if (strcmp(v5_v6_differences[i], name) == 0)
+            return;
+    size_t n = strlen(c->differences);
+    snprintf(c->differences + n, sizeof c->differences - n, " %s", name);
+}
+
+static void compare_messages(struct compared *c, const ProtobufCMessageDescriptor *a,
+                             const ProtobufCMessageDescriptor *b)
+{
+    for (size_t i = 0; i < c->nseen; i++)
+        if (c->seen[i] == a)
+            return;
+    if (c->nseen < 256)
+        c->seen[c->nseen++] = a;
+    for (unsigned i = 0; i < a->n_fields; i++) {
+        const ProtobufCFieldDescriptor *fa = &a->fields[i];
+        const ProtobufCFieldDescriptor *fb = protobuf_c_message_descriptor_get_field(b, fa->id);
+        if (!fb || fb->type != fa->type || fb->label != fa->label) {
+            note(c, a, fa->name);
+            continue;
+        }
+        if (fa->type == PROTOBUF_C_TYPE_MESSAGE)
+            compare_messages(c, fa->descriptor, fb->descriptor);
+        if (fa->type == PROTOBUF_C_TYPE_ENUM) {
+            const ProtobufCEnumDescriptor *ea = fa->descriptor, *eb = fb->descriptor;
+            for (unsigned k = 0; k < ea->n_values; k++)
+                if (!protobuf_c_enum_descriptor_get_value(eb, ea->values[k].value))
+                    note(c, a, fa->name);
+        }
+    }
+    for (unsigned i = 0; i < b->n_fields; i++)
+        if (!protobuf_c_message_descriptor_get_field(a, b->fields[i].id))
+            note(c, b, b->fields[i].name);
+}
+
+static void tfproto_v5_messages_are_v6_messages_on_the_wire(void **state)
+{
+    (void)state;
+    static const ProtobufCMessageDescriptor *const pairs[][2] = {
+#define PAIR(v5, v6) {&tfplugin5__##v5##__descriptor, &tfplugin6__##v6##__descriptor}
+#define BOTH(rpc, req, resp) PAIR(rpc##__##req, rpc##__##req), PAIR(rpc##__##resp, rpc##__##resp)
+        BOTH(get_provider_schema, request, response),
+        BOTH(get_resource_identity_schemas, request, response),
+        PAIR(prepare_provider_config__request, validate_provider_config__request),
+        PAIR(validate_resource_type_config__request, validate_resource_config__request),
+        PAIR(validate_resource_type_config__response, validate_resource_config__response),
+        PAIR(configure__request, configure_provider__request),
+        PAIR(configure__response, configure_provider__response),
+        PAIR(stop__request, stop_provider__request), PAIR(stop__response, stop_provider__response),
+        BOTH(plan_resource_change, request, response),
+        BOTH(apply_resource_change, request, response),
+        BOTH(read_resource, request, response),
+        BOTH(upgrade_resource_state, request, response),
+        BOTH(import_resource_state, request, response),
+        BOTH(move_resource_state, request, response),
+        BOTH(get_metadata, request, response),
+        PAIR(validate_data_source_config__request, validate_data_resource_config__request),
+        PAIR(validate_data_source_config__response, validate_data_resource_config__response),
+        BOTH(read_data_source, request, response),
+        BOTH(upgrade_resource_identity, request, response),
+        BOTH(generate_resource_config, request, response),
+        BOTH(validate_ephemeral_resource_config, request, response),
+        BOTH(open_ephemeral_resource, request, response),
+        BOTH(renew_ephemeral_resource, request, response),
+        BOTH(close_ephemeral_resource, request, response),
+        BOTH(list_resource, request, event),
+        BOTH(validate_list_resource_config, request, response),
+        BOTH(get_functions, request, response),
+        BOTH(call_function, request, response),
+        BOTH(plan_action, request, response),
+        BOTH(invoke_action, request, event),
+        BOTH(validate_action_config, request, response),
+#undef BOTH
+#undef PAIR
+    };
+    struct compared c = {.nseen = 0};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        compare_messages(&c, pairs[i][0], pairs[i][1]);
+    if (c.differences[0])
+        fail_msg("tfplugin5 and tfplugin6 differ in:%s", c.differences);
 }
 
 static void tfproto_handlers_answer_empty_and_reject_garbage(void **state)
@@ -238,6 +354,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tfproto_lookup_finds_every_method),
+        cmocka_unit_test(tfproto_v5_messages_are_v6_messages_on_the_wire),
         cmocka_unit_test(tfproto_handlers_answer_empty_and_reject_garbage),
         cmocka_unit_test(tfproto_schema_answer_is_complete_and_stable),
         cmocka_unit_test(tfproto_decode_value_follows_terraform),

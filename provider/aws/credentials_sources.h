@@ -1,17 +1,20 @@
-/* aws/credentials_priv.h - what the credentials_*.c files share; not for other modules.
+/* aws/credentials_sources.h - the credential sources the chain tries, and the shared
+ * config and credentials files: what credentials_provider.c, credentials_files.c and
+ * credentials_remote.c share (client.c reads the profile's region); not for other
+ * modules.
  *
  * Each source function tries one source and returns XA_OK with creds filled,
  * XA_ENOTFOUND when the source is simply not configured (why says so briefly), or
  * another status when it is configured but failed (why says how). `why` never receives
  * a secret. Internal functions carry the creds_ prefix.
  */
-#ifndef XA_AWS_CREDENTIALS_PRIV_H
-#define XA_AWS_CREDENTIALS_PRIV_H
+#ifndef XA_AWS_CREDENTIALS_SOURCES_H
+#define XA_AWS_CREDENTIALS_SOURCES_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "aws/client.h"
+#include "aws/config.h"
 #include "aws/credentials.h"
 #include "util/buf.h"
 #include "util/status.h"
@@ -51,6 +54,7 @@ const char *creds_profiles_get(const struct creds_profiles *p, const char *profi
                                const char *key);
 
 /* ---- Sources ---- */
+struct aws_credentials_env;     /* aws/credentials_provider.h */
 struct creds_ctx {
     const struct aws_client_config *cfg;
     const struct aws_credentials_env *env;
@@ -76,9 +80,6 @@ enum xa_status creds_assume_role(const struct creds_ctx *ctx,
                                  const struct aws_assume_role_config *ar,
                                  const struct aws_credentials *source,
                                  struct aws_credentials *out, struct xbuf *why);
-/* Parses an RFC 3339 / ISO 8601 UTC time ("2026-11-24T16:00:00Z", fractional seconds and
- * offsets allowed). XA_EINVAL when malformed. */
-enum xa_status creds_parse_time(const char *s, int64_t *out);
 /* Parses {AccessKeyId, SecretAccessKey, Token|SessionToken, Expiration} JSON as the
  * container endpoint, IMDS and credential_process return. */
 enum xa_status creds_parse_json(const char *json, size_t len, const char *source,

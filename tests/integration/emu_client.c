@@ -1,7 +1,7 @@
-/* test_client.c - the client test_awsemu.c drives the emulator with (test_client.h):
- * process control, libcurl requests, SigV4 signing with aws/sigv4.h, request-log counts and
- * a TCP relay (test_aws_client.c). */
-#include "test_client.h"
+/* tests/integration/emu_client.c - the client the integration tests drive the emulator
+ * with (emu_client.h): process control, libcurl requests, SigV4 signing with aws/sigv4.h,
+ * request-log counts and a TCP relay (test_aws_client_faults.c). */
+#include "emu_client.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -1,10 +1,11 @@
-/* test_client.h - a small client for driving a spawned awsemu from tests: start and stop
- * the process, send plain or SigV4-signed requests (signed with the project's signer,
- * aws/sigv4.h) over libcurl, and capture status, body and the AWS headers that matter.
- * Used by test_awsemu.c; nothing here is part of the emulator itself.
+/* tests/integration/emu_client.h - a small client for driving a spawned awsemu from
+ * tests: start and stop the process, send plain or SigV4-signed requests (signed with the
+ * project's signer, aws/sigv4.h) over libcurl, and capture status, body and the AWS
+ * headers that matter. Used by the emulator's tests (test_awsemu_*.c) and the AWS
+ * client's (test_aws_client*.c); nothing here is part of the emulator itself.
  */
-#ifndef XA_AWSEMU_TEST_CLIENT_H
-#define XA_AWSEMU_TEST_CLIENT_H
+#ifndef XA_TESTS_EMU_CLIENT_H
+#define XA_TESTS_EMU_CLIENT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,100 @@
+/* tfproto/handlers.h - the Provider service's RPC handlers, shared by tfplugin5 and
+ * tfplugin6 (see call.h for why one set serves both), and what v5.c needs to write the
+ * one RPC whose answer differs (PrepareProviderConfig).
+ *
+ * Every handler has the tfproto_handler_fn shape (tfproto/tfproto.h): XA_OK with the
+ * packed answer in out, XA_EINVAL when the request does not decode, XA_ENOMEM.
+ * Private to tfproto/.
+ */
+#ifndef XA_TFPROTO_HANDLERS_H
+#define XA_TFPROTO_HANDLERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tfproto/call.h"
+
+/* schema_rpcs.c */
+enum xa_status tfproto_get_provider_schema(struct provider *p, const uint8_t *req, size_t len,
+                                           struct xbuf *out);
+enum xa_status tfproto_get_metadata(struct provider *p, const uint8_t *req, size_t len,
+                                    struct xbuf *out);
+enum xa_status tfproto_get_identity_schemas(struct provider *p, const uint8_t *req, size_t len,
+                                            struct xbuf *out);
+
+/* resource_rpcs.c: the provider and the resource lifecycle */
+enum xa_status tfproto_validate_provider_config(struct provider *p, const uint8_t *req, size_t len,
+                                                struct xbuf *out);
+enum xa_status tfproto_validate_resource_config(struct provider *p, const uint8_t *req, size_t len,
+                                                struct xbuf *out);
+enum xa_status tfproto_configure_provider(struct provider *p, const uint8_t *req, size_t len,
+                                          struct xbuf *out);
+enum xa_status tfproto_stop_provider(struct provider *p, const uint8_t *req, size_t len,
+                                     struct xbuf *out);
+enum xa_status tfproto_upgrade_resource_state(struct provider *p, const uint8_t *req, size_t len,
+                                              struct xbuf *out);
+enum xa_status tfproto_read_resource(struct provider *p, const uint8_t *req, size_t len,
+                                     struct xbuf *out);
+enum xa_status tfproto_plan_resource_change(struct provider *p, const uint8_t *req, size_t len,
+                                            struct xbuf *out);
+enum xa_status tfproto_apply_resource_change(struct provider *p, const uint8_t *req, size_t len,
+                                             struct xbuf *out);
+enum xa_status tfproto_import_resource_state(struct provider *p, const uint8_t *req, size_t len,
+                                             struct xbuf *out);
+enum xa_status tfproto_move_resource_state(struct provider *p, const uint8_t *req, size_t len,
+                                           struct xbuf *out);
+/* Validate(Provider)Config's work: the decoded configuration (caller frees) after
+ * validation, so that v5 can echo it as prepared_config. */
+struct value *tfproto_validate_provider(struct provider *p, const Tfplugin6__DynamicValue *config,
+                                        struct diags *d);
+
+/* unsupported_rpcs.c: what xacct does not offer answers with a diagnostic naming it */
+enum xa_status tfproto_validate_data_resource(struct provider *p, const uint8_t *req, size_t len,
+                                              struct xbuf *out);
+enum xa_status tfproto_read_data_source(struct provider *p, const uint8_t *req, size_t len,
+                                        struct xbuf *out);
+enum xa_status tfproto_upgrade_resource_identity(struct provider *p, const uint8_t *req, size_t len,
+                                                 struct xbuf *out);
+enum xa_status tfproto_generate_resource_config(struct provider *p, const uint8_t *req, size_t len,
+                                                struct xbuf *out);
+enum xa_status tfproto_validate_ephemeral(struct provider *p, const uint8_t *req, size_t len,
+                                          struct xbuf *out);
+enum xa_status tfproto_open_ephemeral(struct provider *p, const uint8_t *req, size_t len,
+                                      struct xbuf *out);
+enum xa_status tfproto_renew_ephemeral(struct provider *p, const uint8_t *req, size_t len,
+                                       struct xbuf *out);
+enum xa_status tfproto_close_ephemeral(struct provider *p, const uint8_t *req, size_t len,
+                                       struct xbuf *out);
+enum xa_status tfproto_list_resource(struct provider *p, const uint8_t *req, size_t len,
+                                     struct xbuf *out);
+enum xa_status tfproto_validate_list_resource(struct provider *p, const uint8_t *req, size_t len,
+                                              struct xbuf *out);
+enum xa_status tfproto_get_functions(struct provider *p, const uint8_t *req, size_t len,
+                                     struct xbuf *out);
+enum xa_status tfproto_call_function(struct provider *p, const uint8_t *req, size_t len,
+                                     struct xbuf *out);
+enum xa_status tfproto_plan_action(struct provider *p, const uint8_t *req, size_t len,
+                                   struct xbuf *out);
+enum xa_status tfproto_invoke_action(struct provider *p, const uint8_t *req, size_t len,
+                                     struct xbuf *out);
+enum xa_status tfproto_validate_action(struct provider *p, const uint8_t *req, size_t len,
+                                       struct xbuf *out);
+/* tfplugin6 only */
+enum xa_status tfproto_validate_state_store(struct provider *p, const uint8_t *req, size_t len,
+                                            struct xbuf *out);
+enum xa_status tfproto_configure_state_store(struct provider *p, const uint8_t *req, size_t len,
+                                             struct xbuf *out);
+enum xa_status tfproto_read_state_bytes(struct provider *p, const uint8_t *req, size_t len,
+                                        struct xbuf *out);
+enum xa_status tfproto_write_state_bytes(struct provider *p, const uint8_t *req, size_t len,
+                                         struct xbuf *out);
+enum xa_status tfproto_lock_state(struct provider *p, const uint8_t *req, size_t len,
+                                  struct xbuf *out);
+enum xa_status tfproto_unlock_state(struct provider *p, const uint8_t *req, size_t len,
+                                    struct xbuf *out);
+enum xa_status tfproto_get_states(struct provider *p, const uint8_t *req, size_t len,
+                                  struct xbuf *out);
+enum xa_status tfproto_delete_state(struct provider *p, const uint8_t *req, size_t len,
+                                    struct xbuf *out);
+
+#endif
