@@ -1,7 +1,8 @@
 /* core/codec_msgpack.c - cty values in msgpack, exact to go-cty (PROTOCOL-FACTS.md §4).
  *
  * Both directions use msgpack-c. Encoding: its packer writes straight into the caller's
- * xbuf. Decoding: msgpack_unpack_next parses the whole input into msgpack-c's object tree
+ * xbuf; finite numbers go as their decimal text (see encode()). Decoding:
+ * msgpack_unpack_next parses the whole input into msgpack-c's object tree
  * (strings, bins and extension payloads point into the input, nothing is copied), then a
  * walk guided by the cty type builds the value, tracks the attribute path and turns the
  * first problem into one error diagnostic naming that path and saying what was expected.
@@ -438,21 +439,6 @@ static int xbuf_write(void *data, const char *buf, size_t len)
     return xbuf_append(data, buf, len) == XA_OK ? 0 : -1;
 }
 
-/* True when the decimal text is exactly a float64 (go-cty's big.Exact test). */
-static bool exact_double(const char *text, double *out)
-{
-    double d = strtod(text, NULL);
-    if (!isfinite(d))
-        return false;
-    char buf[840];
-    snprintf(buf, sizeof buf, "%.800e", d);
-    struct value *back = value_new_number_text(buf);
-    bool same = back && strcmp(value_number_text(back), text) == 0;
-    value_free(back);
-    *out = d;
-    return same;
-}
-
 static enum xa_status encode(msgpack_packer *pk, const struct value *v, const struct type *t,
                              int depth)
 {
@@ -486,16 +472,17 @@ static enum xa_status encode(msgpack_packer *pk, const struct value *v, const st
         break;
     }
     case TYPE_NUMBER: {
-        int64_t i;
-        double d;
+        /* Finite numbers go as their decimal text, not as the int or float64 go-cty
+         * writes: go-cty reads that text as it reads the state's JSON numbers (a big.Float
+         * of precision 512; an int gives precision 64, a float64 53). Terraform 1.11 (and
+         * 1.10, hashicorp/terraform#36403) compares the refreshed objects with those read
+         * from the state by reflect.DeepEqual on their decoded values, which sees the
+         * precision: with an int, 29000 "differs", and `plan -refresh-only
+         * -detailed-exitcode` exits 2 on a plan of no changes. */
         bool neg;
         const char *text = value_number_text(v);
-        if (value_get_int64(v, &i))
-            rc = msgpack_pack_int64(pk, i);
-        else if (value_number_is_inf(v, &neg))
+        if (value_number_is_inf(v, &neg))
             rc = msgpack_pack_double(pk, neg ? -INFINITY : INFINITY);
-        else if (exact_double(text, &d))
-            rc = msgpack_pack_double(pk, d);
         else
             rc = msgpack_pack_str_with_body(pk, text, strlen(text));
         break;
