@@ -5,7 +5,9 @@
  * [type JSON as bin, value], numbers accept every msgpack number form and decimal
  * strings. Decoders never trust the input: wrong types, truncated or oversized data, deep
  * nesting and invalid UTF-8 give an error diagnostic naming the attribute path, never a
- * crash. Encoders write what Terraform writes (sorted object keys, fixext1 unknowns).
+ * crash. Encoders write what Terraform writes (sorted object keys, fixext1 unknowns),
+ * except finite numbers, which go as msgpack strings of their decimal text (go-cty's own
+ * form for numbers beyond int64 and float64; core/codec_msgpack.c says why).
  * Ownership: decoded values and types belong to the caller; encoders append to a caller
  * xbuf and leave it as it was on failure... except for bytes already appended (clear it).
  */

@@ -438,37 +438,21 @@ static int xbuf_write(void *data, const char *buf, size_t len)
     return xbuf_append(data, buf, len) == XA_OK ? 0 : -1;
 }
 
-/* True when the decimal text is exactly a float64 (go-cty's big.Exact test). */
-static bool exact_double(const char *text, double *out)
-{
-    double d = strtod(text, NULL);
-    if (!isfinite(d))
-        return false;
-    char buf[840];
-    snprintf(buf, sizeof buf, "%.800e", d);
-    struct value *back = value_new_number_text(buf);
-    bool same = back && strcmp(value_number_text(back), text) == 0;
-    value_free(back);
-    *out = d;
-    return same;
-}
-
 static enum xa_status encode(msgpack_packer *pk, const struct value *v, const struct type *t,
                              int depth);
 
-/* An integer as an int, a float64 exactly as a double, anything else as its text. */
+/* Finite numbers go as their decimal text, not as the int or float64 go-cty writes: go-cty
+ * reads that text as it reads the state's JSON numbers (a big.Float of precision 512; an
+ * int gives precision 64, a float64 53). Terraform 1.11 (and 1.10, hashicorp/terraform#36403)
+ * compares the refreshed objects with those read from the state by reflect.DeepEqual on
+ * their decoded values, which sees the precision: with an int, 29000 "differs", and
+ * `plan -refresh-only -detailed-exitcode` exits 2 on a plan of no changes. */
 static int pack_number(msgpack_packer *pk, const struct value *v)
 {
-    int64_t i;
-    double d;
     bool neg;
     const char *text = value_number_text(v);
-    if (value_get_int64(v, &i))
-        return msgpack_pack_int64(pk, i);
     if (value_number_is_inf(v, &neg))
         return msgpack_pack_double(pk, neg ? -INFINITY : INFINITY);
-    if (exact_double(text, &d))
-        return msgpack_pack_double(pk, d);
     return msgpack_pack_str_with_body(pk, text, strlen(text));
 }
 
