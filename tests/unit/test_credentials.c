@@ -628,8 +628,33 @@ static void credentials_parse_time_accepts_rfc3339(void **state)
     assert_int_equal(t, 1893553445);
     assert_int_equal(creds_parse_time("2030-01-02T05:04:05+02:00", &t), XA_OK);
     assert_int_equal(t, 1893553445);
+    assert_int_equal(creds_parse_time("2030-01-02T03:04:05-00:30", &t), XA_OK);
+    assert_int_equal(t, 1893553445 + 1800);
     assert_int_equal(creds_parse_time("2030-01-02 03:04:05", &t), XA_EINVAL);
     assert_int_equal(creds_parse_time("yesterday", &t), XA_EINVAL);
+}
+
+/* D0: a short offset once moved the parser past the terminator. Each input is an exact
+ * heap copy, so AddressSanitizer sees any byte read beyond it. */
+static void credentials_parse_time_rejects_malformed_without_overread(void **state)
+{
+    static const char *const bad[] = {
+        "2030-11-24T16:00:00+2:00", "2030-11-24T16:00:00+02:0", "2030-11-24T16:00:00+02",
+        "2030-11-24T16:00:00+", "2030-11-24T16:00:00-1", "2030-11-24T16:00:00.", "2030-11-24T16",
+        "2030-11-24T16:00:00+02:00x", "2030-11-24T16:00:00+24:00", "2030-11-24T16:00:00+02:60",
+        "2030-1-24T16:00:00Z", "2030-11-24T16:0:00Z", " 2030-11-24T16:00:00Z",
+        "+030-11-24T16:00:00Z", "2030-11-24T16:00:+1Z", "2030-13-24T16:00:00Z",
+        "2030-11-24T16:00:00ZZ", "",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        size_t n = strlen(bad[i]) + 1;
+        char *copy = malloc(n);
+        memcpy(copy, bad[i], n);
+        int64_t t = 0;
+        if (creds_parse_time(copy, &t) != XA_EINVAL)
+            fail_msg("accepted \"%s\"", bad[i]);
+        free(copy);
+    }
 }
 
 static void credentials_sso_profile_is_reported_unsupported(void **state)
@@ -709,6 +734,7 @@ int main(void)
         T(credentials_concurrent_callers_share_one_refresh),
         cmocka_unit_test(credentials_ini_rejects_malformed_lines),
         cmocka_unit_test(credentials_parse_time_accepts_rfc3339),
+        cmocka_unit_test(credentials_parse_time_rejects_malformed_without_overread),
         T(credentials_sso_profile_is_reported_unsupported),
         T(credentials_survive_allocation_failures),
     };
