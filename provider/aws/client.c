@@ -271,15 +271,16 @@ enum xa_status aws_client_new(const struct aws_client_config *config, struct aws
             aws_error_set_message(err, "Cannot start the HTTP client (libcurl).");
     }
     if (st == XA_OK) {
-        struct xbuf ep;
+        struct xbuf ep, why;
         xbuf_init(&ep);
-        st = aws_endpoint_resolve("sts", c->sts_region, c->cfg.endpoint_sts, &ep);
+        xbuf_init(&why);
+        st = aws_endpoint_resolve("sts", c->sts_region, c->cfg.endpoint_sts, &ep, &why);
         if (st == XA_OK)
             c->sts_endpoint = xbuf_take(&ep);
-        else
-            aws_error_set_message(err, "The STS endpoint is not a valid http(s) URL "
-                                       "(endpoints.sts, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL).");
+        else if (st == XA_EINVAL)
+            aws_error_set_message(err, xbuf_cstr(&why));
         xbuf_cleanup(&ep);
+        xbuf_cleanup(&why);
         if (st == XA_OK && !c->sts_endpoint)
             st = XA_ENOMEM;
     }
@@ -376,11 +377,14 @@ enum xa_status aws_client_send(struct aws_client *c, const char *region,
         st = XA_EINVAL;
         goto done;
     }
-    st = aws_endpoint_resolve(svc->id, r, endpoint_override(c, svc->id), &ep);
-    if (st != XA_OK) {
-        aws_error_set_message(err, "The service endpoint is not a valid http(s) URL.");
+    struct xbuf why;
+    xbuf_init(&why);
+    st = aws_endpoint_resolve(svc->id, r, endpoint_override(c, svc->id), &ep, &why);
+    if (st == XA_EINVAL)
+        aws_error_set_message(err, xbuf_cstr(&why));
+    xbuf_cleanup(&why);
+    if (st != XA_OK)
         goto done;
-    }
     if (!req->unsigned_request) {
         st = aws_credentials_provider_get(c->creds, &cr, err);
         if (st != XA_OK)

@@ -27,6 +27,7 @@
 #include <openssl/crypto.h>
 
 #include "aws/credentials.h"
+#include "aws/endpoints.h"
 #include "aws/errors.h"
 #include "aws/retry.h"
 #include "aws/sigv4.h"
@@ -466,33 +467,6 @@ static bool wait_ms(struct aws_http *h, int64_t ms)
     return !stopped;
 }
 
-/* "https://host:port/prefix" -> host "host:port" (without default ports) and path prefix. */
-static enum xa_status split_endpoint(const char *endpoint, struct xbuf *host, struct xbuf *prefix)
-{
-    const char *p = strstr(endpoint, "://");
-    if (!p)
-        return XA_EINVAL;
-    bool https = is_https(endpoint);
-    p += 3;
-    size_t n = strcspn(p, "/?#");
-    if (n == 0)
-        return XA_EINVAL;
-    const char *colon = memchr(p, ':', n);
-    enum xa_status st;
-    if (colon && ((https && n - (size_t)(colon - p) == 4 && strncmp(colon, ":443", 4) == 0) ||
-                  (!https && n - (size_t)(colon - p) == 3 && strncmp(colon, ":80", 3) == 0)))
-        st = xbuf_append(host, p, (size_t)(colon - p));
-    else
-        st = xbuf_append(host, p, n);
-    const char *rest = p + n;
-    size_t plen = strcspn(rest, "?#");
-    while (plen && rest[plen - 1] == '/')
-        plen--;
-    if (st == XA_OK)
-        st = xbuf_append(prefix, rest, plen);
-    return st;
-}
-
 /* One attempt, signed with the clock read once so X-Amz-Date and the signature agree. */
 static enum xa_status attempt_once(struct aws_http *h, const struct aws_http_call *call,
                                    const char *host, const char *path, const char *url,
@@ -581,25 +555,23 @@ static enum xa_status fill_aws_error(const struct aws_http_call *call,
 enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *call,
                              struct aws_http_response *resp, struct aws_error *err)
 {
-    struct xbuf host, path, url;
-    xbuf_init(&host);
+    struct aws_endpoint_parts ep;
+    aws_endpoint_parts_init(&ep);
+    struct xbuf path, url;
     xbuf_init(&path);
     xbuf_init(&url);
-    enum xa_status st = split_endpoint(call->endpoint, &host, &path);
+    /* The Host header comes from curl's own parse of the endpoint, never from raw text:
+     * user info ("user:pass@") is refused there. */
+    enum xa_status st = aws_endpoint_split(call->endpoint, &ep, NULL);
     if (st == XA_OK)
-        st = xbuf_append_str(&path, call->path && *call->path ? call->path : "/");
-    if (st == XA_OK) {
-        const char *e = call->endpoint;
-        const char *after = strstr(e, "://") + 3;
-        size_t origin = (size_t)(after - e) + strcspn(after, "/?#");
-        st = xbuf_append(&url, e, origin);
-        if (st == XA_OK)
-            st = xbuf_append(&url, path.data, path.len);
-        if (st == XA_OK && call->query && *call->query)
-            st = xbuf_appendf(&url, "?%s", call->query);
-    }
+        st = xbuf_appendf(&path, "%s%s", ep.path, call->path && *call->path ? call->path : "/");
+    if (st == XA_OK)
+        st = xbuf_appendf(&url, "%s%s", ep.origin, xbuf_cstr(&path));
+    if (st == XA_OK && call->query && *call->query)
+        st = xbuf_appendf(&url, "?%s", call->query);
     if (st != XA_OK) {
-        aws_error_set_transport(err, st, "the endpoint URL is not usable");
+        aws_error_set_transport(err, st, st == XA_EINVAL ? "the endpoint URL is not usable"
+                                                         : "out of memory");
         goto done;
     }
     int cost = 0;
@@ -614,7 +586,7 @@ enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *cal
         }
         aws_error_reset(err);
         int64_t t0 = mono_ms();
-        st = attempt_once(h, call, xbuf_cstr(&host), xbuf_cstr(&path), xbuf_cstr(&url), resp, err);
+        st = attempt_once(h, call, ep.host, xbuf_cstr(&path), xbuf_cstr(&url), resp, err);
         log_attempt(call, xbuf_cstr(&url), resp, st, attempt, mono_ms() - t0);
         if (st == XA_OK && resp->status >= 200 && resp->status < 300) {
             retry_quota_release(&h->quota, cost);
@@ -653,7 +625,7 @@ enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *cal
         xbuf_cleanup(&op);
     }
 done:
-    xbuf_cleanup(&host);
+    aws_endpoint_parts_cleanup(&ep);
     xbuf_cleanup(&path);
     xbuf_cleanup(&url);
     return st;

@@ -376,6 +376,26 @@ static void http_perform_reports_connection_refused(void **state)
     aws_error_cleanup(&err);
 }
 
+/* D6: the Host header never carries the user info of an endpoint URL; such an endpoint
+ * is refused before anything is sent. */
+static void http_call_refuses_user_info_in_endpoint(void **state)
+{
+    struct fixture *f = *state;
+    char url[128];
+    snprintf(url, sizeof url, "http://user:pass@%s", f->srv->url + 7);
+    struct aws_http_call call = rest_call(f, "GET", "/x", NULL);
+    call.endpoint = url;
+    struct aws_http_response resp;
+    aws_http_response_init(&resp);
+    struct aws_error err;
+    aws_error_init(&err);
+    assert_int_equal(aws_http_call(f->http, &call, &resp, &err), XA_EINVAL);
+    assert_int_equal(fake_server_count(f->srv), 0);
+    assert_null(strstr(err.transport_detail ? err.transport_detail : "", "pass"));
+    aws_http_response_cleanup(&resp);
+    aws_error_cleanup(&err);
+}
+
 static void http_adaptive_mode_sends(void **state)
 {
     struct fixture *f = *state;
@@ -481,6 +501,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(http_trace_log_contains_no_secret, setup, teardown),
         cmocka_unit_test_setup_teardown(http_perform_reports_connection_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(http_call_refuses_user_info_in_endpoint, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(http_adaptive_mode_sends, setup, teardown),
         cmocka_unit_test_setup_teardown(http_proxy_argument_is_used, setup, teardown),
     };
