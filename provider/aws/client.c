@@ -19,7 +19,11 @@
 #include "aws/http.h"
 #include "aws/sts.h"
 #include "util/alloc.h"
+#include "util/file.h"
 #include "util/log.h"
+
+/* The system bundle is about 200 KiB; a custom one is usually a few certificates. */
+#define CA_BUNDLE_MAX (8u << 20)
 
 struct owned {
     void *p;
@@ -248,6 +252,30 @@ static enum xa_status learn_account(struct aws_client *c, struct aws_error *err)
     return st;
 }
 
+/* custom_ca_bundle, else AWS_CA_BUNDLE: read once here (a regular file of at most
+ * CA_BUNDLE_MAX bytes, never a FIFO that would block), so that a bad path is a clear
+ * error at configure rather than a TLS failure on the first call. */
+static enum xa_status read_ca_bundle(const struct aws_client *c, struct xbuf *out,
+                                     struct aws_error *err)
+{
+    const char *arg = c->cfg.custom_ca_bundle, *env = getenv("AWS_CA_BUNDLE");
+    const char *path = arg && *arg ? arg : env && *env ? env : NULL;
+    if (!path)
+        return XA_OK;
+    const char *what = path == arg ? "CA bundle (custom_ca_bundle)" : "CA bundle (AWS_CA_BUNDLE)";
+    struct xbuf why;
+    xbuf_init(&why);
+    enum xa_status st = xa_file_read(path, CA_BUNDLE_MAX, what, out, &why);
+    if (st == XA_ENOTFOUND)
+        xbuf_appendf(&why, "The %s %s does not exist.", what, path);
+    if (st != XA_OK && st != XA_ENOMEM) {
+        aws_error_set_message(err, xbuf_cstr(&why));
+        st = XA_EINVAL;
+    }
+    xbuf_cleanup(&why);
+    return st;
+}
+
 enum xa_status aws_client_new(const struct aws_client_config *config, struct aws_client **out,
                               struct aws_error *err)
 {
@@ -256,10 +284,14 @@ enum xa_status aws_client_new(const struct aws_client_config *config, struct aws
     if (!c)
         return XA_ENOMEM;
     copy_config(c, config);
+    struct xbuf ca;
+    xbuf_init(&ca);
     enum xa_status st = c->oom ? XA_ENOMEM : settle_region(c, err);
+    if (st == XA_OK)
+        st = read_ca_bundle(c, &ca, err);
     if (st == XA_OK) {
         struct aws_http_config hc = {
-            .custom_ca_bundle = c->cfg.custom_ca_bundle, .insecure = c->cfg.insecure,
+            .ca_pem = ca.len ? ca.data : NULL, .ca_pem_len = ca.len, .insecure = c->cfg.insecure,
             .http_proxy = c->cfg.http_proxy, .https_proxy = c->cfg.https_proxy,
             .no_proxy = c->cfg.no_proxy, .connect_timeout_ms = c->cfg.connect_timeout_ms,
             .request_timeout_ms = c->cfg.request_timeout_ms, .max_retries = c->cfg.max_retries,
@@ -270,6 +302,7 @@ enum xa_status aws_client_new(const struct aws_client_config *config, struct aws
         if (st != XA_OK)
             aws_error_set_message(err, "Cannot start the HTTP client (libcurl).");
     }
+    xbuf_cleanup(&ca);
     if (st == XA_OK) {
         struct xbuf ep, why;
         xbuf_init(&ep);

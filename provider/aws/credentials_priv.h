@@ -32,8 +32,10 @@ void creds_ini_cleanup(struct creds_ini *ini);
  * the line on a syntax error. Values are wiped on cleanup. */
 enum xa_status creds_ini_parse(const char *text, const char *origin, struct creds_ini *out,
                                struct xbuf *why);
-/* XA_ENOTFOUND when the file does not exist. */
-enum xa_status creds_ini_load(const char *path, struct creds_ini *out, struct xbuf *why);
+/* XA_ENOTFOUND when the file does not exist. Only a regular file of at most 4 MiB is
+ * read (util/file.h); what names it in messages ("shared config file"). */
+enum xa_status creds_ini_load(const char *path, const char *what, struct creds_ini *out,
+                              struct xbuf *why);
 
 /* The profile view over a list of config files and credentials files. */
 struct creds_profiles {

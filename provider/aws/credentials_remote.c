@@ -29,8 +29,10 @@
 #include "aws/http.h"
 #include "aws/sts.h"
 #include "util/alloc.h"
+#include "util/file.h"
 
 #define PROCESS_MAX_OUTPUT (64 * 1024)
+#define TOKEN_MAX_BYTES (1u << 20)
 #define IMDS_TIMEOUT_MS 1000
 
 /* ------------------------------------------------------------------------- parsing */
@@ -241,26 +243,20 @@ static bool container_host_allowed(const char *uri)
     return false;
 }
 
-static enum xa_status read_small_file(const char *path, struct xbuf *out, struct xbuf *why)
+/* A token file (web identity, container authorization): a regular file of at most
+ * TOKEN_MAX_BYTES, trailing line breaks and blanks dropped. */
+static enum xa_status read_token_file(const char *path, const char *what, struct xbuf *out,
+                                      struct xbuf *why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        xbuf_appendf(why, "cannot open %s: %s", path, strerror(errno));
-        return XA_EIO;
+    enum xa_status st = xa_file_read(path, TOKEN_MAX_BYTES, what, out, why);
+    if (st == XA_ENOTFOUND) {
+        xbuf_appendf(why, "The %s %s does not exist.", what, path);
+        st = XA_EIO;
     }
-    enum xa_status st = XA_OK;
-    char chunk[4096];
-    size_t n;
-    while (st == XA_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = out->len + n > (1u << 20) ? XA_ERANGE : xbuf_append(out, chunk, n);
-    OPENSSL_cleanse(chunk, sizeof chunk);
-    fclose(f);
     while (st == XA_OK && out->len && (out->data[out->len - 1] == '\n' ||
                                        out->data[out->len - 1] == '\r' ||
                                        out->data[out->len - 1] == ' '))
         out->data[--out->len] = '\0';
-    if (st != XA_OK)
-        xbuf_appendf(why, "cannot read %s", path);
     return st;
 }
 
@@ -315,7 +311,7 @@ enum xa_status creds_from_container(const struct creds_ctx *ctx, struct aws_cred
     const char *tfile = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     const char *tok = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
     if (st == XA_OK && tfile && *tfile)
-        st = read_small_file(tfile, &token, why);
+        st = read_token_file(tfile, "container authorization token file", &token, why);
     else if (st == XA_OK && tok && *tok)
         st = xbuf_append_str(&token, tok);
     if (st == XA_OK && token.len && (strchr(token.data, '\r') || strchr(token.data, '\n'))) {
@@ -465,7 +461,8 @@ enum xa_status creds_web_identity(const struct creds_ctx *ctx,
     if (wi->web_identity_token && *wi->web_identity_token)
         st = xbuf_append_str(&token, wi->web_identity_token);
     else if (wi->web_identity_token_file && *wi->web_identity_token_file)
-        st = read_small_file(wi->web_identity_token_file, &token, why);
+        st = read_token_file(wi->web_identity_token_file, "web identity token file", &token,
+                             why);
     else {
         xbuf_append_str(why, "neither web_identity_token nor web_identity_token_file is set");
         st = XA_EINVAL;

@@ -43,7 +43,7 @@ struct aws_http {
     atomic_bool stopped;
     pthread_mutex_t wait_mu;
     pthread_cond_t wait_cv;
-    char *ca_bundle;
+    struct xbuf ca_pem;
     char *http_proxy;
     char *https_proxy;
     char *no_proxy;
@@ -117,8 +117,7 @@ enum xa_status aws_http_new(const struct aws_http_config *cfg, struct aws_http *
     retry_quota_init(&h->quota, 0);
     retry_rate_init(&h->rate, NULL);
     atomic_init(&h->stopped, false);
-    const char *ca_env = getenv("AWS_CA_BUNDLE");
-    h->ca_bundle = dup_or_null(cfg->custom_ca_bundle ? cfg->custom_ca_bundle : ca_env);
+    xbuf_init(&h->ca_pem);
     h->http_proxy = dup_or_null(cfg->http_proxy);
     h->https_proxy = dup_or_null(cfg->https_proxy);
     h->no_proxy = dup_or_null(cfg->no_proxy);
@@ -130,8 +129,10 @@ enum xa_status aws_http_new(const struct aws_http_config *cfg, struct aws_http *
     h->clock_ctx = cfg->clock_ctx;
     h->time_scale = cfg->time_scale > 0 ? cfg->time_scale : 1.0;
     enum xa_status st = build_user_agent(h, cfg->user_agent_extra);
+    if (st == XA_OK && cfg->ca_pem)
+        st = xbuf_append(&h->ca_pem, cfg->ca_pem, cfg->ca_pem_len);
     h->share = curl_share_init();
-    if (!h->share || (cfg->custom_ca_bundle && !h->ca_bundle) ||
+    if (!h->share ||
         (cfg->http_proxy && *cfg->http_proxy && !h->http_proxy) ||
         (cfg->https_proxy && *cfg->https_proxy && !h->https_proxy) ||
         (cfg->no_proxy && *cfg->no_proxy && !h->no_proxy))
@@ -164,7 +165,7 @@ void aws_http_free(struct aws_http *h)
     pthread_cond_destroy(&h->wait_cv);
     retry_quota_cleanup(&h->quota);
     retry_rate_cleanup(&h->rate);
-    xa_free(h->ca_bundle);
+    xbuf_cleanup(&h->ca_pem);
     xa_free(h->http_proxy);
     xa_free(h->https_proxy);
     xa_free(h->no_proxy);
@@ -327,8 +328,11 @@ static enum xa_status set_options(CURL *e, struct aws_http *h, const struct aws_
     SET(CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : h->request_timeout_ms);
     SET(CURLOPT_SSL_VERIFYPEER, h->insecure ? 0L : 1L);
     SET(CURLOPT_SSL_VERIFYHOST, h->insecure ? 0L : 2L);
-    if (h->ca_bundle)
-        SET(CURLOPT_CAINFO, h->ca_bundle);
+    if (h->ca_pem.len) {
+        struct curl_blob ca = {.data = h->ca_pem.data, .len = h->ca_pem.len,
+                               .flags = CURL_BLOB_NOCOPY};
+        SET(CURLOPT_CAINFO_BLOB, &ca);
+    }
     if (req->bypass_proxy) {
         SET(CURLOPT_PROXY, "");
         SET(CURLOPT_NOPROXY, "*");

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define FAKE_WITH_CLIENT
 #include "fake_aws_server.c"
@@ -336,6 +338,40 @@ static void endpoints_refuse_what_is_not_an_endpoint(void **state)
     xbuf_cleanup(&why);
 }
 
+/* A FIFO as custom_ca_bundle once blocked open() until the call deadline; it is refused
+ * at configure, like a file too large to be a CA bundle. */
+static void client_refuses_fifo_and_oversized_ca_bundle(void **state)
+{
+    struct fixture *f = *state;
+    struct aws_client_config cfg;
+    base_config(f, &cfg);
+    char fifo[128], big[128];
+    snprintf(fifo, sizeof fifo, "%s/ca-fifo", f->dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    cfg.custom_ca_bundle = fifo;
+    struct aws_client *c;
+    struct aws_error err;
+    aws_error_init(&err);
+    alarm(20);
+    assert_int_equal(aws_client_new(&cfg, &c, &err), XA_EINVAL);
+    alarm(0);
+    assert_non_null(strstr(err.message, "named pipe"));
+    assert_non_null(strstr(err.message, "custom_ca_bundle"));
+    aws_error_reset(&err);
+    snprintf(big, sizeof big, "%s/ca-big", f->dir);
+    FILE *fp = fopen(big, "w");
+    fclose(fp);
+    assert_int_equal(truncate(big, 64 << 20), 0);
+    cfg.custom_ca_bundle = NULL;
+    setenv("AWS_CA_BUNDLE", big, 1);
+    assert_int_equal(aws_client_new(&cfg, &c, &err), XA_EINVAL);
+    unsetenv("AWS_CA_BUNDLE");
+    assert_non_null(strstr(err.message, "too large"));
+    assert_non_null(strstr(err.message, "AWS_CA_BUNDLE"));
+    aws_error_cleanup(&err);
+    assert_int_equal(fake_server_count(f->srv), 0);
+}
+
 static void client_stop_cancels_later_calls(void **state)
 {
     struct fixture *f = *state;
@@ -483,6 +519,7 @@ int main(void)
         T(client_uses_endpoint_environment_variables),
         cmocka_unit_test(endpoints_default_urls_and_regions),
         T(client_refuses_credentials_in_endpoint_urls),
+        T(client_refuses_fifo_and_oversized_ca_bundle),
         cmocka_unit_test(endpoints_refuse_what_is_not_an_endpoint),
         T(client_stop_cancels_later_calls),
         T(client_serves_concurrent_calls),
