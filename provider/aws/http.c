@@ -207,6 +207,7 @@ void aws_http_response_cleanup(struct aws_http_response *r)
 struct transfer {
     struct aws_http *http;
     struct aws_http_response *resp;
+    char curl_error[CURL_ERROR_SIZE];   /* curl's detailed words for a failure */
     int sends;           /* requests libcurl started on this handle */
     bool replay_refused; /* a second send was stopped by on_prereq */
     bool too_big;
@@ -323,6 +324,7 @@ static enum xa_status set_options(CURL *e, struct aws_http *h, const struct aws_
     SET(CURLOPT_XFERINFODATA, t);
     SET(CURLOPT_PREREQFUNCTION, on_prereq);
     SET(CURLOPT_PREREQDATA, t);
+    SET(CURLOPT_ERRORBUFFER, t->curl_error);
     SET(CURLOPT_CONNECTTIMEOUT_MS,
         req->connect_timeout_ms > 0 ? req->connect_timeout_ms : h->connect_timeout_ms);
     SET(CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : h->request_timeout_ms);
@@ -407,7 +409,8 @@ enum xa_status aws_http_perform(struct aws_http *h, const struct aws_http_reques
         } else {
             st = aws_http_stopped(h) ? XA_ECANCELED : map_curl(rc);
             aws_error_set_transport(err, st, st == XA_ECANCELED ? "the provider is stopping"
-                                                                : curl_easy_strerror(rc));
+                                             : t.curl_error[0] ? t.curl_error
+                                                               : curl_easy_strerror(rc));
         }
     } else {
         aws_error_set_transport(err, st, "cannot prepare the HTTP request");
@@ -545,6 +548,27 @@ static void log_attempt(const struct aws_http_call *call, const char *url,
            "result", st == XA_OK ? "answered" : xa_status_str(st), (const char *)NULL);
 }
 
+/* Before each backoff wait. No answer at all (connection refused, DNS, timeout) is worth
+ * a WARN line per attempt: at configure it is all a user sees for minutes (TF_LOG=WARN),
+ * and it names the endpoint so a wrong one is spotted. AWS error answers stay at DEBUG. */
+static void log_retry(const struct aws_http_call *call, const char *endpoint,
+                      const struct aws_error *err, int attempt, int max_attempts, int64_t delay)
+{
+    bool unreachable = err->transport != XA_OK;
+    if (!log_enabled(unreachable ? LOG_WARN : LOG_DEBUG))
+        return;
+    if (unreachable)
+        log_msg(LOG_WARN, LOG_MODULE, "%s %s: cannot reach %s (%s%s%s); attempt %d of %d "
+                "failed, retrying in %lld ms", call->service ? call->service : "AWS",
+                call->operation, endpoint, xa_status_str(err->transport),
+                err->transport_detail ? ": " : "",
+                err->transport_detail ? err->transport_detail : "", attempt, max_attempts,
+                (long long)delay);
+    else
+        log_msg(LOG_DEBUG, LOG_MODULE, "%s: retrying after %lld ms (attempt %d of %d failed)",
+                call->operation, (long long)delay, attempt, max_attempts);
+}
+
 static enum xa_status fill_aws_error(const struct aws_http_call *call,
                                      const struct aws_http_response *resp, struct aws_error *err)
 {
@@ -571,6 +595,8 @@ enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *cal
         st = xbuf_appendf(&path, "%s%s", ep.path, call->path && *call->path ? call->path : "/");
     if (st == XA_OK)
         st = xbuf_appendf(&url, "%s%s", ep.origin, xbuf_cstr(&path));
+    /* What messages call the endpoint: as configured, without the request's path. */
+    const char *endpoint = call->endpoint;
     if (st == XA_OK && call->query && *call->query)
         st = xbuf_appendf(&url, "?%s", call->query);
     if (st != XA_OK) {
@@ -610,9 +636,7 @@ enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *cal
             !retry_quota_acquire(&h->quota, err, &cost))
             break;
         int64_t delay = retry_delay_ms(&h->policy, attempt, resp->retry_after, retry_jitter());
-        if (log_enabled(LOG_DEBUG))
-            log_msg(LOG_DEBUG, LOG_MODULE, "%s: retrying after %lld ms (attempt %d failed)",
-                    call->operation, (long long)delay, attempt);
+        log_retry(call, endpoint, err, attempt, h->policy.max_attempts, delay);
         if (!wait_ms(h, delay)) {
             st = XA_ECANCELED;
             aws_error_set_transport(err, st, "the provider is stopping");
@@ -620,6 +644,8 @@ enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *cal
             break;
         }
     }
+    if (st != XA_OK && !err->endpoint)
+        aws_error_set_endpoint(err, endpoint);
     if (st != XA_OK && !err->operation) {
         struct xbuf op;
         xbuf_init(&op);
