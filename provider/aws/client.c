@@ -276,14 +276,9 @@ static enum xa_status read_ca_bundle(const struct aws_client *c, struct xbuf *ou
     return st;
 }
 
-enum xa_status aws_client_new(const struct aws_client_config *config, struct aws_client **out,
-                              struct aws_error *err)
+/* The transport, the STS endpoint and the credential chain: everything but I/O. */
+static enum xa_status build(struct aws_client *c, struct aws_error *err)
 {
-    *out = NULL;
-    struct aws_client *c = xa_calloc(1, sizeof *c);
-    if (!c)
-        return XA_ENOMEM;
-    copy_config(c, config);
     struct xbuf ca;
     xbuf_init(&ca);
     enum xa_status st = c->oom ? XA_ENOMEM : settle_region(c, err);
@@ -322,16 +317,47 @@ enum xa_status aws_client_new(const struct aws_client_config *config, struct aws
                                           .sts_region = c->sts_region};
         st = aws_credentials_provider_new(&c->cfg, &env, &c->creds);
     }
-    if (st == XA_OK)
-        st = learn_account(c, err);
+    return st;
+}
+
+static enum xa_status oom_described(enum xa_status st, struct aws_error *err)
+{
+    if (st == XA_ENOMEM && !err->message)
+        aws_error_set_message(err, "Out of memory while configuring the AWS client.");
+    return st;
+}
+
+enum xa_status aws_client_create(const struct aws_client_config *config, struct aws_client **out,
+                                 struct aws_error *err)
+{
+    *out = NULL;
+    struct aws_client *c = xa_calloc(1, sizeof *c);
+    if (!c)
+        return oom_described(XA_ENOMEM, err);
+    copy_config(c, config);
+    enum xa_status st = build(c, err);
     if (st != XA_OK) {
-        if (st == XA_ENOMEM && !err->message)
-            aws_error_set_message(err, "Out of memory while configuring the AWS client.");
         aws_client_free(c);
-        return st;
+        return oom_described(st, err);
     }
     *out = c;
     return XA_OK;
+}
+
+enum xa_status aws_client_connect(struct aws_client *c, struct aws_error *err)
+{
+    return oom_described(learn_account(c, err), err);
+}
+
+enum xa_status aws_client_new(const struct aws_client_config *config, struct aws_client **out,
+                              struct aws_error *err)
+{
+    enum xa_status st = aws_client_create(config, out, err);
+    if (st == XA_OK && (st = aws_client_connect(*out, err)) != XA_OK) {
+        aws_client_free(*out);
+        *out = NULL;
+    }
+    return st;
 }
 
 const char *aws_client_account_id(const struct aws_client *c)

@@ -429,7 +429,7 @@ enum xa_status creds_from_profile(const struct creds_ctx *ctx, const char *profi
     }
     const char *proc = creds_profiles_get(pr, profile, "credential_process");
     if (proc) {
-        st = creds_from_process(proc, out, why);
+        st = creds_from_process(ctx, proc, out, why);
         if (st != XA_OK)
             xbuf_appendf(why, " (credential_process of profile %s)", profile);
         return st == XA_ENOTFOUND ? XA_EIO : st;

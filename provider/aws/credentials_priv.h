@@ -63,9 +63,11 @@ struct creds_ctx {
 
 enum xa_status creds_from_profile(const struct creds_ctx *ctx, const char *profile, int depth,
                                   struct aws_credentials *out, struct xbuf *why);
-/* Runs `command` through /bin/sh and parses its JSON (Version 1). */
-enum xa_status creds_from_process(const char *command, struct aws_credentials *out,
-                                  struct xbuf *why);
+/* Runs `command` through /bin/sh and parses its JSON (Version 1), within
+ * ctx->env->process_timeout_ms and until the transport is stopped (XA_ETIMEDOUT,
+ * XA_ECANCELED; the helper's process group is then killed). */
+enum xa_status creds_from_process(const struct creds_ctx *ctx, const char *command,
+                                  struct aws_credentials *out, struct xbuf *why);
 enum xa_status creds_from_container(const struct creds_ctx *ctx, struct aws_credentials *out,
                                     struct xbuf *why);
 enum xa_status creds_from_imds(const struct creds_ctx *ctx, struct aws_credentials *out,

@@ -1,5 +1,6 @@
-/* aws/credentials_remote.c - sources that run or ask something: credential_process,
- * the container endpoint, EC2 IMDSv2, web identity and AssumeRole.
+/* aws/credentials_remote.c - sources that ask something: the container endpoint, EC2
+ * IMDSv2, web identity and AssumeRole; and the JSON and times their answers (and
+ * credential_process's, aws/credentials_process.c) are written in.
  *
  * Container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is appended to http://169.254.170.2;
  * AWS_CONTAINER_CREDENTIALS_FULL_URI is used as is (http only to loopback, the ECS and
@@ -12,15 +13,11 @@
 #include "aws/credentials_priv.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -31,7 +28,6 @@
 #include "util/alloc.h"
 #include "util/file.h"
 
-#define PROCESS_MAX_OUTPUT (64 * 1024)
 #define TOKEN_MAX_BYTES (1u << 20)
 #define IMDS_TIMEOUT_MS 1000
 
@@ -156,73 +152,6 @@ done:
         }
         json_decref(o);
     }
-    return st;
-}
-
-/* ------------------------------------------------------------------------- process */
-
-enum xa_status creds_from_process(const char *command, struct aws_credentials *out,
-                                  struct xbuf *why)
-{
-    int fds[2];
-    if (pipe(fds) != 0) {
-        xbuf_appendf(why, "cannot create a pipe: %s", strerror(errno));
-        return XA_EIO;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        xbuf_appendf(why, "cannot fork: %s", strerror(errno));
-        return XA_EIO;
-    }
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0)
-            dup2(devnull, STDIN_FILENO);
-        execl("/bin/sh", "sh", "-c", command, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    struct xbuf output;
-    xbuf_init(&output);
-    enum xa_status st = XA_OK;
-    char chunk[4096];
-    for (;;) {
-        ssize_t r = read(fds[0], chunk, sizeof chunk);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        if (output.len + (size_t)r > PROCESS_MAX_OUTPUT) {
-            st = XA_ERANGE;
-            break;
-        }
-        if ((st = xbuf_append(&output, chunk, (size_t)r)) != XA_OK)
-            break;
-    }
-    OPENSSL_cleanse(chunk, sizeof chunk);
-    close(fds[0]);
-    if (st != XA_OK)
-        kill(pid, SIGKILL);
-    int wst = 0;
-    while (waitpid(pid, &wst, 0) < 0 && errno == EINTR) {
-    }
-    if (st == XA_ERANGE)
-        xbuf_appendf(why, "credential_process printed more than %d bytes", PROCESS_MAX_OUTPUT);
-    else if (st == XA_OK && (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0)) {
-        st = XA_EIO;
-        if (WIFEXITED(wst))
-            xbuf_appendf(why, "credential_process exited with status %d", WEXITSTATUS(wst));
-        else
-            xbuf_appendf(why, "credential_process was killed by a signal");
-    } else if (st == XA_OK) {
-        st = creds_parse_json(xbuf_cstr(&output), output.len, "credential_process", out, why);
-    }
-    xbuf_cleanup_secret(&output);
     return st;
 }
 
