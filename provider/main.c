@@ -2,7 +2,7 @@
  *
  * Managed mode (started by Terraform through go-plugin): check the magic cookie, pick
  * the protocol, listen, print the one handshake line on stdout and serve until
- * GRPCController.Shutdown or SIGTERM. SIGINT is ignored: Terraform's Ctrl-C reaches the
+ * GRPCController.Shutdown, SIGTERM or SIGHUP. SIGINT is ignored: Terraform's Ctrl-C reaches the
  * whole process group, and Terraform turns it into StopProvider itself.
  * Debug mode (-debug): no cookie, plaintext, print TF_REATTACH_PROVIDERS and serve in
  * the foreground until SIGINT or SIGTERM.
@@ -58,7 +58,8 @@ static int setup_signals(bool debug)
     fcntl(wake_fds[0], F_SETFD, FD_CLOEXEC);
     fcntl(wake_fds[1], F_SETFD, FD_CLOEXEC);
     signal(SIGPIPE, SIG_IGN);
-    if (sigaction(SIGTERM, &sa, NULL) != 0)
+    /* SIGHUP (the terminal or session went away) is an orderly stop as well. */
+    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGHUP, &sa, NULL) != 0)
         return -1;
     if (debug)
         return sigaction(SIGINT, &sa, NULL);
