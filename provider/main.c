@@ -5,7 +5,7 @@
  * GRPCController.Shutdown, SIGTERM or SIGHUP. SIGINT is ignored: Terraform's Ctrl-C reaches the
  * whole process group, and Terraform turns it into StopProvider itself.
  * Debug mode (-debug): no cookie, plaintext, print TF_REATTACH_PROVIDERS and serve in
- * the foreground until SIGINT or SIGTERM.
+ * the foreground until SIGINT, SIGTERM or SIGHUP.
  * Shutdown: provider_stop() makes in-flight AWS waits return, then rpc_server_free()
  * drains gRPC, then the socket file is removed and the process exits 0.
  * Nothing but the handshake line is ever written to stdout; logs go to stderr.
