@@ -242,6 +242,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
 
 static void keep_header(char **slot, const char *v, size_t len)
 {
+    len = strnlen(v, len);   /* a NUL byte ends the value (found by fuzz_http_headers) */
     while (len && (*v == ' ' || *v == '\t')) {
         v++;
         len--;
@@ -252,25 +253,28 @@ static void keep_header(char **slot, const char *v, size_t len)
     *slot = xa_strndup(v, len);
 }
 
+void aws_http_response_keep_header(struct aws_http_response *r, const char *line, size_t len)
+{
+    const char *colon = memchr(line, ':', len);
+    if (!colon)
+        return;
+    size_t nlen = (size_t)(colon - line);
+    const char *v = colon + 1;
+    size_t vlen = len - nlen - 1;
+    if ((nlen == 16 && strncasecmp(line, "x-amzn-RequestId", 16) == 0) ||
+        (nlen == 16 && strncasecmp(line, "x-amz-request-id", 16) == 0))
+        keep_header(&r->request_id, v, vlen);
+    else if (nlen == 16 && strncasecmp(line, "x-amzn-ErrorType", 16) == 0)
+        keep_header(&r->error_type, v, vlen);
+    else if (nlen == 11 && strncasecmp(line, "Retry-After", 11) == 0)
+        keep_header(&r->retry_after, v, vlen);
+}
+
 static size_t on_header(char *data, size_t size, size_t n, void *user)
 {
     struct transfer *t = user;
-    size_t len = size * n;
-    const char *colon = memchr(data, ':', len);
-    if (!colon)
-        return len;
-    size_t nlen = (size_t)(colon - data);
-    const char *v = colon + 1;
-    size_t vlen = len - nlen - 1;
-    struct aws_http_response *r = t->resp;
-    if ((nlen == 16 && strncasecmp(data, "x-amzn-RequestId", 16) == 0) ||
-        (nlen == 16 && strncasecmp(data, "x-amz-request-id", 16) == 0))
-        keep_header(&r->request_id, v, vlen);
-    else if (nlen == 16 && strncasecmp(data, "x-amzn-ErrorType", 16) == 0)
-        keep_header(&r->error_type, v, vlen);
-    else if (nlen == 11 && strncasecmp(data, "Retry-After", 11) == 0)
-        keep_header(&r->retry_after, v, vlen);
-    return len;
+    aws_http_response_keep_header(t->resp, data, size * n);
+    return size * n;
 }
 
 static int on_progress(void *user, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)

@@ -86,6 +86,10 @@ struct aws_http_response {
 };
 void aws_http_response_init(struct aws_http_response *r);
 void aws_http_response_cleanup(struct aws_http_response *r);
+/* Keeps what the client reads from one raw header line ("Name: value\r\n", len bytes,
+ * not NUL-terminated): request id, x-amzn-ErrorType and Retry-After, trimmed. Other
+ * lines are ignored. */
+void aws_http_response_keep_header(struct aws_http_response *r, const char *line, size_t len);
 
 /* One exchange. XA_OK when any HTTP response arrived (any status); XA_EIO, XA_ETIMEDOUT,
  * XA_ECANCELED or XA_ENOMEM otherwise, with err->message saying what curl reported. */

@@ -78,6 +78,23 @@ static void http_uri_encode_keeps_unreserved_only(void **state)
     xbuf_cleanup(&b);
 }
 
+/* Found by fuzz_http_headers: a NUL byte inside a header line ends its value, which is
+ * then trimmed like any other. */
+static void http_response_keeps_trimmed_headers(void **state)
+{
+    (void)state;
+    struct aws_http_response r;
+    aws_http_response_init(&r);
+    static const char line[] = "Retry-After:   120   \r\0\0junk\r\n";
+    aws_http_response_keep_header(&r, line, sizeof line - 1);
+    aws_http_response_keep_header(&r, "x-amzn-ErrorType: Throttling:http://x/\r\n", 40);
+    aws_http_response_keep_header(&r, "no colon\r\n", 10);
+    assert_string_equal(r.retry_after, "120");
+    assert_string_equal(r.error_type, "Throttling:http://x/");
+    assert_null(r.request_id);
+    aws_http_response_cleanup(&r);
+}
+
 static void http_call_signs_request_verifiably(void **state)
 {
     struct fixture *f = *state;
@@ -525,6 +542,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(http_uri_encode_keeps_unreserved_only),
+        cmocka_unit_test(http_response_keeps_trimmed_headers),
         cmocka_unit_test_setup_teardown(http_call_signs_request_verifiably, setup, teardown),
         cmocka_unit_test_setup_teardown(http_call_retries_5xx_then_succeeds, setup, teardown),
         cmocka_unit_test_setup_teardown(http_call_retries_throttling, setup, teardown),
