@@ -431,7 +431,9 @@ static enum xa_status describe_transport(const struct aws_error *e, const char *
     if (st == XA_OK && e->attempts > 0)
         st = xbuf_appendf(out, " after %d attempt%s", e->attempts, e->attempts == 1 ? "" : "s");
     if (st == XA_OK && e->transport != XA_ECANCELED)
-        st = xbuf_appendf(out, ": %s", xa_status_str(e->transport));
+        st = xbuf_appendf(out, ": %s", e->transport == XA_EIO         ? "connection failed"
+                                       : e->transport == XA_ETIMEDOUT ? "timed out"
+                                                                      : xa_status_str(e->transport));
     if (st == XA_OK && !blank(e->transport_detail)) {
         st = xbuf_append_str(out, " (");
         if (st == XA_OK)

@@ -562,12 +562,11 @@ static void log_retry(const struct aws_http_call *call, const char *endpoint,
     if (!log_enabled(unreachable ? LOG_WARN : LOG_DEBUG))
         return;
     if (unreachable)
-        log_msg(LOG_WARN, LOG_MODULE, "%s %s: cannot reach %s (%s%s%s); attempt %d of %d "
+        log_msg(LOG_WARN, LOG_MODULE, "%s %s: cannot reach %s (%s); attempt %d of %d "
                 "failed, retrying in %lld ms", call->service ? call->service : "AWS",
-                call->operation, endpoint, xa_status_str(err->transport),
-                err->transport_detail ? ": " : "",
-                err->transport_detail ? err->transport_detail : "", attempt, max_attempts,
-                (long long)delay);
+                call->operation, endpoint,
+                err->transport_detail ? err->transport_detail : xa_status_str(err->transport),
+                attempt, max_attempts, (long long)delay);
     else
         log_msg(LOG_DEBUG, LOG_MODULE, "%s: retrying after %lld ms (attempt %d of %d failed)",
                 call->operation, (long long)delay, attempt, max_attempts);
