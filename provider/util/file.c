@@ -43,7 +43,7 @@ static void too_large(struct xbuf *why, const char *what, const char *path,
     char have[32], limit[32];
     human_size(have, sizeof have, size);
     human_size(limit, sizeof limit, max);
-    xbuf_appendf(why, "The %s %s is too large (%s%s; at most %s is read).", what, path,
+    xbuf_appendf(why, "The %s %s is too large (%s%s; the limit is %s).", what, path,
                  size > max ? "" : "more than ", size > max ? have : limit, limit);
 }
 
