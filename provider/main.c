@@ -2,10 +2,10 @@
  *
  * Managed mode (started by Terraform through go-plugin): check the magic cookie, pick
  * the protocol, listen, print the one handshake line on stdout and serve until
- * GRPCController.Shutdown or SIGTERM. SIGINT is ignored: Terraform's Ctrl-C reaches the
+ * GRPCController.Shutdown, SIGTERM or SIGHUP. SIGINT is ignored: Terraform's Ctrl-C reaches the
  * whole process group, and Terraform turns it into StopProvider itself.
  * Debug mode (-debug): no cookie, plaintext, print TF_REATTACH_PROVIDERS and serve in
- * the foreground until SIGINT or SIGTERM, one provider configuration only (every
+ * the foreground until SIGINT, SIGTERM or SIGHUP, one provider configuration only (every
  * configuration of the provider reaches this one process).
  * -version and -help print their text on stdout and exit 0.
  * Shutdown: provider_stop() makes in-flight AWS waits return, then rpc_server_free()
@@ -61,7 +61,8 @@ static int setup_signals(bool debug)
     fcntl(wake_fds[0], F_SETFD, FD_CLOEXEC);
     fcntl(wake_fds[1], F_SETFD, FD_CLOEXEC);
     signal(SIGPIPE, SIG_IGN);
-    if (sigaction(SIGTERM, &sa, NULL) != 0)
+    /* SIGHUP (the terminal or session went away) is an orderly stop as well. */
+    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGHUP, &sa, NULL) != 0)
         return -1;
     if (debug)
         return sigaction(SIGINT, &sa, NULL);

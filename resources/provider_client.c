@@ -8,8 +8,15 @@
  * resource call that needs AWS answers with that reason, as terraform-plugin-framework
  * providers do ("unknown at configure time"). Validation and planning of known values
  * keep working meanwhile.
+ * Stop during configure: core publishes the meta only once configure returns, so the
+ * client under construction is registered here (a list under a mutex) between
+ * aws_client_create and the end of aws_client_connect; provider_client_stop stops every
+ * registered client as well as the configured one. A stop counter read at the start of
+ * configure closes the window before registration: a StopProvider that arrives after
+ * configure began always reaches its client.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +31,49 @@
 #include "resources/requests.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+
+/* ---- Clients under construction ---------------------------------------------------- */
+
+struct building {
+    struct aws_client *client;
+    struct building *next;
+};
+
+static pthread_mutex_t building_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct building *building_list;   /* configures in flight, newest first */
+static unsigned long stops;               /* provider_client_stop calls so far */
+
+static unsigned long stops_so_far(void)
+{
+    pthread_mutex_lock(&building_mu);
+    unsigned long n = stops;
+    pthread_mutex_unlock(&building_mu);
+    return n;
+}
+
+/* Makes b->client reachable by provider_client_stop; stops it at once when a stop came
+ * after configure began (stops_at). */
+static void building_add(struct building *b, unsigned long stops_at)
+{
+    pthread_mutex_lock(&building_mu);
+    b->next = building_list;
+    building_list = b;
+    if (stops != stops_at)
+        aws_client_stop(b->client);
+    pthread_mutex_unlock(&building_mu);
+}
+
+static void building_remove(struct building *b)
+{
+    pthread_mutex_lock(&building_mu);
+    for (struct building **p = &building_list; *p; p = &(*p)->next) {
+        if (*p == b) {
+            *p = b->next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&building_mu);
+}
 
 /* "1h30m", "900s", "15m" to seconds; -1 when malformed. */
 static int duration_seconds(const char *s)
@@ -219,6 +269,29 @@ XA_TESTABLE bool provider_client_fill(struct aws_client_config *c, struct borrow
     return ok;
 }
 
+/* aws_client_create, then aws_client_connect while the client is registered for
+ * StopProvider. On failure m->client stays NULL, err says why, and the status is
+ * XA_ECANCELED when a stop ended the work. */
+static enum xa_status build_client(struct xacct_meta *m, const struct aws_client_config *c,
+                                   unsigned long stops_at, struct aws_error *err)
+{
+    struct building b = {0};
+    enum xa_status st = aws_client_create(c, &b.client, err);
+    if (st != XA_OK)
+        return st;
+    building_add(&b, stops_at);
+    st = aws_client_connect(b.client, err);
+    building_remove(&b);
+    if (st != XA_OK) {
+        if (aws_client_stopped(b.client))
+            st = XA_ECANCELED;
+        aws_client_free(b.client);
+        return st;
+    }
+    m->client = b.client;
+    return XA_OK;
+}
+
 bool provider_client_configure(struct xacct_meta *m, const struct provider_block_model *config,
                                const char *terraform_version, struct diags *d)
 {
@@ -230,6 +303,7 @@ bool provider_client_configure(struct xacct_meta *m, const struct provider_block
     xbuf_init(&reason);
     aws_client_config_init(&c);
     aws_error_init(&err);
+    unsigned long stops_at = stops_so_far();
     if (!(m->partition = xa_strdup("aws")) || !caches_new(m)) {
         diag_error(d, "Cannot configure the xacct provider", "Out of memory.");
         goto out;
@@ -251,9 +325,13 @@ bool provider_client_configure(struct xacct_meta *m, const struct provider_block
     }
     if (!provider_client_fill(&c, &b, config, d) || diags_has_error(d))
         goto out;
-    if (aws_client_new(&c, &m->client, &err) != XA_OK) {
+    enum xa_status st = build_client(m, &c, stops_at, &err);
+    if (st != XA_OK) {
         meta_aws_diag(d, NULL, "Cannot configure the xacct provider", &err,
-                       "Check the provider block's credentials, region and endpoints.");
+                      st == XA_ECANCELED
+                          ? "The provider was stopped (Ctrl-C or StopProvider) while it was "
+                            "configuring."
+                          : "Check the provider block's credentials, region and endpoints.");
         goto out;
     }
     m->region = xa_strdup(aws_client_region(m->client));
@@ -272,6 +350,11 @@ out:
 
 void provider_client_stop(struct xacct_meta *m)
 {
+    pthread_mutex_lock(&building_mu);
+    stops++;
+    for (struct building *b = building_list; b; b = b->next)
+        aws_client_stop(b->client);
+    pthread_mutex_unlock(&building_mu);
     if (m && m->client)
         aws_client_stop(m->client);
 }

@@ -20,7 +20,11 @@
 #include "aws/http.h"
 #include "aws/sts.h"
 #include "util/alloc.h"
+#include "util/file.h"
 #include "util/log.h"
+
+/* The system bundle is about 200 KiB; a custom one is usually a few certificates. */
+#define CA_BUNDLE_MAX (8u << 20)
 
 struct owned {
     void *p;
@@ -249,18 +253,41 @@ static enum xa_status learn_account(struct aws_client *c, struct aws_error *err)
     return st;
 }
 
-enum xa_status aws_client_new(const struct aws_client_config *config, struct aws_client **out,
-                              struct aws_error *err)
+/* custom_ca_bundle, else AWS_CA_BUNDLE: read once here (a regular file of at most
+ * CA_BUNDLE_MAX bytes, never a FIFO that would block), so that a bad path is a clear
+ * error at configure rather than a TLS failure on the first call. */
+static enum xa_status read_ca_bundle(const struct aws_client *c, struct xbuf *out,
+                                     struct aws_error *err)
 {
-    *out = NULL;
-    struct aws_client *c = xa_calloc(1, sizeof *c);
-    if (!c)
-        return XA_ENOMEM;
-    copy_config(c, config);
+    const char *arg = c->cfg.custom_ca_bundle, *env = getenv("AWS_CA_BUNDLE");
+    const char *path = arg && *arg ? arg : env && *env ? env : NULL;
+    if (!path)
+        return XA_OK;
+    const char *what = path == arg ? "CA bundle (custom_ca_bundle)" : "CA bundle (AWS_CA_BUNDLE)";
+    struct xbuf why;
+    xbuf_init(&why);
+    enum xa_status st = xa_file_read(path, CA_BUNDLE_MAX, what, out, &why);
+    if (st == XA_ENOTFOUND)
+        xbuf_appendf(&why, "The %s %s does not exist.", what, path);
+    if (st != XA_OK && st != XA_ENOMEM) {
+        aws_error_set_message(err, xbuf_cstr(&why));
+        st = XA_EINVAL;
+    }
+    xbuf_cleanup(&why);
+    return st;
+}
+
+/* The transport, the STS endpoint and the credential chain: everything but I/O. */
+static enum xa_status build(struct aws_client *c, struct aws_error *err)
+{
+    struct xbuf ca;
+    xbuf_init(&ca);
     enum xa_status st = c->oom ? XA_ENOMEM : settle_region(c, err);
+    if (st == XA_OK)
+        st = read_ca_bundle(c, &ca, err);
     if (st == XA_OK) {
         struct aws_http_config hc = {
-            .custom_ca_bundle = c->cfg.custom_ca_bundle, .insecure = c->cfg.insecure,
+            .ca_pem = ca.len ? ca.data : NULL, .ca_pem_len = ca.len, .insecure = c->cfg.insecure,
             .http_proxy = c->cfg.http_proxy, .https_proxy = c->cfg.https_proxy,
             .no_proxy = c->cfg.no_proxy, .connect_timeout_ms = c->cfg.connect_timeout_ms,
             .request_timeout_ms = c->cfg.request_timeout_ms, .max_retries = c->cfg.max_retries,
@@ -271,16 +298,18 @@ enum xa_status aws_client_new(const struct aws_client_config *config, struct aws
         if (st != XA_OK)
             aws_error_set_message(err, "Cannot start the HTTP client (libcurl).");
     }
+    xbuf_cleanup(&ca);
     if (st == XA_OK) {
-        struct xbuf ep;
+        struct xbuf ep, why;
         xbuf_init(&ep);
-        st = aws_endpoint_resolve("sts", c->sts_region, c->cfg.endpoint_sts, &ep);
+        xbuf_init(&why);
+        st = aws_endpoint_resolve("sts", c->sts_region, c->cfg.endpoint_sts, &ep, &why);
         if (st == XA_OK)
             c->sts_endpoint = xbuf_take(&ep);
-        else
-            aws_error_set_message(err, "The STS endpoint is not a valid http(s) URL "
-                                       "(endpoints.sts, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL).");
+        else if (st == XA_EINVAL)
+            aws_error_set_message(err, xbuf_cstr(&why));
         xbuf_cleanup(&ep);
+        xbuf_cleanup(&why);
         if (st == XA_OK && !c->sts_endpoint)
             st = XA_ENOMEM;
     }
@@ -289,16 +318,47 @@ enum xa_status aws_client_new(const struct aws_client_config *config, struct aws
                                           .sts_region = c->sts_region};
         st = aws_credentials_provider_new(&c->cfg, &env, &c->creds);
     }
-    if (st == XA_OK)
-        st = learn_account(c, err);
+    return st;
+}
+
+static enum xa_status oom_described(enum xa_status st, struct aws_error *err)
+{
+    if (st == XA_ENOMEM && !err->message)
+        aws_error_set_message(err, "Out of memory while configuring the AWS client.");
+    return st;
+}
+
+enum xa_status aws_client_create(const struct aws_client_config *config, struct aws_client **out,
+                                 struct aws_error *err)
+{
+    *out = NULL;
+    struct aws_client *c = xa_calloc(1, sizeof *c);
+    if (!c)
+        return oom_described(XA_ENOMEM, err);
+    copy_config(c, config);
+    enum xa_status st = build(c, err);
     if (st != XA_OK) {
-        if (st == XA_ENOMEM && !err->message)
-            aws_error_set_message(err, "Out of memory while configuring the AWS client.");
         aws_client_free(c);
-        return st;
+        return oom_described(st, err);
     }
     *out = c;
     return XA_OK;
+}
+
+enum xa_status aws_client_connect(struct aws_client *c, struct aws_error *err)
+{
+    return oom_described(learn_account(c, err), err);
+}
+
+enum xa_status aws_client_new(const struct aws_client_config *config, struct aws_client **out,
+                              struct aws_error *err)
+{
+    enum xa_status st = aws_client_create(config, out, err);
+    if (st == XA_OK && (st = aws_client_connect(*out, err)) != XA_OK) {
+        aws_client_free(*out);
+        *out = NULL;
+    }
+    return st;
 }
 
 const char *aws_client_account_id(const struct aws_client *c)
@@ -337,10 +397,13 @@ static enum xa_status sts_begin(struct aws_client *c, const char *region, struct
     const char *r = region && *region ? region : c->region;
     xbuf_init(&s->endpoint);
     aws_credentials_init(&s->creds);
-    enum xa_status st = aws_endpoint_resolve("sts", r, c->cfg.endpoint_sts, &s->endpoint);
-    if (st != XA_OK)
-        aws_error_set_message(err, "The STS endpoint is not a valid http(s) URL.");
-    else
+    struct xbuf why;
+    xbuf_init(&why);
+    enum xa_status st = aws_endpoint_resolve("sts", r, c->cfg.endpoint_sts, &s->endpoint, &why);
+    if (st == XA_EINVAL)
+        aws_error_set_message(err, xbuf_cstr(&why));
+    xbuf_cleanup(&why);
+    if (st == XA_OK)
         st = aws_credentials_provider_get(c->creds, &s->creds, err);
     s->target = (struct sts_target){.http = c->http, .endpoint = xbuf_cstr(&s->endpoint),
                                     .region = r};
@@ -434,11 +497,14 @@ enum xa_status aws_client_send(struct aws_client *c, const char *region,
         st = XA_EINVAL;
         goto done;
     }
-    st = aws_endpoint_resolve(svc->id, r, endpoint_override(c, svc->id), &ep);
-    if (st != XA_OK) {
-        aws_error_set_message(err, "The service endpoint is not a valid http(s) URL.");
+    struct xbuf why;
+    xbuf_init(&why);
+    st = aws_endpoint_resolve(svc->id, r, endpoint_override(c, svc->id), &ep, &why);
+    if (st == XA_EINVAL)
+        aws_error_set_message(err, xbuf_cstr(&why));
+    xbuf_cleanup(&why);
+    if (st != XA_OK)
         goto done;
-    }
     if (!req->unsigned_request) {
         st = aws_credentials_provider_get(c->creds, &cr, err);
         if (st != XA_OK)

@@ -35,9 +35,20 @@ struct sts_assume_role_result;
 void aws_client_config_init(struct aws_client_config *c);
 
 /* Builds a client. Returns XA_OK and *out, or an error with *out = NULL and err filled
- * (err->message says what failed; for credentials, every source tried and why). */
+ * (err->message says what failed; for credentials, every source tried and why).
+ * aws_client_new is aws_client_create followed by aws_client_connect. */
 enum xa_status aws_client_new(const struct aws_client_config *config, struct aws_client **out,
                               struct aws_error *err);
+/* The same in two steps, so that a client under construction can be stopped: _create
+ * does no network I/O and runs no helper (configuration, region, CA bundle, transport,
+ * endpoints, credential chain); _connect resolves credentials and learns the account ID,
+ * everything that may wait (STS, metadata endpoints, credential_process, retries), and
+ * returns XA_ECANCELED soon after aws_client_stop, which may be called from any thread
+ * once _create has returned. After a failed _connect the client is only fit for
+ * aws_client_free. */
+enum xa_status aws_client_create(const struct aws_client_config *config, struct aws_client **out,
+                                 struct aws_error *err);
+enum xa_status aws_client_connect(struct aws_client *c, struct aws_error *err);
 void aws_client_free(struct aws_client *c);
 
 /* The account ID learnt at start ("" when skip_requesting_account_id). Never NULL. */

@@ -64,31 +64,61 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
+/* Reads exactly n digits at *p into *out and moves *p past them; false (and *p left
+ * alone) when any of them is not a digit, including the terminator. */
+static bool digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if ((*p)[i] < '0' || (*p)[i] > '9')
+            return false;
+        v = v * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    *out = v;
+    return true;
+}
+
+/* Consumes the character c at *p; false when another one (or the end) is there. */
+static bool expect(const char **p, char c)
+{
+    if (**p != c)
+        return false;
+    (*p)++;
+    return true;
+}
+
+/* Strict RFC 3339: every field has its exact width and every position is checked
+ * before it is read, so no input moves the parser past its terminator. */
 enum xa_status aws_credentials_parse_time(const char *s, int64_t *out)
 {
-    int y, mo, d, h, mi, sec, n = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
-        mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+    int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+    const char *p = s;
+    if (!p || !digits(&p, 4, &y) || !expect(&p, '-') || !digits(&p, 2, &mo) ||
+        !expect(&p, '-') || !digits(&p, 2, &d) || !(expect(&p, 'T') || expect(&p, 't')) ||
+        !digits(&p, 2, &h) || !expect(&p, ':') || !digits(&p, 2, &mi) || !expect(&p, ':') ||
+        !digits(&p, 2, &sec))
         return XA_EINVAL;
-    const char *p = s + n;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++) {
-        }
-    int64_t offset = 0;
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
+    if (expect(&p, '.')) {
+        if (*p < '0' || *p > '9')
             return XA_EINVAL;
-        offset = (oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
-        p += 6;
-    } else {
-        return XA_EINVAL;
+        while (*p >= '0' && *p <= '9')
+            p++;
     }
-    if (*p)
+    if (expect(&p, 'Z') || expect(&p, 'z'))
+        sign = 0;
+    else if (expect(&p, '+'))
+        sign = 1;
+    else if (expect(&p, '-'))
+        sign = -1;
+    else
+        return XA_EINVAL;
+    if (sign && (!digits(&p, 2, &oh) || !expect(&p, ':') || !digits(&p, 2, &om)))
+        return XA_EINVAL;
+    if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 ||
+        oh > 23 || om > 59)
         return XA_EINVAL;
     *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
-           offset;
+           sign * (oh * 3600 + om * 60);
     return XA_OK;
 }

@@ -20,6 +20,10 @@
 #include <openssl/crypto.h>
 
 #include "util/alloc.h"
+#include "util/file.h"
+
+/* Real config files are a few KiB; the CLI's own limit is far below this. */
+#define INI_MAX_BYTES (4u << 20)
 
 /* ------------------------------------------------------------------------- INI */
 
@@ -123,7 +127,7 @@ enum xa_status creds_ini_parse(const char *text, const char *origin, struct cred
         if (*s == '[') {
             if (e[-1] != ']' || e - s < 3) {
                 st = XA_EINVAL;
-                xbuf_appendf(why, "%s line %zu: a section header must look like [name]", origin,
+                xbuf_appendf(why, "%s line %zu: a section header must look like [name].", origin,
                              lineno);
                 break;
             }
@@ -137,14 +141,14 @@ enum xa_status creds_ini_parse(const char *text, const char *origin, struct cred
             if (!eq || !in_section) {
                 st = XA_EINVAL;
                 xbuf_appendf(why, "%s line %zu: %s", origin, lineno,
-                             !in_section ? "a setting appears before any [section]"
-                                         : "expected \"key = value\"");
+                             !in_section ? "a setting appears before any [section]."
+                                         : "expected \"key = value\".");
                 break;
             }
             const char *ke = trim_end(s, eq), *vs = skip_ws(eq + 1, e);
             if (ke == s) {
                 st = XA_EINVAL;
-                xbuf_appendf(why, "%s line %zu: the setting has no name", origin, lineno);
+                xbuf_appendf(why, "%s line %zu: the setting has no name.", origin, lineno);
                 break;
             }
             st = add_kv(&out->sections[out->n - 1], s, (size_t)(ke - s), vs, (size_t)(e - vs));
@@ -156,34 +160,19 @@ enum xa_status creds_ini_parse(const char *text, const char *origin, struct cred
     return st;
 }
 
-enum xa_status creds_ini_load(const char *path, struct creds_ini *out, struct xbuf *why)
+enum xa_status creds_ini_load(const char *path, const char *what, struct creds_ini *out,
+                              struct xbuf *why)
 {
     *out = (struct creds_ini){0};
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT)
-            return XA_ENOTFOUND;
-        xbuf_appendf(why, "cannot open %s: %s", path, strerror(errno));
-        return XA_EIO;
-    }
     struct xbuf text;
     xbuf_init(&text);
-    enum xa_status st = XA_OK;
-    char chunk[4096];
-    size_t n;
-    while (st == XA_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        st = text.len + n > (1u << 22) ? XA_ERANGE : xbuf_append(&text, chunk, n);
-    }
-    if (st == XA_OK && ferror(f))
-        st = XA_EIO;
-    fclose(f);
-    OPENSSL_cleanse(chunk, sizeof chunk);
-    if (st == XA_OK && memchr(xbuf_cstr(&text), '\0', text.len))
+    enum xa_status st = xa_file_read(path, INI_MAX_BYTES, what, &text, why);
+    if (st == XA_OK && memchr(xbuf_cstr(&text), '\0', text.len)) {
         st = XA_EINVAL;
+        xbuf_appendf(why, "The %s %s contains a NUL byte; it is not a text file.", what, path);
+    }
     if (st == XA_OK)
         st = creds_ini_parse(xbuf_cstr(&text), path, out, why);
-    else
-        xbuf_appendf(why, "cannot read %s (%s)", path, xa_status_str(st));
     xbuf_cleanup_secret(&text);
     return st;
 }
@@ -201,8 +190,8 @@ static enum xa_status home_path(const char *rel, struct xbuf *out)
 /* Loads a list of files (explicit list, else env var, else the default under ~/.aws),
  * skipping those that do not exist. */
 static enum xa_status load_list(const char *const *files, size_t nfiles, const char *envname,
-                                const char *def, struct creds_ini **out, size_t *nout,
-                                struct xbuf *why)
+                                const char *def, const char *what, struct creds_ini **out,
+                                size_t *nout, struct xbuf *why)
 {
     enum xa_status st = XA_OK;
     struct xbuf one;
@@ -229,7 +218,7 @@ static enum xa_status load_list(const char *const *files, size_t nfiles, const c
         }
         if (st != XA_OK)
             break;
-        st = creds_ini_load(xbuf_cstr(&one), &(*out)[*nout], why);
+        st = creds_ini_load(xbuf_cstr(&one), what, &(*out)[*nout], why);
         if (st == XA_OK)
             (*nout)++;
         else if (st == XA_ENOTFOUND)
@@ -255,12 +244,12 @@ enum xa_status creds_profiles_load(const struct aws_client_config *cfg,
 {
     *out = (struct creds_profiles){0};
     enum xa_status st = load_list(cfg->shared_config_files, cfg->nshared_config_files,
-                                  "AWS_CONFIG_FILE", ".aws/config", &out->config, &out->nconfig,
-                                  why);
+                                  "AWS_CONFIG_FILE", ".aws/config", "shared config file",
+                                  &out->config, &out->nconfig, why);
     if (st == XA_OK)
         st = load_list(cfg->shared_credentials_files, cfg->nshared_credentials_files,
-                       "AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials", &out->credentials,
-                       &out->ncredentials, why);
+                       "AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials",
+                       "shared credentials file", &out->credentials, &out->ncredentials, why);
     if (st != XA_OK)
         creds_profiles_cleanup(out);
     return st;
@@ -440,7 +429,7 @@ enum xa_status creds_from_profile(const struct creds_ctx *ctx, const char *profi
     }
     const char *proc = creds_profiles_get(pr, profile, "credential_process");
     if (proc) {
-        st = creds_from_process(proc, out, why);
+        st = creds_from_process(ctx, proc, out, why);
         if (st != XA_OK)
             xbuf_appendf(why, " (credential_process of profile %s)", profile);
         return st == XA_ENOTFOUND ? XA_EIO : st;

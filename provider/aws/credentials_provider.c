@@ -266,8 +266,7 @@ static enum xa_status resolve(struct aws_credentials_provider *p, struct aws_cre
     aws_credentials_init(&base);
     enum xa_status st = creds_profiles_load(&p->cfg, &pr, &why);
     if (st != XA_OK) {
-        aws_error_set_messagef(err, "Cannot read the shared AWS configuration: %s",
-                               xbuf_cstr(&why));
+        aws_error_set_message(err, xbuf_cstr(&why));
         goto out;
     }
     struct creds_ctx ctx = {.cfg = &p->cfg, .env = &p->env, .profiles = &pr,

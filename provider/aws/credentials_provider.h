@@ -21,13 +21,15 @@ struct aws_http;
 struct aws_credentials_provider;
 
 /* Everything the chain needs besides the client config: the transport for STS, metadata
- * and container calls, the STS endpoint and region, and a clock (NULL = time()). */
+ * and container calls (stopping it also stops credential_process), the STS endpoint and
+ * region, a clock (NULL = time()) and credential_process's time limit. */
 struct aws_credentials_env {
     struct aws_http *http;
     const char *sts_endpoint;
     const char *sts_region;
     int64_t (*now)(void *ctx);
     void *now_ctx;
+    long process_timeout_ms;    /* 0: 60 000, the AWS SDKs' limit */
 };
 
 /* Borrowed config and env must outlive the provider only for the call of _new (copied).

@@ -1,5 +1,6 @@
-/* aws/credentials_remote.c - sources that run or ask something: credential_process,
- * the container endpoint, EC2 IMDSv2, web identity and AssumeRole.
+/* aws/credentials_remote.c - sources that ask something: the container endpoint, EC2
+ * IMDSv2, web identity and AssumeRole; and the JSON and times their answers (and
+ * credential_process's, aws/credentials_process.c) are written in.
  *
  * Container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is appended to http://169.254.170.2;
  * AWS_CONTAINER_CREDENTIALS_FULL_URI is used as is (http only to loopback, the ECS and
@@ -12,15 +13,11 @@
 #include "aws/credentials_sources.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -30,8 +27,9 @@
 #include "aws/http.h"
 #include "aws/sts.h"
 #include "util/alloc.h"
+#include "util/file.h"
 
-#define PROCESS_MAX_OUTPUT (64 * 1024)
+#define TOKEN_MAX_BYTES (1u << 20)
 #define IMDS_TIMEOUT_MS 1000
 
 /* ------------------------------------------------------------------------- parsing */
@@ -89,73 +87,6 @@ done:
     return st;
 }
 
-/* ------------------------------------------------------------------------- process */
-
-enum xa_status creds_from_process(const char *command, struct aws_credentials *out,
-                                  struct xbuf *why)
-{
-    int fds[2];
-    if (pipe(fds) != 0) {
-        xbuf_appendf(why, "cannot create a pipe: %s", strerror(errno));
-        return XA_EIO;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        xbuf_appendf(why, "cannot fork: %s", strerror(errno));
-        return XA_EIO;
-    }
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0)
-            dup2(devnull, STDIN_FILENO);
-        execl("/bin/sh", "sh", "-c", command, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    struct xbuf output;
-    xbuf_init(&output);
-    enum xa_status st = XA_OK;
-    char chunk[4096];
-    for (;;) {
-        ssize_t r = read(fds[0], chunk, sizeof chunk);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        if (output.len + (size_t)r > PROCESS_MAX_OUTPUT) {
-            st = XA_ERANGE;
-            break;
-        }
-        if ((st = xbuf_append(&output, chunk, (size_t)r)) != XA_OK)
-            break;
-    }
-    OPENSSL_cleanse(chunk, sizeof chunk);
-    close(fds[0]);
-    if (st != XA_OK)
-        kill(pid, SIGKILL);
-    int wst = 0;
-    while (waitpid(pid, &wst, 0) < 0 && errno == EINTR) {
-    }
-    if (st == XA_ERANGE)
-        xbuf_appendf(why, "credential_process printed more than %d bytes", PROCESS_MAX_OUTPUT);
-    else if (st == XA_OK && (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0)) {
-        st = XA_EIO;
-        if (WIFEXITED(wst))
-            xbuf_appendf(why, "credential_process exited with status %d", WEXITSTATUS(wst));
-        else
-            xbuf_appendf(why, "credential_process was killed by a signal");
-    } else if (st == XA_OK) {
-        st = creds_parse_json(xbuf_cstr(&output), output.len, "credential_process", out, why);
-    }
-    xbuf_cleanup_secret(&output);
-    return st;
-}
-
 /* ------------------------------------------------------------------------- container */
 
 static bool container_host_allowed(const char *uri)
@@ -173,26 +104,20 @@ static bool container_host_allowed(const char *uri)
     return false;
 }
 
-static enum xa_status read_small_file(const char *path, struct xbuf *out, struct xbuf *why)
+/* A token file (web identity, container authorization): a regular file of at most
+ * TOKEN_MAX_BYTES, trailing line breaks and blanks dropped. */
+static enum xa_status read_token_file(const char *path, const char *what, struct xbuf *out,
+                                      struct xbuf *why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        xbuf_appendf(why, "cannot open %s: %s", path, strerror(errno));
-        return XA_EIO;
+    enum xa_status st = xa_file_read(path, TOKEN_MAX_BYTES, what, out, why);
+    if (st == XA_ENOTFOUND) {
+        xbuf_appendf(why, "The %s %s does not exist.", what, path);
+        st = XA_EIO;
     }
-    enum xa_status st = XA_OK;
-    char chunk[4096];
-    size_t n;
-    while (st == XA_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = out->len + n > (1u << 20) ? XA_ERANGE : xbuf_append(out, chunk, n);
-    OPENSSL_cleanse(chunk, sizeof chunk);
-    fclose(f);
     while (st == XA_OK && out->len && (out->data[out->len - 1] == '\n' ||
                                        out->data[out->len - 1] == '\r' ||
                                        out->data[out->len - 1] == ' '))
         out->data[--out->len] = '\0';
-    if (st != XA_OK)
-        xbuf_appendf(why, "cannot read %s", path);
     return st;
 }
 
@@ -247,7 +172,7 @@ enum xa_status creds_from_container(const struct creds_ctx *ctx, struct aws_cred
     const char *tfile = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     const char *tok = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
     if (st == XA_OK && tfile && *tfile)
-        st = read_small_file(tfile, &token, why);
+        st = read_token_file(tfile, "container authorization token file", &token, why);
     else if (st == XA_OK && tok && *tok)
         st = xbuf_append_str(&token, tok);
     if (st == XA_OK && token.len && (strchr(token.data, '\r') || strchr(token.data, '\n'))) {
@@ -269,6 +194,48 @@ done:
 
 /* ------------------------------------------------------------------------- IMDSv2 */
 
+/* IMDSv2's session token into token; *v1 when the endpoint speaks only IMDSv1 and that is
+ * allowed (no token then). XA_ENOTFOUND when no metadata service answers. */
+static enum xa_status imds_token(const struct creds_ctx *ctx, const char *base, size_t blen,
+                                 struct xbuf *token, bool *v1, struct xbuf *why)
+{
+    struct xbuf url;
+    struct aws_http_response resp;
+    struct aws_error err;
+    xbuf_init(&url);
+    aws_http_response_init(&resp);
+    aws_error_init(&err);
+    enum xa_status st = xbuf_appendf(&url, "%.*s/latest/api/token", (int)blen, base);
+    struct aws_http_header ttl = {.name = "X-aws-ec2-metadata-token-ttl-seconds", .value = "21600"};
+    struct aws_http_request req = {.method = "PUT", .url = xbuf_cstr(&url), .headers = &ttl,
+                                   .nheaders = 1, .timeout_ms = IMDS_TIMEOUT_MS,
+                                   .connect_timeout_ms = IMDS_TIMEOUT_MS, .bypass_proxy = true};
+    if (st == XA_OK)
+        st = aws_http_perform(ctx->env->http, &req, &resp, &err);
+    if (st != XA_OK) {
+        xbuf_appendf(why, "no metadata service at %.*s (%s)", (int)blen, base,
+                     err.transport_detail ? err.transport_detail : xa_status_str(st));
+        st = st == XA_ENOMEM || st == XA_ECANCELED ? st : XA_ENOTFOUND;
+        goto done;
+    }
+    /* As the SDKs do: 403/404/405 on the token means an IMDSv1-only endpoint, which is
+     * used unless AWS_EC2_METADATA_V1_DISABLED forbids it. */
+    const char *v1off = getenv("AWS_EC2_METADATA_V1_DISABLED");
+    *v1 = (resp.status == 403 || resp.status == 404 || resp.status == 405) &&
+          !(v1off && strcasecmp(v1off, "true") == 0);
+    if (!*v1 && (resp.status != 200 || resp.body.len == 0)) {
+        xbuf_appendf(why, "IMDSv2 token request answered HTTP %ld", resp.status);
+        st = XA_ENOTFOUND;
+    } else if (!*v1) {
+        st = xbuf_append(token, resp.body.data, resp.body.len);
+    }
+done:
+    aws_http_response_cleanup(&resp);
+    aws_error_cleanup(&err);
+    xbuf_cleanup(&url);
+    return st;
+}
+
 enum xa_status creds_from_imds(const struct creds_ctx *ctx, struct aws_credentials *out,
                                struct xbuf *why)
 {
@@ -288,39 +255,16 @@ enum xa_status creds_from_imds(const struct creds_ctx *ctx, struct aws_credentia
     struct aws_error err;
     aws_http_response_init(&resp);
     aws_error_init(&err);
-    enum xa_status st = xbuf_appendf(&url, "%.*s/latest/api/token", (int)blen, base);
-    struct aws_http_header ttl = {.name = "X-aws-ec2-metadata-token-ttl-seconds", .value = "21600"};
-    struct aws_http_request req = {.method = "PUT", .url = xbuf_cstr(&url), .headers = &ttl,
-                                   .nheaders = 1, .timeout_ms = IMDS_TIMEOUT_MS,
-                                   .connect_timeout_ms = IMDS_TIMEOUT_MS, .bypass_proxy = true};
-    if (st == XA_OK)
-        st = aws_http_perform(ctx->env->http, &req, &resp, &err);
-    if (st != XA_OK) {
-        xbuf_appendf(why, "no metadata service at %.*s (%s)", (int)blen, base,
-                     err.transport_detail ? err.transport_detail : xa_status_str(st));
-        st = st == XA_ENOMEM || st == XA_ECANCELED ? st : XA_ENOTFOUND;
+    bool v1 = false;
+    enum xa_status st = imds_token(ctx, base, blen, &token, &v1, why);
+    if (st != XA_OK)
         goto done;
-    }
-    /* As the SDKs do: 403/404/405 on the token means an IMDSv1-only endpoint, which is
-     * used unless AWS_EC2_METADATA_V1_DISABLED forbids it. */
-    const char *v1off = getenv("AWS_EC2_METADATA_V1_DISABLED");
-    bool v1 = (resp.status == 403 || resp.status == 404 || resp.status == 405) &&
-              !(v1off && strcasecmp(v1off, "true") == 0);
-    if (!v1 && (resp.status != 200 || resp.body.len == 0)) {
-        xbuf_appendf(why, "IMDSv2 token request answered HTTP %ld", resp.status);
-        st = XA_ENOTFOUND;
-        goto done;
-    }
-    if (!v1)
-        st = xbuf_append(&token, resp.body.data, resp.body.len);
     struct aws_http_header th = {.name = "X-aws-ec2-metadata-token", .value = xbuf_cstr(&token)};
     size_t nth = v1 ? 0 : 1;
-    xbuf_clear(&url);
-    if (st == XA_OK)
-        st = xbuf_appendf(&url, "%.*s/latest/meta-data/iam/security-credentials/", (int)blen, base);
-    req = (struct aws_http_request){.method = "GET", .url = xbuf_cstr(&url), .headers = &th,
-                                    .nheaders = nth, .timeout_ms = IMDS_TIMEOUT_MS,
-                                    .connect_timeout_ms = IMDS_TIMEOUT_MS, .bypass_proxy = true};
+    st = xbuf_appendf(&url, "%.*s/latest/meta-data/iam/security-credentials/", (int)blen, base);
+    struct aws_http_request req = {.method = "GET", .url = xbuf_cstr(&url), .headers = &th,
+                                   .nheaders = nth, .timeout_ms = IMDS_TIMEOUT_MS,
+                                   .connect_timeout_ms = IMDS_TIMEOUT_MS, .bypass_proxy = true};
     if (st == XA_OK)
         st = aws_http_perform(ctx->env->http, &req, &resp, &err);
     if (st == XA_OK && (resp.status != 200 || resp.body.len == 0)) {
@@ -397,7 +341,8 @@ enum xa_status creds_web_identity(const struct creds_ctx *ctx,
     if (wi->web_identity_token && *wi->web_identity_token)
         st = xbuf_append_str(&token, wi->web_identity_token);
     else if (wi->web_identity_token_file && *wi->web_identity_token_file)
-        st = read_small_file(wi->web_identity_token_file, &token, why);
+        st = read_token_file(wi->web_identity_token_file, "web identity token file", &token,
+                             why);
     else {
         xbuf_append_str(why, "neither web_identity_token nor web_identity_token_file is set");
         st = XA_EINVAL;

@@ -35,8 +35,10 @@ void creds_ini_cleanup(struct creds_ini *ini);
  * the line on a syntax error. Values are wiped on cleanup. */
 enum xa_status creds_ini_parse(const char *text, const char *origin, struct creds_ini *out,
                                struct xbuf *why);
-/* XA_ENOTFOUND when the file does not exist. */
-enum xa_status creds_ini_load(const char *path, struct creds_ini *out, struct xbuf *why);
+/* XA_ENOTFOUND when the file does not exist. Only a regular file of at most 4 MiB is
+ * read (util/file.h); what names it in messages ("shared config file"). */
+enum xa_status creds_ini_load(const char *path, const char *what, struct creds_ini *out,
+                              struct xbuf *why);
 
 /* The profile view over a list of config files and credentials files. */
 struct creds_profiles {
@@ -65,9 +67,11 @@ struct creds_ctx {
 
 enum xa_status creds_from_profile(const struct creds_ctx *ctx, const char *profile, int depth,
                                   struct aws_credentials *out, struct xbuf *why);
-/* Runs `command` through /bin/sh and parses its JSON (Version 1). */
-enum xa_status creds_from_process(const char *command, struct aws_credentials *out,
-                                  struct xbuf *why);
+/* Runs `command` through /bin/sh and parses its JSON (Version 1), within
+ * ctx->env->process_timeout_ms and until the transport is stopped (XA_ETIMEDOUT,
+ * XA_ECANCELED; the helper's process group is then killed). */
+enum xa_status creds_from_process(const struct creds_ctx *ctx, const char *command,
+                                  struct aws_credentials *out, struct xbuf *why);
 enum xa_status creds_from_container(const struct creds_ctx *ctx, struct aws_credentials *out,
                                     struct xbuf *why);
 enum xa_status creds_from_imds(const struct creds_ctx *ctx, struct aws_credentials *out,

@@ -2,23 +2,34 @@
  *
  * The table maps our service ids to the host prefix and to the suffix of the
  * AWS_ENDPOINT_URL_<SERVICE> variable (the SDKs' "service id" upper-cased, spaces as '_').
+ * Endpoint URLs are read with libcurl's URL parser (the one that will send them), so
+ * what is checked here is what curl connects to.
  */
 #include "aws/endpoints.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "util/alloc.h"
 
 struct service_entry {
     const char *id;
     const char *host_prefix;
     const char *env;
+    const char *argument;   /* the provider argument, for messages */
 };
 
 static const struct service_entry services[] = {
-    {.id = "apigateway", .host_prefix = "apigateway", .env = "AWS_ENDPOINT_URL_API_GATEWAY"},
-    {.id = "lambda", .host_prefix = "lambda", .env = "AWS_ENDPOINT_URL_LAMBDA"},
-    {.id = "sts", .host_prefix = "sts", .env = "AWS_ENDPOINT_URL_STS"},
+    {.id = "apigateway", .host_prefix = "apigateway", .env = "AWS_ENDPOINT_URL_API_GATEWAY",
+     .argument = "endpoints.apigateway"},
+    {.id = "lambda", .host_prefix = "lambda", .env = "AWS_ENDPOINT_URL_LAMBDA",
+     .argument = "endpoints.lambda"},
+    {.id = "sts", .host_prefix = "sts", .env = "AWS_ENDPOINT_URL_STS",
+     .argument = "endpoints.sts"},
 };
 
 struct partition_entry {
@@ -87,40 +98,140 @@ bool aws_region_valid(const char *region)
     }
 }
 
-static bool url_ok(const char *u)
+/* ------------------------------------------------------------------------- URLs */
+
+void aws_endpoint_parts_init(struct aws_endpoint_parts *e)
 {
-    return (strncmp(u, "https://", 8) == 0 && u[8]) || (strncmp(u, "http://", 7) == 0 && u[7]);
+    *e = (struct aws_endpoint_parts){0};
 }
 
-static enum xa_status append_trimmed(struct xbuf *out, const char *u)
+void aws_endpoint_parts_cleanup(struct aws_endpoint_parts *e)
 {
-    size_t n = strlen(u);
-    while (n > 0 && u[n - 1] == '/')
-        n--;
-    return xbuf_append(out, u, n);
+    xa_free(e->origin);
+    xa_free(e->host);
+    xa_free(e->path);
+    aws_endpoint_parts_init(e);
+}
+
+/* The problem with url as an endpoint, or NULL when curl's parse of it is usable. Never
+ * repeats any part of the URL: it may hold a password. */
+static const char *url_problem(CURLU *u, const char *url)
+{
+    if (strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0)
+        return "must start with https:// or http://";
+    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+        return "is not a valid URL (scheme://host[:port][/path])";
+    char *part = NULL;
+    const char *problem = NULL;
+    if (curl_url_get(u, CURLUPART_USER, &part, 0) == CURLUE_OK ||
+        curl_url_get(u, CURLUPART_PASSWORD, &part, 0) == CURLUE_OK ||
+        curl_url_get(u, CURLUPART_OPTIONS, &part, 0) == CURLUE_OK)
+        problem = "contains a user name or password (\"user:password@\"). xacct never sends "
+                  "credentials in a URL, where they would travel as the Host header; remove "
+                  "them (a proxy that needs them belongs in http_proxy or https_proxy)";
+    else if (curl_url_get(u, CURLUPART_QUERY, &part, 0) == CURLUE_OK ||
+             curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK)
+        problem = "has a query or fragment; an endpoint is scheme, host, optional port and "
+                  "path only";
+    curl_free(part);
+    return problem;
+}
+
+enum xa_status aws_endpoint_split(const char *url, struct aws_endpoint_parts *out,
+                                  struct xbuf *why)
+{
+    aws_endpoint_parts_cleanup(out);
+    CURLU *u = curl_url();
+    if (!u)
+        return XA_ENOMEM;
+    enum xa_status st = XA_OK;
+    const char *problem = url_problem(u, url);
+    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *hport = NULL;
+    if (problem) {
+        st = XA_EINVAL;
+        if (why)
+            xbuf_appendf(why, "%s", problem);
+        goto done;
+    }
+    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+    curl_url_get(u, CURLUPART_HOST, &host, 0);
+    curl_url_get(u, CURLUPART_PORT, &port, 0);
+    curl_url_get(u, CURLUPART_PORT, &hport, CURLU_NO_DEFAULT_PORT);
+    curl_url_get(u, CURLUPART_PATH, &path, 0);
+    if (!scheme || !host || !*host || !path) {
+        st = scheme && host && path ? XA_EINVAL : XA_ENOMEM;
+        if (why && st == XA_EINVAL)
+            xbuf_append_str(why, "has no host name");
+        goto done;
+    }
+    struct xbuf b;
+    xbuf_init(&b);
+    st = xbuf_appendf(&b, "%s://%s%s%s", scheme, host, port ? ":" : "", port ? port : "");
+    out->origin = st == XA_OK ? xbuf_take(&b) : NULL;
+    xbuf_clear(&b);
+    if (st == XA_OK)
+        st = xbuf_appendf(&b, "%s%s%s", host, hport ? ":" : "", hport ? hport : "");
+    out->host = st == XA_OK ? xbuf_take(&b) : NULL;
+    xbuf_cleanup(&b);
+    size_t plen = strlen(path);
+    while (plen && path[plen - 1] == '/')
+        plen--;
+    out->path = xa_strndup(path, plen);
+    if (!out->origin || !out->host || !out->path)
+        st = XA_ENOMEM;
+done:
+    if (st != XA_OK)
+        aws_endpoint_parts_cleanup(out);
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_free(hport);
+    curl_free(path);
+    curl_url_cleanup(u);
+    return st;
 }
 
 enum xa_status aws_endpoint_resolve(const char *service, const char *region,
-                                    const char *override, struct xbuf *out)
+                                    const char *override, struct xbuf *out, struct xbuf *why)
 {
     const struct service_entry *s = NULL;
     for (size_t i = 0; service && i < sizeof services / sizeof services[0]; i++)
         if (strcmp(service, services[i].id) == 0)
             s = &services[i];
-    if (!s)
+    if (!s) {
+        if (why)
+            xbuf_appendf(why, "xacct knows no service \"%s\"", service ? service : "");
         return XA_EINVAL;
-    const char *u = override && *override ? override : NULL;
-    if (!u) {
-        u = getenv(s->env);
-        if (!u || !*u)
-            u = getenv("AWS_ENDPOINT_URL");
-        if (u && !*u)
-            u = NULL;
     }
-    if (u)
-        return url_ok(u) ? append_trimmed(out, u) : XA_EINVAL;
-    if (!region || !*region)
-        return XA_EINVAL;
-    return xbuf_appendf(out, "https://%s.%s.%s", s->host_prefix, region,
-                        aws_region_dns_suffix(region));
+    const char *u = override && *override ? override : NULL, *source = NULL;
+    if (u) {
+        source = s->argument;
+    } else if ((u = getenv(s->env)) && *u) {
+        source = s->env;
+    } else if ((u = getenv("AWS_ENDPOINT_URL")) && *u) {
+        source = "AWS_ENDPOINT_URL";
+    } else {
+        u = NULL;
+    }
+    if (!u) {
+        if (!region || !*region) {
+            if (why)
+                xbuf_append_str(why, "no region is set to choose the endpoint from");
+            return XA_EINVAL;
+        }
+        return xbuf_appendf(out, "https://%s.%s.%s", s->host_prefix, region,
+                            aws_region_dns_suffix(region));
+    }
+    struct aws_endpoint_parts e;
+    aws_endpoint_parts_init(&e);
+    struct xbuf problem;
+    xbuf_init(&problem);
+    enum xa_status st = aws_endpoint_split(u, &e, &problem);
+    if (st == XA_OK)
+        st = xbuf_appendf(out, "%s%s", e.origin, e.path);
+    else if (st == XA_EINVAL && why)
+        xbuf_appendf(why, "The %s endpoint URL (%s) %s.", s->id, source, xbuf_cstr(&problem));
+    aws_endpoint_parts_cleanup(&e);
+    xbuf_cleanup(&problem);
+    return st;
 }

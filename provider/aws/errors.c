@@ -22,6 +22,7 @@
 #include "util/alloc.h"
 
 #define DESCRIBE_TEXT_MAX 512
+#define LOCAL_TEXT_MAX 8192   /* our own messages: the credential chain's list of sources */
 #define EXCERPT_MAX 200
 
 /* ---- lifetime ----------------------------------------------------------------------- */
@@ -40,6 +41,7 @@ void aws_error_cleanup(struct aws_error *e)
     xa_free(e->message);
     xa_free(e->request_id);
     xa_free(e->transport_detail);
+    xa_free(e->endpoint);
     aws_error_init(e);
 }
 
@@ -78,6 +80,11 @@ static enum xa_status set_field(char **field, const char *s)
 enum xa_status aws_error_set_operation(struct aws_error *e, const char *operation)
 {
     return set_field(&e->operation, operation);
+}
+
+enum xa_status aws_error_set_endpoint(struct aws_error *e, const char *endpoint)
+{
+    return set_field(&e->endpoint, endpoint);
 }
 
 enum xa_status aws_error_set_code(struct aws_error *e, const char *code)
@@ -358,21 +365,29 @@ enum xa_status aws_error_parse_any(struct aws_error *e, long http_status,
 
 /* ---- description -------------------------------------------------------------------- */
 
-/* Appends untrusted text, cut to DESCRIBE_TEXT_MAX bytes, control characters as spaces. */
-static enum xa_status append_untrusted(struct xbuf *out, const char *s)
+/* Appends text cut to max bytes, control characters as spaces (line breaks too unless
+ * lines is set). */
+static enum xa_status append_bounded(struct xbuf *out, const char *s, size_t max, bool lines)
 {
     size_t n = strlen(s);
-    bool cut = n > DESCRIBE_TEXT_MAX;
+    bool cut = n > max;
     if (cut)
-        n = DESCRIBE_TEXT_MAX;
+        n = max;
     enum xa_status st = XA_OK;
     for (size_t i = 0; st == XA_OK && i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        st = xbuf_append_char(out, (c < 0x20 || c == 0x7f) ? ' ' : (char)c);
+        bool keep = c >= 0x20 ? c != 0x7f : lines && c == '\n';
+        st = xbuf_append_char(out, keep ? (char)c : ' ');
     }
     if (st == XA_OK && cut)
         st = xbuf_append_str(out, "...");
     return st;
+}
+
+/* Untrusted text from an answer: one line, at most DESCRIBE_TEXT_MAX bytes. */
+static enum xa_status append_untrusted(struct xbuf *out, const char *s)
+{
+    return append_bounded(out, s, DESCRIBE_TEXT_MAX, false);
 }
 
 /* " (request id X, N attempts)" or the parts that are known. */
@@ -397,12 +412,28 @@ static enum xa_status append_trailer(const struct aws_error *e, struct xbuf *out
     return st;
 }
 
+/* Ends the description with one period, unless the text already ends a sentence. */
+static enum xa_status end_sentence(struct xbuf *out)
+{
+    char last = out->len ? out->data[out->len - 1] : '\0';
+    return last == '.' || last == '!' || last == '?' ? XA_OK : xbuf_append_char(out, '.');
+}
+
 static enum xa_status describe_transport(const struct aws_error *e, const char *op,
                                          struct xbuf *out)
 {
-    enum xa_status st = xbuf_appendf(out, "%s could not reach AWS: %s", op,
-                                     e->transport == XA_ECANCELED ? "the request was cancelled"
-                                                                  : xa_status_str(e->transport));
+    enum xa_status st;
+    if (e->transport == XA_ECANCELED)
+        st = xbuf_appendf(out, "%s was cancelled before AWS answered", op);
+    else
+        st = xbuf_appendf(out, "%s could not reach %s", op,
+                          blank(e->endpoint) ? "AWS" : e->endpoint);
+    if (st == XA_OK && e->attempts > 0)
+        st = xbuf_appendf(out, " after %d attempt%s", e->attempts, e->attempts == 1 ? "" : "s");
+    if (st == XA_OK && e->transport != XA_ECANCELED)
+        st = xbuf_appendf(out, ": %s", e->transport == XA_EIO         ? "connection failed"
+                                       : e->transport == XA_ETIMEDOUT ? "timed out"
+                                                                      : xa_status_str(e->transport));
     if (st == XA_OK && !blank(e->transport_detail)) {
         st = xbuf_append_str(out, " (");
         if (st == XA_OK)
@@ -410,11 +441,7 @@ static enum xa_status describe_transport(const struct aws_error *e, const char *
         if (st == XA_OK)
             st = xbuf_append_char(out, ')');
     }
-    if (st == XA_OK && e->attempts > 0)
-        st = xbuf_appendf(out, " after %d attempt%s", e->attempts, e->attempts == 1 ? "" : "s");
-    if (st == XA_OK)
-        st = xbuf_append_char(out, '.');
-    return st;
+    return st == XA_OK ? end_sentence(out) : st;
 }
 
 static enum xa_status describe_answer(const struct aws_error *e, const char *op,
@@ -442,9 +469,7 @@ static enum xa_status describe_answer(const struct aws_error *e, const char *op,
     if (st == XA_OK && e->throttled)
         st = xbuf_append_str(out, ". AWS kept throttling the requests; try again later or "
                                   "lower -parallelism");
-    if (st == XA_OK)
-        st = xbuf_append_char(out, '.');
-    return st;
+    return st == XA_OK ? end_sentence(out) : st;
 }
 
 enum xa_status aws_error_describe(const struct aws_error *e, struct xbuf *out)
@@ -452,5 +477,13 @@ enum xa_status aws_error_describe(const struct aws_error *e, struct xbuf *out)
     const char *op = blank(e->operation) ? "The AWS request" : e->operation;
     if (e->transport != XA_OK)
         return describe_transport(e, op, out);
+    bool local = blank(e->operation) && e->http_status == 0 && blank(e->code) &&
+                 blank(e->request_id) && !blank(e->message);
+    if (local) {
+        /* Our own sentence (a local check, or a chain that already described its AWS
+         * call): no "The AWS request failed" in front of it. */
+        enum xa_status st = append_bounded(out, e->message, LOCAL_TEXT_MAX, true);
+        return st == XA_OK ? end_sentence(out) : st;
+    }
     return describe_answer(e, op, out);
 }

@@ -41,6 +41,8 @@ struct aws_error {
     enum xa_status transport;   /* XA_OK when an HTTP answer arrived; else XA_EIO,
                                    XA_ETIMEDOUT, XA_ECANCELED, ... */
     char *transport_detail; /* curl's words for a transport failure, or NULL */
+    char *endpoint;         /* the endpoint tried ("https://sts.us-east-1.amazonaws.com"),
+                               or NULL; never holds user info */
 };
 
 /* Lifetime. _init zeroes; _cleanup frees and zeroes (safe to call twice); _reset is
@@ -59,6 +61,7 @@ enum xa_status aws_error_set_message(struct aws_error *e, const char *message);
 enum xa_status aws_error_set_messagef(struct aws_error *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 enum xa_status aws_error_set_request_id(struct aws_error *e, const char *request_id);
+enum xa_status aws_error_set_endpoint(struct aws_error *e, const char *endpoint);
 /* A failure before any HTTP answer: sets transport (never XA_OK) and transport_detail,
  * and sets http_status to 0. */
 enum xa_status aws_error_set_transport(struct aws_error *e, enum xa_status transport,
@@ -87,9 +90,12 @@ bool aws_error_is(const struct aws_error *e, const char *code);
 /* Appends one or two sentences for a diagnostic detail, e.g.
  * "Lambda AddPermission failed: HTTP 404, ResourceNotFoundException: Function not
  *  found: arn:aws:lambda:... (request id 1f2e..., 1 attempt)."
- * or "STS GetCallerIdentity could not reach AWS: timed out (Connection timed out after
- *  10000 ms) after 26 attempts." Untrusted text from the answer is cut to 512 bytes and
- * control characters are replaced. Returns XA_OK or XA_ENOMEM. */
+ * or "STS GetCallerIdentity could not reach https://sts.us-east-1.amazonaws.com after 26
+ *  attempts: timed out (Connection timed out after 10000 ms)."
+ * A failure found locally (only a message: no operation, answer or transport failure)
+ * is its message alone. The text ends with exactly one period. Untrusted text from the
+ * answer is cut to 512 bytes and control characters are replaced. Returns XA_OK or
+ * XA_ENOMEM. */
 enum xa_status aws_error_describe(const struct aws_error *e, struct xbuf *out);
 
 #endif

@@ -28,6 +28,7 @@
 #include <openssl/crypto.h>
 
 #include "aws/credentials.h"
+#include "aws/endpoints.h"
 #include "aws/errors.h"
 #include "aws/retry.h"
 #include "aws/sigv4.h"
@@ -43,7 +44,7 @@ struct aws_http {
     atomic_bool stopped;
     pthread_mutex_t wait_mu;
     pthread_cond_t wait_cv;
-    char *ca_bundle;
+    struct xbuf ca_pem;
     char *http_proxy;
     char *https_proxy;
     char *no_proxy;
@@ -116,8 +117,7 @@ enum xa_status aws_http_new(const struct aws_http_config *cfg, struct aws_http *
     retry_policy_init(&h->policy, cfg->max_retries);
     retry_quota_init(&h->quota, 0);
     atomic_init(&h->stopped, false);
-    const char *ca_env = getenv("AWS_CA_BUNDLE");
-    h->ca_bundle = dup_or_null(cfg->custom_ca_bundle ? cfg->custom_ca_bundle : ca_env);
+    xbuf_init(&h->ca_pem);
     h->http_proxy = dup_or_null(cfg->http_proxy);
     h->https_proxy = dup_or_null(cfg->https_proxy);
     h->no_proxy = dup_or_null(cfg->no_proxy);
@@ -130,8 +130,10 @@ enum xa_status aws_http_new(const struct aws_http_config *cfg, struct aws_http *
     h->time_scale = cfg->time_scale > 0 ? cfg->time_scale : 1.0;
     retry_rate_init(&h->rate, NULL, h->time_scale);
     enum xa_status st = build_user_agent(h, cfg->user_agent_extra);
+    if (st == XA_OK && cfg->ca_pem)
+        st = xbuf_append(&h->ca_pem, cfg->ca_pem, cfg->ca_pem_len);
     h->share = curl_share_init();
-    if (!h->share || (cfg->custom_ca_bundle && !h->ca_bundle) ||
+    if (!h->share ||
         (cfg->http_proxy && *cfg->http_proxy && !h->http_proxy) ||
         (cfg->https_proxy && *cfg->https_proxy && !h->https_proxy) ||
         (cfg->no_proxy && *cfg->no_proxy && !h->no_proxy))
@@ -164,7 +166,7 @@ void aws_http_free(struct aws_http *h)
     pthread_cond_destroy(&h->wait_cv);
     retry_quota_cleanup(&h->quota);
     retry_rate_cleanup(&h->rate);
-    xa_free(h->ca_bundle);
+    xbuf_cleanup(&h->ca_pem);
     xa_free(h->http_proxy);
     xa_free(h->https_proxy);
     xa_free(h->no_proxy);
@@ -207,6 +209,7 @@ void aws_http_response_cleanup(struct aws_http_response *r)
 struct transfer {
     struct aws_http *http;
     struct aws_http_response *resp;
+    char curl_error[CURL_ERROR_SIZE];   /* curl's detailed words for a failure */
     int sends;           /* requests libcurl started on this handle */
     bool replay_refused; /* a second send was stopped by on_prereq */
     bool too_big;
@@ -241,6 +244,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
 
 static void keep_header(char **slot, const char *v, size_t len)
 {
+    len = strnlen(v, len);   /* a NUL byte ends the value (found by fuzz_http_headers) */
     while (len && (*v == ' ' || *v == '\t')) {
         v++;
         len--;
@@ -251,25 +255,28 @@ static void keep_header(char **slot, const char *v, size_t len)
     *slot = xa_strndup(v, len);
 }
 
+void aws_http_response_keep_header(struct aws_http_response *r, const char *line, size_t len)
+{
+    const char *colon = memchr(line, ':', len);
+    if (!colon)
+        return;
+    size_t nlen = (size_t)(colon - line);
+    const char *v = colon + 1;
+    size_t vlen = len - nlen - 1;
+    if ((nlen == 16 && strncasecmp(line, "x-amzn-RequestId", 16) == 0) ||
+        (nlen == 16 && strncasecmp(line, "x-amz-request-id", 16) == 0))
+        keep_header(&r->request_id, v, vlen);
+    else if (nlen == 16 && strncasecmp(line, "x-amzn-ErrorType", 16) == 0)
+        keep_header(&r->error_type, v, vlen);
+    else if (nlen == 11 && strncasecmp(line, "Retry-After", 11) == 0)
+        keep_header(&r->retry_after, v, vlen);
+}
+
 static size_t on_header(char *data, size_t size, size_t n, void *user)
 {
     struct transfer *t = user;
-    size_t len = size * n;
-    const char *colon = memchr(data, ':', len);
-    if (!colon)
-        return len;
-    size_t nlen = (size_t)(colon - data);
-    const char *v = colon + 1;
-    size_t vlen = len - nlen - 1;
-    struct aws_http_response *r = t->resp;
-    if ((nlen == 16 && strncasecmp(data, "x-amzn-RequestId", 16) == 0) ||
-        (nlen == 16 && strncasecmp(data, "x-amz-request-id", 16) == 0))
-        keep_header(&r->request_id, v, vlen);
-    else if (nlen == 16 && strncasecmp(data, "x-amzn-ErrorType", 16) == 0)
-        keep_header(&r->error_type, v, vlen);
-    else if (nlen == 11 && strncasecmp(data, "Retry-After", 11) == 0)
-        keep_header(&r->retry_after, v, vlen);
-    return len;
+    aws_http_response_keep_header(t->resp, data, size * n);
+    return size * n;
 }
 
 static int on_progress(void *user, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
@@ -323,13 +330,17 @@ static enum xa_status set_options(CURL *e, struct aws_http *h, const struct aws_
     SET(CURLOPT_XFERINFODATA, t);
     SET(CURLOPT_PREREQFUNCTION, on_prereq);
     SET(CURLOPT_PREREQDATA, t);
+    SET(CURLOPT_ERRORBUFFER, t->curl_error);
     SET(CURLOPT_CONNECTTIMEOUT_MS,
         req->connect_timeout_ms > 0 ? req->connect_timeout_ms : h->connect_timeout_ms);
     SET(CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : h->request_timeout_ms);
     SET(CURLOPT_SSL_VERIFYPEER, h->insecure ? 0L : 1L);
     SET(CURLOPT_SSL_VERIFYHOST, h->insecure ? 0L : 2L);
-    if (h->ca_bundle)
-        SET(CURLOPT_CAINFO, h->ca_bundle);
+    if (h->ca_pem.len) {
+        struct curl_blob ca = {.data = h->ca_pem.data, .len = h->ca_pem.len,
+                               .flags = CURL_BLOB_NOCOPY};
+        SET(CURLOPT_CAINFO_BLOB, &ca);
+    }
     if (req->bypass_proxy) {
         SET(CURLOPT_PROXY, "");
         SET(CURLOPT_NOPROXY, "*");
@@ -404,7 +415,8 @@ enum xa_status aws_http_perform(struct aws_http *h, const struct aws_http_reques
         } else {
             st = aws_http_stopped(h) ? XA_ECANCELED : map_curl(rc);
             aws_error_set_transport(err, st, st == XA_ECANCELED ? "the provider is stopping"
-                                                                : curl_easy_strerror(rc));
+                                             : t.curl_error[0] ? t.curl_error
+                                                               : curl_easy_strerror(rc));
         }
     } else {
         aws_error_set_transport(err, st, "cannot prepare the HTTP request");
@@ -469,33 +481,6 @@ static bool wait_ms(struct aws_http *h, int64_t ms)
 }
 
 bool aws_http_wait_ms(struct aws_http *h, int64_t ms) { return wait_ms(h, ms); }
-
-/* "https://host:port/prefix" -> host "host:port" (without default ports) and path prefix. */
-static enum xa_status split_endpoint(const char *endpoint, struct xbuf *host, struct xbuf *prefix)
-{
-    const char *p = strstr(endpoint, "://");
-    if (!p)
-        return XA_EINVAL;
-    bool https = is_https(endpoint);
-    p += 3;
-    size_t n = strcspn(p, "/?#");
-    if (n == 0)
-        return XA_EINVAL;
-    const char *colon = memchr(p, ':', n);
-    enum xa_status st;
-    if (colon && ((https && n - (size_t)(colon - p) == 4 && strncmp(colon, ":443", 4) == 0) ||
-                  (!https && n - (size_t)(colon - p) == 3 && strncmp(colon, ":80", 3) == 0)))
-        st = xbuf_append(host, p, (size_t)(colon - p));
-    else
-        st = xbuf_append(host, p, n);
-    const char *rest = p + n;
-    size_t plen = strcspn(rest, "?#");
-    while (plen && rest[plen - 1] == '/')
-        plen--;
-    if (st == XA_OK)
-        st = xbuf_append(prefix, rest, plen);
-    return st;
-}
 
 /* One attempt, signed with the clock read once so X-Amz-Date and the signature agree. */
 static enum xa_status attempt_once(struct aws_http *h, const struct aws_http_call *call,
@@ -571,6 +556,26 @@ static void log_attempt(const struct aws_http_call *call, const char *url,
            "result", st == XA_OK ? "answered" : xa_status_str(st), (const char *)NULL);
 }
 
+/* Before each backoff wait. No answer at all (connection refused, DNS, timeout) is worth
+ * a WARN line per attempt: at configure it is all a user sees for minutes (TF_LOG=WARN),
+ * and it names the endpoint so a wrong one is spotted. AWS error answers stay at DEBUG. */
+static void log_retry(const struct aws_http_call *call, const char *endpoint,
+                      const struct aws_error *err, int attempt, int max_attempts, int64_t delay)
+{
+    bool unreachable = err->transport != XA_OK;
+    if (!log_enabled(unreachable ? LOG_WARN : LOG_DEBUG))
+        return;
+    if (unreachable)
+        log_msg(LOG_WARN, LOG_MODULE, "%s %s: cannot reach %s (%s); attempt %d of %d "
+                "failed, retrying in %lld ms", call->service ? call->service : "AWS",
+                call->operation, endpoint,
+                err->transport_detail ? err->transport_detail : xa_status_str(err->transport),
+                attempt, max_attempts, (long long)delay);
+    else
+        log_msg(LOG_DEBUG, LOG_MODULE, "%s: retrying after %lld ms (attempt %d of %d failed)",
+                call->operation, (long long)delay, attempt, max_attempts);
+}
+
 static enum xa_status fill_aws_error(const struct aws_http_call *call,
                                      const struct aws_http_response *resp, struct aws_error *err)
 {
@@ -585,25 +590,25 @@ static enum xa_status fill_aws_error(const struct aws_http_call *call,
 enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *call,
                              struct aws_http_response *resp, struct aws_error *err)
 {
-    struct xbuf host, path, url;
-    xbuf_init(&host);
+    struct aws_endpoint_parts ep;
+    aws_endpoint_parts_init(&ep);
+    struct xbuf path, url;
     xbuf_init(&path);
     xbuf_init(&url);
-    enum xa_status st = split_endpoint(call->endpoint, &host, &path);
+    /* The Host header comes from curl's own parse of the endpoint, never from raw text:
+     * user info ("user:pass@") is refused there. */
+    enum xa_status st = aws_endpoint_split(call->endpoint, &ep, NULL);
     if (st == XA_OK)
-        st = xbuf_append_str(&path, call->path && *call->path ? call->path : "/");
-    if (st == XA_OK) {
-        const char *e = call->endpoint;
-        const char *after = strstr(e, "://") + 3;
-        size_t origin = (size_t)(after - e) + strcspn(after, "/?#");
-        st = xbuf_append(&url, e, origin);
-        if (st == XA_OK)
-            st = xbuf_append(&url, path.data, path.len);
-        if (st == XA_OK && call->query && *call->query)
-            st = xbuf_appendf(&url, "?%s", call->query);
-    }
+        st = xbuf_appendf(&path, "%s%s", ep.path, call->path && *call->path ? call->path : "/");
+    if (st == XA_OK)
+        st = xbuf_appendf(&url, "%s%s", ep.origin, xbuf_cstr(&path));
+    /* What messages call the endpoint: as configured, without the request's path. */
+    const char *endpoint = call->endpoint;
+    if (st == XA_OK && call->query && *call->query)
+        st = xbuf_appendf(&url, "?%s", call->query);
     if (st != XA_OK) {
-        aws_error_set_transport(err, st, "the endpoint URL is not usable");
+        aws_error_set_transport(err, st, st == XA_EINVAL ? "the endpoint URL is not usable"
+                                                         : "out of memory");
         goto done;
     }
     int cost = 0;
@@ -615,7 +620,7 @@ enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *cal
         }
         aws_error_reset(err);
         int64_t t0 = mono_ms();
-        st = attempt_once(h, call, xbuf_cstr(&host), xbuf_cstr(&path), xbuf_cstr(&url), resp, err);
+        st = attempt_once(h, call, ep.host, xbuf_cstr(&path), xbuf_cstr(&url), resp, err);
         log_attempt(call, xbuf_cstr(&url), resp, st, attempt, mono_ms() - t0);
         if (st == XA_OK && resp->status >= 200 && resp->status < 300) {
             retry_quota_release(&h->quota, cost);
@@ -637,9 +642,7 @@ enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *cal
         /* Adaptive: the limiter paces the retry at the rate the server accepts. */
         int64_t delay = retry_delay_ms(&h->policy, attempt, h->adaptive ? NULL : resp->retry_after,
                                        retry_jitter());
-        if (log_enabled(LOG_DEBUG))
-            log_msg(LOG_DEBUG, LOG_MODULE, "%s: retrying after %lld ms (attempt %d failed)",
-                    call->operation, (long long)delay, attempt);
+        log_retry(call, endpoint, err, attempt, h->policy.max_attempts, delay);
         if (!wait_ms(h, delay)) {
             st = XA_ECANCELED;
             aws_error_set_transport(err, st, "the provider is stopping");
@@ -647,6 +650,8 @@ enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *cal
             break;
         }
     }
+    if (st != XA_OK && !err->endpoint)
+        aws_error_set_endpoint(err, endpoint);
     if (st != XA_OK && !err->operation) {
         struct xbuf op;
         xbuf_init(&op);
@@ -656,7 +661,7 @@ enum xa_status aws_http_call(struct aws_http *h, const struct aws_http_call *cal
         xbuf_cleanup(&op);
     }
 done:
-    xbuf_cleanup(&host);
+    aws_endpoint_parts_cleanup(&ep);
     xbuf_cleanup(&path);
     xbuf_cleanup(&url);
     return st;

@@ -2,7 +2,8 @@
  *
  * struct aws_http owns a CURLSH sharing connections, DNS and TLS sessions between all
  * threads (guarded by per-lock-type mutexes) and the settings every request uses: TLS
- * verification (on unless `insecure`), a custom CA bundle, proxies (curl also honours
+ * verification (on unless `insecure`), a custom CA bundle (held in memory and given to
+ * libcurl as a blob, so no path is opened per connection), proxies (curl also honours
  * the standard *_proxy variables by itself), timeouts and the User-Agent
  * "terraform-provider-xacct/<version>" plus TF_APPEND_USER_AGENT.
  * Two levels:
@@ -34,7 +35,9 @@ struct aws_credentials;
 struct aws_http;
 
 struct aws_http_config {
-    const char *custom_ca_bundle;   /* NULL: AWS_CA_BUNDLE, else the system store */
+    const void *ca_pem;             /* CA certificates (PEM) to trust, copied; NULL: the
+                                       system store. aws/client reads custom_ca_bundle. */
+    size_t ca_pem_len;
     bool insecure;
     const char *http_proxy;
     const char *https_proxy;
@@ -86,6 +89,10 @@ struct aws_http_response {
 };
 void aws_http_response_init(struct aws_http_response *r);
 void aws_http_response_cleanup(struct aws_http_response *r);
+/* Keeps what the client reads from one raw header line ("Name: value\r\n", len bytes,
+ * not NUL-terminated): request id, x-amzn-ErrorType and Retry-After, trimmed. Other
+ * lines are ignored. */
+void aws_http_response_keep_header(struct aws_http_response *r, const char *line, size_t len);
 
 /* One exchange. XA_OK when any HTTP response arrived (any status); XA_EIO, XA_ETIMEDOUT,
  * XA_ECANCELED or XA_ENOMEM otherwise, with err->message saying what curl reported. */

@@ -161,7 +161,8 @@ struct seg {
     size_t n;
 };
 
-/* Removes "." and ".." segments and empty segments ("//"); keeps a trailing slash. */
+/* Removes "." and ".." segments and empty segments ("//"). As botocore and aws-c-auth
+ * do, the result ends in '/' only when the path itself does: "/a/." is "/a". */
 enum xa_status sigv4_normalize_path(const char *path, struct xbuf *out)
 {
     size_t len = strlen(path), nseg = 1;
@@ -171,24 +172,17 @@ enum xa_status sigv4_normalize_path(const char *path, struct xbuf *out)
     if (!segs)
         return XA_ENOMEM;
     size_t top = 0;
-    bool trailing = false;
+    bool trailing = len > 0 && path[len - 1] == '/';
     for (size_t i = 0; i <= len;) {
         size_t j = i;
         while (j < len && path[j] != '/')
             j++;
         size_t n = j - i;
-        bool last = j >= len;
-        if (n == 1 && path[i] == '.') {
-            trailing = last;
-        } else if (n == 2 && path[i] == '.' && path[i + 1] == '.') {
+        if (n == 2 && path[i] == '.' && path[i + 1] == '.') {
             if (top > 0)
                 top--;
-            trailing = last;
-        } else if (n > 0) {
+        } else if (n > 0 && !(n == 1 && path[i] == '.')) {
             segs[top++] = (struct seg){.p = path + i, .n = n};
-            trailing = false;
-        } else if (last) {
-            trailing = true;   /* path ends in '/' */
         }
         i = j + 1;
     }

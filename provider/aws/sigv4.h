@@ -62,8 +62,9 @@ struct sigv4_credentials {
 enum xa_status sigv4_canonical_uri(const char *wire_path, const struct sigv4_params *p,
                                    struct xbuf *out);
 enum xa_status sigv4_canonical_query(const char *wire_query, struct xbuf *out);
-/* Removes "." and ".." segments and repeated '/' from a path, keeping a trailing '/'
- * (no encoding); appends the result, always starting with '/'. */
+/* Removes "." and ".." segments and repeated '/' from a path (no encoding); appends the
+ * result, always starting with '/' and ending with '/' only when path does ("/a/." is
+ * "/a", as in botocore and aws-c-auth). */
 enum xa_status sigv4_normalize_path(const char *path, struct xbuf *out);
 /* The canonical header block ("name:value\n" per signed name, sorted) and, appended to
  * names, the ';'-joined signed header names. */

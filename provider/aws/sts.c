@@ -23,6 +23,18 @@
 
 #define FORM "application/x-www-form-urlencoded; charset=utf-8"
 
+#ifdef XA_TESTING
+#define XA_TESTABLE
+/* The answer readers, reached by tests/fuzz/fuzz_sts_xml.c. */
+enum xa_status sts_read_identity(const struct aws_http_response *resp,
+                                 struct sts_caller_identity *out, struct aws_error *err);
+enum xa_status sts_read_assumed(const struct aws_http_response *resp, const char *action,
+                                const char *source, struct sts_assume_role_result *out,
+                                struct aws_error *err);
+#else
+#define XA_TESTABLE static
+#endif
+
 void sts_caller_identity_cleanup(struct sts_caller_identity *id)
 {
     xa_free(id->account);
@@ -153,8 +165,9 @@ static enum xa_status bad_answer(struct aws_error *err, const char *op, long sta
 
 /* ------------------------------------------------------------------------- calls */
 
-static enum xa_status read_identity(const struct aws_http_response *resp,
-                                    struct sts_caller_identity *out, struct aws_error *err)
+XA_TESTABLE enum xa_status sts_read_identity(const struct aws_http_response *resp,
+                                             struct sts_caller_identity *out,
+                                             struct aws_error *err)
 {
     xmlDoc *doc;
     xmlNode *r = result_node(resp, "GetCallerIdentity", &doc);
@@ -206,15 +219,16 @@ static enum xa_status caller_identity(const struct route *r, struct sts_caller_i
     if (st == XA_OK)
         st = send_form(r, "GetCallerIdentity", &form, &resp, err);
     if (st == XA_OK)
-        st = read_identity(&resp, out, err);
+        st = sts_read_identity(&resp, out, err);
     aws_http_response_cleanup(&resp);
     xbuf_cleanup(&form);
     return st;
 }
 
-static enum xa_status read_assumed(const struct aws_http_response *resp, const char *action,
-                                   const char *source, struct sts_assume_role_result *out,
-                                   struct aws_error *err)
+XA_TESTABLE enum xa_status sts_read_assumed(const struct aws_http_response *resp,
+                                            const char *action, const char *source,
+                                            struct sts_assume_role_result *out,
+                                            struct aws_error *err)
 {
     xmlDoc *doc;
     xmlNode *r = result_node(resp, action, &doc);
@@ -308,7 +322,7 @@ static enum xa_status assume(const struct route *r, const char *action, const ch
     if (st == XA_OK)
         st = send_form(r, action, &form, &resp, err);
     if (st == XA_OK)
-        st = read_assumed(&resp, action, source, out, err);
+        st = sts_read_assumed(&resp, action, source, out, err);
     aws_http_response_cleanup(&resp);
     xbuf_cleanup_secret(&form);
     return st;

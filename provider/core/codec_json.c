@@ -113,12 +113,17 @@ static struct value *jprimitive(struct jreader *r, const json_t *j, const struct
         if (json_is_boolean(j))
             return need(r, value_new_bool(json_is_true(j)));
         const char *s = json_string_value(j);
-        if (s && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0))
+        if (s && strlen(s) == json_string_length(j) &&
+            (strcmp(s, "true") == 0 || strcmp(s, "false") == 0))
             return need(r, value_new_bool(s[0] == 't'));
         return jfail(r, "a bool is required%s", NULL);
     }
-    if (json_is_string(j))
+    if (json_is_string(j)) {
+        const char *problem = value_string_problem(json_string_value(j), json_string_length(j));
+        if (problem)
+            return jfail(r, "the string %s", problem);
         return need(r, value_new_stringn(json_string_value(j), json_string_length(j)));
+    }
     if (json_is_boolean(j))
         return need(r, value_new_string(json_is_true(j) ? "true" : "false"));
     if (json_is_number(j)) {
@@ -275,10 +280,17 @@ struct value *codec_json_decode(const char *data, size_t len, const struct type 
     }
     json_error_t err;
     const char *text = data ? data : "";
-    json_t *j = json_loadb(text, len, JSON_DECODE_ANY, &err);
+    /* JSON_ALLOW_NUL: a "\u0000" is then refused by the walk, with its attribute path. */
+    size_t flags = JSON_DECODE_ANY | JSON_ALLOW_NUL;
+    json_t *j = json_loadb(text, len, flags, &err);
     /* an integer beyond int64: read every integer of the document as a double */
     if (!j && json_error_code(&err) == json_error_numeric_overflow)
-        j = json_loadb(text, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &err);
+        j = json_loadb(text, len, flags | JSON_DECODE_INT_AS_REAL, &err);
+    if (!j && json_error_code(&err) == json_error_invalid_utf8) {
+        diag_error(d, summary, "The JSON is not valid: the text at line %d, column %d is not "
+                               "valid UTF-8.", err.line, err.column);
+        return NULL;
+    }
     if (!j) {
         diag_error(d, summary, "The JSON is not valid: %s (line %d, column %d).", err.text,
                    err.line, err.column);

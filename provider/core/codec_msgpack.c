@@ -163,10 +163,12 @@ static struct value *decode_string(struct walker *w, const msgpack_object *o)
         fail(w, "a string is required");
         return NULL;
     }
-    struct value *v = value_new_stringn(o->via.str.ptr, o->via.str.size);
-    if (!v)
-        fail(w, "a string is required, but the bytes are not valid UTF-8");
-    return v;
+    const char *problem = value_string_problem(o->via.str.ptr, o->via.str.size);
+    if (problem) {
+        fail(w, "the string %s", problem);
+        return NULL;
+    }
+    return or_oom(w, value_new_stringn(o->via.str.ptr, o->via.str.size));
 }
 
 static struct value *decode_list(struct walker *w, const msgpack_object *o, const struct type *t)

@@ -565,7 +565,9 @@ struct value *provider_move_resource(struct provider *p, const char *source_prov
 void provider_stop(struct provider *p)
 {
     pthread_rwlock_rdlock(&p->lock);
-    if (p->meta && p->type->stop)
+    /* Also before the first configure has published a meta: the type may have work of a
+     * configure in flight to cancel. */
+    if (p->type->stop)
         p->type->stop(p->meta);
     pthread_rwlock_unlock(&p->lock);
 }

@@ -31,7 +31,9 @@ struct provider_type {
      * when an argument depends on a resource not yet created). */
     void *(*configure)(const void *config, const char *terraform_version, struct diags *d);
     void (*meta_free)(void *meta);
-    /* Cancels in-flight and future waits of meta (StopProvider). Thread-safe. */
+    /* Cancels in-flight and future waits of meta (StopProvider), and the work of any
+     * configure in flight; meta is NULL before a configure has published one.
+     * Thread-safe. */
     void (*stop)(void *meta);
     const struct resource_type *const *resources;
     size_t nresources;

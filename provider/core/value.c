@@ -84,6 +84,8 @@ struct value *value_new_bool(bool b)
     return v;
 }
 
+/* Valid UTF-8 without U+0000: a NUL would cut the string short on its way to AWS (C
+ * strings) and state JSON cannot hold it (jansson refuses "\u0000"). */
 static bool utf8_valid(const unsigned char *s, size_t n)
 {
     size_t i = 0;
@@ -91,7 +93,9 @@ static bool utf8_valid(const unsigned char *s, size_t n)
         unsigned c = s[i];
         size_t len;
         unsigned cp;
-        if (c < 0x80) {
+        if (c == 0) {
+            return false;
+        } else if (c < 0x80) {
             i++;
             continue;
         } else if ((c & 0xe0) == 0xc0) {
@@ -119,6 +123,16 @@ static bool utf8_valid(const unsigned char *s, size_t n)
         i += len;
     }
     return true;
+}
+
+const char *value_string_problem(const char *s, size_t n)
+{
+    if (s && memchr(s, '\0', n))
+        return "contains the NUL character (U+0000), which xacct refuses: AWS would receive "
+               "only the text before it";
+    if (!s || !utf8_valid((const unsigned char *)s, n))
+        return "is not valid UTF-8";
+    return NULL;
 }
 
 struct value *value_new_stringn(const char *s, size_t n)

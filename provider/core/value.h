@@ -72,8 +72,12 @@ struct value;   /* opaque */
 struct value *value_new_null(const struct type *t);
 struct value *value_new_unknown(const struct type *t);
 struct value *value_new_bool(bool b);
-struct value *value_new_string(const char *s);              /* NULL if s is not UTF-8 */
-struct value *value_new_stringn(const char *s, size_t n);   /* NULL if not UTF-8 */
+/* NULL if s is not UTF-8 or holds U+0000 (neither reaches AWS or the state intact). */
+struct value *value_new_string(const char *s);
+struct value *value_new_stringn(const char *s, size_t n);
+/* Why n bytes at s cannot be a string value ("contains the NUL character (U+0000)...",
+ * "is not valid UTF-8"), or NULL when they can. */
+const char *value_string_problem(const char *s, size_t n);
 struct value *value_new_int(int64_t n);
 struct value *value_new_double(double d);                   /* NULL for NaN */
 struct value *value_new_number_text(const char *decimal);   /* NULL unless a valid number */

@@ -1,7 +1,7 @@
 /* e2e_protocol_handshake - the go-plugin contract of the real binary: handshake line over
  * a unix socket and over TCP, both protocol versions, AutoMTLS (a client with another
  * certificate is refused), GRPCController.Shutdown ends the process quickly and cleanly,
- * SIGINT is ignored, SIGTERM stops it, PLUGIN_UNIX_SOCKET_GROUP is applied, -debug prints
+ * SIGINT is ignored, SIGTERM and SIGHUP stop it, PLUGIN_UNIX_SOCKET_GROUP is applied, -debug prints
  * TF_REATTACH_PROVIDERS (for both registry hosts) and stops on SIGINT, -version and -help
  * print and exit 0, and without the magic cookie the binary prints go-plugin's human
  * message and exits 1. */
@@ -132,6 +132,26 @@ static void sigint_is_ignored_sigterm_stops(void **state)
     xt_kill(p);
 }
 
+/* SIGHUP (the terminal went away) ends the process as SIGTERM does: exit 0 and the
+ * socket file removed. */
+static void sighup_stops_and_removes_the_socket(void **state)
+{
+    (void)state;
+    struct xt_provider *p = xt_start(&(struct xt_options){0});
+    assert_non_null(p);
+    assert_string_equal(xt_network(p), "unix");
+    char path[256];
+    snprintf(path, sizeof path, "%s", xt_address(p));
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    kill(xt_pid(p), SIGHUP);
+    for (int i = 0; i < 500 && xt_alive(p); i++)
+        usleep(10 * 1000);
+    assert_false(xt_alive(p));
+    assert_int_equal(stat(path, &sb), -1);
+    assert_int_equal(xt_stop(p, NULL), 0);   /* the exit status of an orderly shutdown */
+}
+
 static void no_cookie_prints_message_and_exits_1(void **state)
 {
     (void)state;
@@ -247,6 +267,7 @@ int main(void)
         cmocka_unit_test(handshake_without_tls),
         cmocka_unit_test(wrong_client_certificate_is_refused),
         cmocka_unit_test(sigint_is_ignored_sigterm_stops),
+        cmocka_unit_test(sighup_stops_and_removes_the_socket),
         cmocka_unit_test(no_cookie_prints_message_and_exits_1),
         cmocka_unit_test(no_common_protocol_is_an_error),
         cmocka_unit_test(socket_group_is_applied),

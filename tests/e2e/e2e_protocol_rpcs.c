@@ -1,8 +1,10 @@
 /* e2e_protocol_rpcs - what the real binary answers, as Terraform would see it: a
  * well-formed schema in both protocols, provider configuration validated with attribute
- * paths, hostile DynamicValues answered with diagnostics (never a crash), refined
+ * paths, hostile DynamicValues answered with diagnostics (never a crash), U+0000 and
+ * invalid UTF-8 refused at their attribute path, refined
  * unknowns accepted, 32 concurrent calls, the side services (health, unknown methods,
  * unsupported RPCs) answered at once, StopProvider keeps the process serving. */
+#define _GNU_SOURCE 1   /* memmem */
 #include <pthread.h>
 #include <regex.h>
 #include <setjmp.h>
@@ -208,6 +210,90 @@ static void malformed_dynamic_values_are_diagnostics(void **state)
     xt_result_cleanup(&r);
 }
 
+/* The msgpack of an object of type t whose attribute attr holds "aaXNULXbb", with the
+ * marker's middle byte replaced by bad (values cannot hold it: this is wire-level). */
+static void config_with_bad_byte(const struct type *t, const char *attr, char bad,
+                                 struct xbuf *out)
+{
+    struct value *v = xt_object(t, attr, value_new_string("aaXNULXbb"), NULL);
+    assert_non_null(v);
+    assert_int_equal(codec_msgpack_encode(v, t, out), XA_OK);
+    value_free(v);
+    char *m = memmem(out->data, out->len, "XNULX", 5);
+    assert_non_null(m);
+    m[2] = bad;
+}
+
+static void expect_refused_at(const struct xt_result *r, const char *attr, const char *words)
+{
+    assert_true(xt_has_error(r));
+    const struct xt_diag *d = xt_find_diag(r, words);
+    if (!d || !d->path || strcmp(d->path, attr) != 0) {
+        xt_print_diags(r);
+        fail_msg("%s: no error at %s saying \"%s\"", attr, attr, words);
+    }
+}
+
+/* D4: U+0000 (which once reached AWS as a prefix and then bricked the state) and invalid
+ * UTF-8 are refused when the request is decoded, with the attribute path, in every
+ * string attribute of every resource and in the provider block. */
+static void nul_and_invalid_utf8_are_refused_with_paths(void **state)
+{
+    static const char *const types[] = {"xacct_lambda_integration", PERMISSION};
+    struct xt_result r;
+    xt_result_init(&r);
+    struct xbuf mp;
+    xbuf_init(&mp);
+    size_t checked = 0;
+    for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
+        const struct type *t = xt_resource_type(types[k]);
+        for (size_t i = 0; i < t->nattrs; i++) {
+            if (t->attrs[i].type->kind != TYPE_STRING)
+                continue;
+            for (int pass = 0; pass < 2; pass++) {
+                xbuf_clear(&mp);
+                config_with_bad_byte(t, t->attrs[i].name, pass ? '\xff' : '\0', &mp);
+                assert_int_equal(xt_validate_resource_msgpack(*state, types[k], mp.data, mp.len,
+                                                              &r), 0);
+                expect_refused_at(&r, t->attrs[i].name, pass ? "UTF-8" : "U+0000");
+                checked++;
+            }
+        }
+    }
+    assert_true(checked >= 12);
+    /* the provider block, through ValidateProviderConfig as Terraform sends it */
+    xbuf_clear(&mp);
+    config_with_bad_byte(xt_provider_config_type(), "region", '\0', &mp);
+    Tfplugin6__ValidateProviderConfig__Request rq =
+        TFPLUGIN6__VALIDATE_PROVIDER_CONFIG__REQUEST__INIT;
+    Tfplugin6__DynamicValue dv = TFPLUGIN6__DYNAMIC_VALUE__INIT;
+    dv.msgpack = (ProtobufCBinaryData){.len = mp.len, .data = (uint8_t *)mp.data};
+    rq.config = &dv;
+    uint8_t buf[4096];
+    size_t n = protobuf_c_message_pack(&rq.base, buf);
+    struct xbuf resp;
+    xbuf_init(&resp);
+    char m[128];
+    assert_int_equal(xt_call(*state, xt_method(*state, "ValidateProviderConfig", m, sizeof m), buf,
+                             n, &resp), 0);
+    Tfplugin6__ValidateProviderConfig__Response *rs = (void *)protobuf_c_message_unpack(
+        &tfplugin6__validate_provider_config__response__descriptor, NULL, resp.len,
+        (const uint8_t *)resp.data);
+    assert_non_null(rs);
+    bool at_region = false;
+    for (size_t i = 0; i < rs->n_diagnostics; i++) {
+        const Tfplugin6__Diagnostic *dg = rs->diagnostics[i];
+        at_region |= strstr(dg->detail, "U+0000") && dg->attribute &&
+                     dg->attribute->n_steps == 1 &&
+                     !strcmp(dg->attribute->steps[0]->attribute_name, "region");
+    }
+    assert_true(at_region);
+    protobuf_c_message_free_unpacked(&rs->base, NULL);
+    xbuf_cleanup(&resp);
+    xbuf_cleanup(&mp);
+    xt_result_cleanup(&r);
+}
+
 static void undecodable_request_is_invalid_argument(void **state)
 {
     struct xbuf resp;
@@ -360,6 +446,7 @@ int main(void)
         T5(v5_prepare_echoes_config),
         T6(malformed_dynamic_values_are_diagnostics),
         T5(malformed_dynamic_values_are_diagnostics),
+        T6(nul_and_invalid_utf8_are_refused_with_paths),
         T6(undecodable_request_is_invalid_argument),
         T6(refined_unknowns_are_accepted),
         T6(concurrent_calls_32),

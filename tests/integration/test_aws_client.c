@@ -289,6 +289,40 @@ static void aws_client_wrong_secret_not_retried(void **state)
     aws_client_free(c);
 }
 
+/* custom_ca_bundle: the emulator's generated CA is trusted through it (the bundle is read
+ * once by the client and handed to libcurl as a blob), and nothing else is. */
+static void aws_client_trusts_custom_ca_bundle(void **state)
+{
+    (void)state;
+    struct tc_emu secure;
+    assert_int_equal(tc_spawn(&secure, "tutorial.json", true, NULL), 0);
+    char url[64];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d", secure.port);
+    static const char *const nofiles[] = {"/nonexistent/xacct-cve"};
+    struct aws_client_config cfg;
+    aws_client_config_init(&cfg);
+    cfg.region = "us-east-1";
+    cfg.access_key = API_AKID;
+    cfg.secret_key = API_SECRET;
+    cfg.shared_config_files = cfg.shared_credentials_files = nofiles;
+    cfg.nshared_config_files = cfg.nshared_credentials_files = 1;
+    cfg.endpoint_sts = url;
+    cfg.skip_metadata_api_check = true;
+    cfg.max_retries = 0;
+    cfg.custom_ca_bundle = secure.ca_path;
+    struct aws_client *c = NULL;
+    struct aws_error err;
+    aws_error_init(&err);
+    expect_ok(aws_client_new(&cfg, &c, &err), &err);
+    assert_string_equal(aws_client_account_id(c), "111111111111");
+    aws_client_free(c);
+    cfg.custom_ca_bundle = AWSEMU_SEEDS "/tutorial.json";   /* no certificate in it */
+    assert_int_not_equal(aws_client_new(&cfg, &c, &err), XA_OK);
+    aws_error_cleanup(&err);
+    tc_kill(&secure);
+    unlink(secure.ca_path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +331,7 @@ int main(void)
         T(aws_client_lambda_calls_via_external_id),
         T(aws_client_error_answers),
         T(aws_client_wrong_secret_not_retried),
+        T(aws_client_trusts_custom_ca_bundle),
     };
     return cmocka_run_group_tests_name("aws_client", tests, client_group_setup,
                                        client_group_teardown);

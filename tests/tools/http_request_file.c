@@ -44,10 +44,12 @@ static size_t line_len(const char *p, const char *end)
     return nl ? (size_t)(nl - p) : (size_t)(end - p);
 }
 
+/* "METHOD target HTTP/1.1": the suite's targets may hold spaces ("/example space/"),
+ * so the target runs from the first space to the last. */
 static enum xa_status parse_request_line(const char *p, size_t n, struct http_request_file *f)
 {
     const char *sp1 = memchr(p, ' ', n);
-    const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', n - (size_t)(sp1 + 1 - p)) : NULL;
+    const char *sp2 = sp1 ? memrchr(sp1 + 1, ' ', n - (size_t)(sp1 + 1 - p)) : NULL;
     if (!sp1 || !sp2 || sp1 == p || sp2 == sp1 + 1)
         return XA_EINVAL;
     f->method = xa_strndup(p, (size_t)(sp1 - p));
@@ -242,14 +244,15 @@ enum xa_status sigv4_case_context_load(const char *path, struct sigv4_case_conte
 struct case_headers {
     struct sigv4_header *all;   /* file headers, then the added ones */
     size_t nfile, nall;
+    size_t token_at;            /* index of X-Amz-Security-Token in all, or nall */
     char date[17];
     char body_hash[65];
 };
 
 static void case_headers_cleanup(struct case_headers *h) { xa_free(h->all); }
 
-/* Builds the header list: the file's, then X-Amz-Security-Token (unless token_after),
- * X-Amz-Date and, with sign_body, x-amz-content-sha256 (the expected files' order). */
+/* Builds the header list: the file's, then X-Amz-Security-Token, X-Amz-Date and, with
+ * sign_body, x-amz-content-sha256 (the expected files' order, omit_session_token too). */
 static enum xa_status case_headers_build(const struct http_request_file *f,
                                          const struct sigv4_case_context *c, bool add,
                                          struct case_headers *h)
@@ -263,10 +266,13 @@ static enum xa_status case_headers_build(const struct http_request_file *f,
     h->nfile = h->nall = f->nheaders;
     sigv4_amz_date(c->unix_time, h->date);
     sigv4_sha256_hex(f->body, f->body_len, h->body_hash);
+    h->token_at = SIZE_MAX;
     if (!add)
         return XA_OK;
-    if (c->token && *c->token && !c->omit_session_token)
+    if (c->token && *c->token) {
+        h->token_at = h->nall;
         h->all[h->nall++] = (struct sigv4_header){"X-Amz-Security-Token", c->token};
+    }
     h->all[h->nall++] = (struct sigv4_header){"X-Amz-Date", h->date};
     if (c->sign_body)
         h->all[h->nall++] = (struct sigv4_header){"x-amz-content-sha256", h->body_hash};
@@ -312,15 +318,21 @@ enum xa_status sigv4_case_sign(const struct http_request_file *f,
     struct sigv4_credentials cred = {.access_key_id = c->access_key_id,
                                      .secret_access_key = c->secret_access_key,
                                      .session_token = c->token};
+    /* omit_session_token: the token travels but is not signed. */
+    struct sigv4_header *signed_h = xa_calloc(h.nall + 1, sizeof *signed_h);
+    size_t nsigned = 0;
+    for (size_t i = 0; signed_h && i < h.nall; i++)
+        if (i != h.token_at || !c->omit_session_token)
+            signed_h[nsigned++] = h.all[i];
+    if (st == XA_OK && !signed_h)
+        st = XA_ENOMEM;
     struct sigv4_request r = {
-        .method = f->method, .path = f->path, .query = f->query, .headers = h.all,
-        .nheaders = h.nall, .payload = f->body, .payload_len = f->body_len,
+        .method = f->method, .path = f->path, .query = f->query, .headers = signed_h,
+        .nheaders = nsigned, .payload = f->body, .payload_len = f->body_len,
     };
     if (st == XA_OK)
         st = sigv4_sign(&r, &p, &cred, out);
-    /* omit_session_token: the token travels but is not signed. */
-    if (st == XA_OK && c->token && *c->token && c->omit_session_token)
-        h.all[h.nall++] = (struct sigv4_header){"X-Amz-Security-Token", c->token};
+    xa_free(signed_h);
     if (st == XA_OK && signed_request)
         st = write_request(f, f->target, h.all, h.nall, xbuf_cstr(&out->authorization),
                            signed_request);
@@ -340,10 +352,11 @@ static enum xa_status add_query_param(struct xbuf *q, const char *name, const ch
     return st;
 }
 
-/* The X-Amz-* query parameters of a presigned URL, after the request's own. */
+/* The X-Amz-* query parameters of a presigned URL, after the request's own; the token
+ * only with_token. */
 static enum xa_status presign_query(const struct http_request_file *f,
                                     const struct sigv4_case_context *c, const char *date,
-                                    const char *signed_names, struct xbuf *q)
+                                    const char *signed_names, bool with_token, struct xbuf *q)
 {
     struct xbuf cred;
     xbuf_init(&cred);
@@ -361,7 +374,7 @@ static enum xa_status presign_query(const struct http_request_file *f,
         st = add_query_param(q, "X-Amz-SignedHeaders", signed_names);
     if (st == XA_OK)
         st = xbuf_appendf(q, "&X-Amz-Expires=%ld", c->expiration_in_seconds);
-    if (st == XA_OK && c->token && *c->token)
+    if (st == XA_OK && with_token && c->token && *c->token)
         st = add_query_param(q, "X-Amz-Security-Token", c->token);
     xbuf_cleanup(&cred);
     return st;
@@ -372,8 +385,9 @@ enum xa_status sigv4_case_presign(const struct http_request_file *f,
                                   struct xbuf *signed_request)
 {
     struct case_headers h;
-    struct xbuf names, query, target;
+    struct xbuf names, signed_q, query, target;
     xbuf_init(&names);
+    xbuf_init(&signed_q);
     xbuf_init(&query);
     xbuf_init(&target);
     struct sigv4_params p;
@@ -394,9 +408,12 @@ enum xa_status sigv4_case_presign(const struct http_request_file *f,
         st = sigv4_canonical_headers(&r, &p, &scratch, &names);
         xbuf_cleanup(&scratch);
     }
+    /* omit_session_token: the token travels in the URL but is not signed. */
     if (st == XA_OK)
-        st = presign_query(f, c, h.date, xbuf_cstr(&names), &query);
-    r.query = xbuf_cstr(&query);
+        st = presign_query(f, c, h.date, xbuf_cstr(&names), !c->omit_session_token, &signed_q);
+    if (st == XA_OK)
+        st = presign_query(f, c, h.date, xbuf_cstr(&names), true, &query);
+    r.query = xbuf_cstr(&signed_q);
     if (st == XA_OK)
         st = sigv4_canonical_request(&r, &p, &out->canonical_request, NULL);
     if (st == XA_OK)
@@ -411,6 +428,7 @@ enum xa_status sigv4_case_presign(const struct http_request_file *f,
         st = write_request(f, xbuf_cstr(&target), h.all, h.nfile, NULL, signed_request);
     case_headers_cleanup(&h);
     xbuf_cleanup(&names);
+    xbuf_cleanup(&signed_q);
     xbuf_cleanup(&query);
     xbuf_cleanup(&target);
     return st;

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define FAKE_WITH_CLIENT
 #include "fake_aws_server.c"
@@ -243,17 +245,17 @@ static void endpoints_default_urls_and_regions(void **state)
 {
     struct xbuf b;
     xbuf_init(&b);
-    assert_int_equal(aws_endpoint_resolve("apigateway", "eu-west-1", NULL, &b), XA_OK);
+    assert_int_equal(aws_endpoint_resolve("apigateway", "eu-west-1", NULL, &b, NULL), XA_OK);
     assert_string_equal(xbuf_cstr(&b), "https://apigateway.eu-west-1.amazonaws.com");
     xbuf_clear(&b);
-    assert_int_equal(aws_endpoint_resolve("lambda", "cn-north-1", NULL, &b), XA_OK);
+    assert_int_equal(aws_endpoint_resolve("lambda", "cn-north-1", NULL, &b, NULL), XA_OK);
     assert_string_equal(xbuf_cstr(&b), "https://lambda.cn-north-1.amazonaws.com.cn");
     xbuf_clear(&b);
-    assert_int_equal(aws_endpoint_resolve("sts", "us-east-1", "http://localhost:4566/", &b), XA_OK);
+    assert_int_equal(aws_endpoint_resolve("sts", "us-east-1", "http://localhost:4566/", &b, NULL), XA_OK);
     assert_string_equal(xbuf_cstr(&b), "http://localhost:4566");
     xbuf_clear(&b);
-    assert_int_equal(aws_endpoint_resolve("sts", "us-east-1", "ftp://x", &b), XA_EINVAL);
-    assert_int_equal(aws_endpoint_resolve("s3", "us-east-1", NULL, &b), XA_EINVAL);
+    assert_int_equal(aws_endpoint_resolve("sts", "us-east-1", "ftp://x", &b, NULL), XA_EINVAL);
+    assert_int_equal(aws_endpoint_resolve("s3", "us-east-1", NULL, &b, NULL), XA_EINVAL);
     xbuf_cleanup(&b);
     const char *good[] = {"us-east-1", "us-gov-west-1", "cn-northwest-1", "ap-southeast-4",
                           "il-central-1", "us-isob-east-1"};
@@ -266,6 +268,108 @@ static void endpoints_default_urls_and_regions(void **state)
     assert_string_equal(aws_region_partition("us-gov-east-1"), "aws-us-gov");
     assert_string_equal(aws_region_partition("us-isob-east-1"), "aws-iso-b");
     assert_string_equal(aws_region_partition("eu-west-1"), "aws");
+}
+
+/* D6: a user name or password in an endpoint URL is refused before anything is sent (it
+ * once went out as the Host header, signed, to the server and any proxy), and the
+ * diagnostic does not repeat the password. */
+static void client_refuses_credentials_in_endpoint_urls(void **state)
+{
+    struct fixture *f = *state;
+    struct aws_client_config cfg;
+    base_config(f, &cfg);
+    char url[128];
+    snprintf(url, sizeof url, "http://user:s3cr3tpw@%s", f->srv->url + 7);
+    struct aws_client *c;
+    struct aws_error err;
+    aws_error_init(&err);
+    cfg.endpoint_sts = url;
+    assert_int_equal(aws_client_new(&cfg, &c, &err), XA_EINVAL);
+    assert_null(c);
+    assert_non_null(strstr(err.message, "user name or password"));
+    assert_non_null(strstr(err.message, "endpoints.sts"));
+    assert_null(strstr(err.message, "s3cr3tpw"));
+    aws_error_reset(&err);
+
+    /* Through the environment, for a service first used after configure. */
+    base_config(f, &cfg);
+    cfg.endpoint_lambda = NULL;
+    setenv("AWS_ENDPOINT_URL_LAMBDA", url, 1);
+    assert_int_equal(aws_client_new(&cfg, &c, &err), XA_OK);
+    struct lambda_policy p;
+    assert_int_equal(lambda_get_policy(c, NULL, "fn", NULL, &p, &err), XA_EINVAL);
+    assert_non_null(strstr(err.message, "AWS_ENDPOINT_URL_LAMBDA"));
+    assert_null(strstr(err.message, "s3cr3tpw"));
+    unsetenv("AWS_ENDPOINT_URL_LAMBDA");
+    aws_client_free(c);
+    aws_error_cleanup(&err);
+    assert_int_equal(fake_server_count(f->srv), 1);   /* GetCallerIdentity only */
+}
+
+static void endpoints_refuse_what_is_not_an_endpoint(void **state)
+{
+    static const char *const bad[] = {
+        "http://u@localhost:4566", "https://u:p@example.com", "https://:p@example.com",
+        "http://localhost:4566/?x=1", "http://localhost:4566/#f", "ftp://x", "http://",
+        "http://local host", "http://localhost:99999", "localhost:4566",
+        "http://localhost\r\nX-Evil: 1",
+    };
+    struct xbuf b, why;
+    xbuf_init(&b);
+    xbuf_init(&why);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (aws_endpoint_resolve("sts", "us-east-1", bad[i], &b, &why) != XA_EINVAL)
+            fail_msg("accepted %s", bad[i]);
+        assert_true(why.len > 0);
+        assert_int_equal(b.len, 0);
+        xbuf_clear(&why);
+    }
+    struct aws_endpoint_parts e;
+    aws_endpoint_parts_init(&e);
+    assert_int_equal(aws_endpoint_split("https://[::1]:443/prefix/", &e, &why), XA_OK);
+    assert_string_equal(e.host, "[::1]");
+    assert_string_equal(e.origin, "https://[::1]:443");
+    assert_string_equal(e.path, "/prefix");
+    assert_int_equal(aws_endpoint_split("http://LocalHost:4566", &e, &why), XA_OK);
+    assert_string_equal(e.host, "LocalHost:4566");
+    assert_string_equal(e.path, "");
+    aws_endpoint_parts_cleanup(&e);
+    xbuf_cleanup(&b);
+    xbuf_cleanup(&why);
+}
+
+/* A FIFO as custom_ca_bundle once blocked open() until the call deadline; it is refused
+ * at configure, like a file too large to be a CA bundle. */
+static void client_refuses_fifo_and_oversized_ca_bundle(void **state)
+{
+    struct fixture *f = *state;
+    struct aws_client_config cfg;
+    base_config(f, &cfg);
+    char fifo[128], big[128];
+    snprintf(fifo, sizeof fifo, "%s/ca-fifo", f->dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    cfg.custom_ca_bundle = fifo;
+    struct aws_client *c;
+    struct aws_error err;
+    aws_error_init(&err);
+    alarm(20);
+    assert_int_equal(aws_client_new(&cfg, &c, &err), XA_EINVAL);
+    alarm(0);
+    assert_non_null(strstr(err.message, "named pipe"));
+    assert_non_null(strstr(err.message, "custom_ca_bundle"));
+    aws_error_reset(&err);
+    snprintf(big, sizeof big, "%s/ca-big", f->dir);
+    FILE *fp = fopen(big, "w");
+    fclose(fp);
+    assert_int_equal(truncate(big, 64 << 20), 0);
+    cfg.custom_ca_bundle = NULL;
+    setenv("AWS_CA_BUNDLE", big, 1);
+    assert_int_equal(aws_client_new(&cfg, &c, &err), XA_EINVAL);
+    unsetenv("AWS_CA_BUNDLE");
+    assert_non_null(strstr(err.message, "too large"));
+    assert_non_null(strstr(err.message, "AWS_CA_BUNDLE"));
+    aws_error_cleanup(&err);
+    assert_int_equal(fake_server_count(f->srv), 0);
 }
 
 static void client_stop_cancels_later_calls(void **state)
@@ -414,6 +518,9 @@ int main(void)
         T(client_checks_allowed_and_forbidden_accounts),
         T(client_uses_endpoint_environment_variables),
         cmocka_unit_test(endpoints_default_urls_and_regions),
+        T(client_refuses_credentials_in_endpoint_urls),
+        T(client_refuses_fifo_and_oversized_ca_bundle),
+        cmocka_unit_test(endpoints_refuse_what_is_not_an_endpoint),
         T(client_stop_cancels_later_calls),
         T(client_serves_concurrent_calls),
         T(client_without_credentials_explains),

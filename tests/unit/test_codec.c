@@ -387,6 +387,14 @@ static void codec_msgpack_rejects_bad_input(void **state)
     assert_rejects("81 a3 69 00 64 c0", &idname, "must not contain NUL", NULL);
     assert_rejects("81 a2 6b 00 a1 76", &type_map_string, "must not contain NUL", NULL);
     assert_rejects("81 a1 ff a1 76", &type_map_string, "UTF-8", "[\"\xff\"]");
+    /* D4: U+0000 inside a string value (AWS would get the prefix, the state the whole
+     * string) and invalid UTF-8, refused with the attribute path */
+    assert_rejects("82 a2 69 64 a3 61 00 62 a4 6e 61 6d 65 c0", &idname, "NUL character (U+0000)",
+                   "id");
+    assert_rejects("82 a2 69 64 a1 ff a4 6e 61 6d 65 c0", &idname, "not valid UTF-8", "id");
+    assert_rejects("82 a2 69 64 a2 c3 28 a4 6e 61 6d 65 c0", &idname, "not valid UTF-8", "id");
+    assert_rejects("81 a1 6b a2 76 00", &type_map_string, "NUL character", "[\"k\"]");
+    assert_rejects("92 a1 61 a1 00", &type_list_string, "NUL character", "[1]");
     /* path into nested blocks */
     assert_rejects("86 ab 61 73 73 75 6d 65 5f 72 6f 6c 65 91 82 a8 72 6f 6c 65 5f 61 72 6e 01"
                    " a4 74 61 67 73 c0 a5 63 6f 75 6e 74 c0 a7 65 6e 61 62 6c 65 64 c0 a5 65 78"
@@ -604,6 +612,12 @@ static void codec_json_rejects_bad_input(void **state)
         {"{\"count\":\"twelve\"}", "not a number", "count"},
         {"{\"t\":[1]}", "different length", "t"},
         {"{\"extra\":{\"value\":1}}", "dynamic value", "extra"},
+        /* D4: a raw state holding U+0000 is refused with the path, in words */
+        {"{\"assume_role\":[{\"role_arn\":\"arn:a\\u0000b\"}]}", "NUL character (U+0000)",
+         "assume_role[0].role_arn"},
+        {"{\"enabled\":\"true\\u0000x\"}", "a bool is required", "enabled"},
+        {"{\"names\":[\"\\u0000\"]}", "NUL character", NULL},
+        {"{\"count\":1,\"t\":[\"\xc3\x28\",1,true]}", "not valid UTF-8", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct diags d;

@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fake_aws_server.c"
 
@@ -630,8 +632,84 @@ static void credentials_parse_time_accepts_rfc3339(void **state)
     assert_int_equal(t, 1893553445);
     assert_int_equal(aws_credentials_parse_time("2030-01-02T05:04:05+02:00", &t), XA_OK);
     assert_int_equal(t, 1893553445);
+    assert_int_equal(aws_credentials_parse_time("2030-01-02T03:04:05-00:30", &t), XA_OK);
+    assert_int_equal(t, 1893553445 + 1800);
     assert_int_equal(aws_credentials_parse_time("2030-01-02 03:04:05", &t), XA_EINVAL);
     assert_int_equal(aws_credentials_parse_time("yesterday", &t), XA_EINVAL);
+}
+
+/* D0: a short offset once moved the parser past the terminator. Each input is an exact
+ * heap copy, so AddressSanitizer sees any byte read beyond it. */
+static void credentials_parse_time_rejects_malformed_without_overread(void **state)
+{
+    static const char *const bad[] = {
+        "2030-11-24T16:00:00+2:00", "2030-11-24T16:00:00+02:0", "2030-11-24T16:00:00+02",
+        "2030-11-24T16:00:00+", "2030-11-24T16:00:00-1", "2030-11-24T16:00:00.", "2030-11-24T16",
+        "2030-11-24T16:00:00+02:00x", "2030-11-24T16:00:00+24:00", "2030-11-24T16:00:00+02:60",
+        "2030-1-24T16:00:00Z", "2030-11-24T16:0:00Z", " 2030-11-24T16:00:00Z",
+        "+030-11-24T16:00:00Z", "2030-11-24T16:00:+1Z", "2030-13-24T16:00:00Z",
+        "2030-11-24T16:00:00ZZ", "",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        size_t n = strlen(bad[i]) + 1;
+        char *copy = malloc(n);
+        memcpy(copy, bad[i], n);
+        int64_t t = 0;
+        if (aws_credentials_parse_time(copy, &t) != XA_EINVAL)
+            fail_msg("accepted \"%s\"", bad[i]);
+        free(copy);
+    }
+}
+
+/* Resolves expecting failure; the message must contain want. A FIFO once blocked open()
+ * for ever: the alarm turns such a hang into a failed test. */
+static void expect_refused(struct fixture *f, const struct aws_client_config *cfg,
+                           const char *want)
+{
+    struct aws_credentials c;
+    aws_credentials_init(&c);
+    struct aws_error err;
+    aws_error_init(&err);
+    alarm(20);
+    assert_int_not_equal(resolve(f, cfg, &c, &err), XA_OK);
+    alarm(0);
+    if (!err.message || !strstr(err.message, want))
+        fail_msg("expected \"%s\" in: %s", want, err.message ? err.message : "(none)");
+    aws_credentials_cleanup(&c);
+    aws_error_cleanup(&err);
+}
+
+static void credentials_files_refuse_fifos(void **state)
+{
+    struct fixture *f = *state;
+    char fifo[256];
+    snprintf(fifo, sizeof fifo, "%s/fifo", f->dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    struct aws_client_config cfg;
+    aws_client_config_init(&cfg);
+    const char *files[] = {fifo};
+    cfg.shared_config_files = files;
+    cfg.nshared_config_files = 1;
+    expect_refused(f, &cfg, "named pipe");
+    aws_client_config_init(&cfg);
+    struct aws_assume_role_web_identity_config wi = {.role_arn = "arn:aws:iam::1:role/r",
+                                                     .web_identity_token_file = fifo};
+    cfg.assume_role_with_web_identity = &wi;
+    expect_refused(f, &cfg, "named pipe");
+    assert_int_equal(fake_server_count(f->srv), 0);
+}
+
+/* D7: an 18 MB config file is "too large", not "value out of range". */
+static void credentials_files_refuse_oversized(void **state)
+{
+    struct fixture *f = *state;
+    char path[256];
+    write_file(f, "big", "[default]\nregion = eu-west-1\n", path);
+    assert_int_equal(truncate(path, 18 * 1000 * 1000), 0);
+    setenv("AWS_CONFIG_FILE", path, 1);
+    struct aws_client_config cfg;
+    aws_client_config_init(&cfg);
+    expect_refused(f, &cfg, "too large");
 }
 
 static void credentials_sso_profile_is_reported_unsupported(void **state)
@@ -711,6 +789,9 @@ int main(void)
         T(credentials_concurrent_callers_share_one_refresh),
         cmocka_unit_test(credentials_ini_rejects_malformed_lines),
         cmocka_unit_test(credentials_parse_time_accepts_rfc3339),
+        cmocka_unit_test(credentials_parse_time_rejects_malformed_without_overread),
+        T(credentials_files_refuse_fifos),
+        T(credentials_files_refuse_oversized),
         T(credentials_sso_profile_is_reported_unsupported),
         T(credentials_survive_allocation_failures),
     };

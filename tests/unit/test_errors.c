@@ -186,9 +186,16 @@ static void errors_describe_transport_and_throttling(void **state)
     struct xbuf b;
     xbuf_init(&b);
     assert_int_equal(aws_error_describe(&e, &b), XA_OK);
-    assert_non_null(strstr(xbuf_cstr(&b), "STS GetCallerIdentity could not reach AWS"));
-    assert_non_null(strstr(xbuf_cstr(&b), "Connection timed out after 10 s"));
-    assert_non_null(strstr(xbuf_cstr(&b), "after 26 attempts."));
+    assert_string_equal(xbuf_cstr(&b), "STS GetCallerIdentity could not reach AWS after 26 "
+                                       "attempts: timed out (Connection timed out after 10 s).");
+    /* The endpoint is named when it is known. */
+    assert_int_equal(aws_error_set_endpoint(&e, "http://127.0.0.1:1"), XA_OK);
+    xbuf_clear(&b);
+    assert_int_equal(aws_error_describe(&e, &b), XA_OK);
+    assert_string_equal(xbuf_cstr(&b), "STS GetCallerIdentity could not reach "
+                                       "http://127.0.0.1:1 after 26 attempts: timed out "
+                                       "(Connection timed out after 10 s).");
+    xbuf_clear(&b);
     aws_error_reset(&e);
     xbuf_clear(&b);
     assert_int_equal(aws_error_parse_rest_json(&e, 429, "TooManyRequestsException", NULL, NULL, 0),
@@ -199,6 +206,36 @@ static void errors_describe_transport_and_throttling(void **state)
     assert_non_null(strstr(xbuf_cstr(&b), "The AWS request failed: HTTP 429, "
                                           "TooManyRequestsException (3 attempts)"));
     assert_non_null(strstr(xbuf_cstr(&b), "throttling"));
+    aws_error_cleanup(&e);
+    xbuf_cleanup(&b);
+}
+
+/* D7: a check made locally is described by its own sentence, not as "The AWS request
+ * failed", and no description ends in a doubled period. */
+static void errors_describe_local_check_and_single_period(void **state)
+{
+    (void)state;
+    struct aws_error e;
+    aws_error_init(&e);
+    struct xbuf b;
+    xbuf_init(&b);
+    const char *local = "The AWS region is not set. Set `region` in the provider block.";
+    assert_int_equal(aws_error_set_message(&e, local), XA_OK);
+    assert_int_equal(aws_error_describe(&e, &b), XA_OK);
+    assert_string_equal(xbuf_cstr(&b), local);
+    xbuf_clear(&b);
+    assert_int_equal(aws_error_set_message(&e, "assume_role failed: no STS endpoint"), XA_OK);
+    assert_int_equal(aws_error_describe(&e, &b), XA_OK);
+    assert_string_equal(xbuf_cstr(&b), "assume_role failed: no STS endpoint.");
+    aws_error_reset(&e);
+    xbuf_clear(&b);
+    assert_int_equal(aws_error_set_operation(&e, "STS AssumeRole"), XA_OK);
+    const char *xml = "<ErrorResponse><Error><Code>AccessDenied</Code><Message>Not allowed."
+                      "</Message></Error></ErrorResponse>";
+    assert_int_equal(aws_error_parse_query_xml(&e, 403, NULL, xml, strlen(xml)), XA_OK);
+    assert_int_equal(aws_error_describe(&e, &b), XA_OK);
+    assert_string_equal(xbuf_cstr(&b), "STS AssumeRole failed: HTTP 403, AccessDenied: Not "
+                                       "allowed.");
     aws_error_cleanup(&e);
     xbuf_cleanup(&b);
 }
@@ -273,6 +310,7 @@ int main(void)
         cmocka_unit_test(errors_parse_query_xml_refuses_entities),
         cmocka_unit_test(errors_describe_answer),
         cmocka_unit_test(errors_describe_transport_and_throttling),
+        cmocka_unit_test(errors_describe_local_check_and_single_period),
         cmocka_unit_test(errors_describe_bounds_untrusted_text),
         cmocka_unit_test(errors_move_transfers_ownership),
         cmocka_unit_test(errors_survive_allocation_failures),

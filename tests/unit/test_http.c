@@ -78,6 +78,23 @@ static void http_uri_encode_keeps_unreserved_only(void **state)
     xbuf_cleanup(&b);
 }
 
+/* Found by fuzz_http_headers: a NUL byte inside a header line ends its value, which is
+ * then trimmed like any other. */
+static void http_response_keeps_trimmed_headers(void **state)
+{
+    (void)state;
+    struct aws_http_response r;
+    aws_http_response_init(&r);
+    static const char line[] = "Retry-After:   120   \r\0\0junk\r\n";
+    aws_http_response_keep_header(&r, line, sizeof line - 1);
+    aws_http_response_keep_header(&r, "x-amzn-ErrorType: Throttling:http://x/\r\n", 40);
+    aws_http_response_keep_header(&r, "no colon\r\n", 10);
+    assert_string_equal(r.retry_after, "120");
+    assert_string_equal(r.error_type, "Throttling:http://x/");
+    assert_null(r.request_id);
+    aws_http_response_cleanup(&r);
+}
+
 static void http_call_signs_request_verifiably(void **state)
 {
     struct fixture *f = *state;
@@ -376,6 +393,66 @@ static void http_perform_reports_connection_refused(void **state)
     aws_error_cleanup(&err);
 }
 
+/* D6: the Host header never carries the user info of an endpoint URL; such an endpoint
+ * is refused before anything is sent. */
+static void http_call_refuses_user_info_in_endpoint(void **state)
+{
+    struct fixture *f = *state;
+    char url[128];
+    snprintf(url, sizeof url, "http://user:pass@%s", f->srv->url + 7);
+    struct aws_http_call call = rest_call(f, "GET", "/x", NULL);
+    call.endpoint = url;
+    struct aws_http_response resp;
+    aws_http_response_init(&resp);
+    struct aws_error err;
+    aws_error_init(&err);
+    assert_int_equal(aws_http_call(f->http, &call, &resp, &err), XA_EINVAL);
+    assert_int_equal(fake_server_count(f->srv), 0);
+    assert_null(strstr(err.transport_detail ? err.transport_detail : "", "pass"));
+    aws_http_response_cleanup(&resp);
+    aws_error_cleanup(&err);
+}
+
+/* An unreachable endpoint shows its progress at WARN, one line per failed attempt, and
+ * the final error names the endpoint, with one period. */
+static void http_unreachable_endpoint_warns_on_every_retry(void **state)
+{
+    struct fixture *f = *state;
+    FILE *tmp = tmpfile();
+    log_set_fd(fileno(tmp));
+    log_set_level(LOG_WARN);
+    struct aws_http_call call = rest_call(f, "GET", "/x", NULL);
+    call.endpoint = "http://127.0.0.1:1";
+    struct aws_http_response resp;
+    aws_http_response_init(&resp);
+    struct aws_error err;
+    aws_error_init(&err);
+    assert_int_equal(aws_http_call(f->http, &call, &resp, &err), XA_EIO);
+    log_set_level(LOG_OFF);
+    log_set_fd(-1);
+    fflush(tmp);
+    rewind(tmp);
+    char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, tmp);
+    text[n] = '\0';
+    fclose(tmp);
+    int lines = 0;
+    for (const char *p = text; (p = strstr(p, "\"@level\":\"warn\"")); p++)
+        lines++;
+    assert_int_equal(lines, 3);   /* max_retries 3: attempts 1-3 are followed by a retry */
+    assert_non_null(strstr(text, "http://127.0.0.1:1"));
+    assert_non_null(strstr(text, "attempt 3 of 4"));
+    struct xbuf d;
+    xbuf_init(&d);
+    assert_int_equal(aws_error_describe(&err, &d), XA_OK);
+    assert_non_null(strstr(xbuf_cstr(&d), "Lambda GetThing could not reach http://127.0.0.1:1 "
+                                          "after 4 attempts"));
+    assert_null(strstr(xbuf_cstr(&d), ".."));
+    xbuf_cleanup(&d);
+    aws_http_response_cleanup(&resp);
+    aws_error_cleanup(&err);
+}
+
 static void http_adaptive_mode_sends(void **state)
 {
     struct fixture *f = *state;
@@ -465,6 +542,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(http_uri_encode_keeps_unreserved_only),
+        cmocka_unit_test(http_response_keeps_trimmed_headers),
         cmocka_unit_test_setup_teardown(http_call_signs_request_verifiably, setup, teardown),
         cmocka_unit_test_setup_teardown(http_call_retries_5xx_then_succeeds, setup, teardown),
         cmocka_unit_test_setup_teardown(http_call_retries_throttling, setup, teardown),
@@ -481,6 +559,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(http_trace_log_contains_no_secret, setup, teardown),
         cmocka_unit_test_setup_teardown(http_perform_reports_connection_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(http_call_refuses_user_info_in_endpoint, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(http_unreachable_endpoint_warns_on_every_retry, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(http_adaptive_mode_sends, setup, teardown),
         cmocka_unit_test_setup_teardown(http_proxy_argument_is_used, setup, teardown),
     };

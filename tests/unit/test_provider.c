@@ -145,7 +145,8 @@ static void p_meta_free(void *meta)
 
 static void p_stop(void *meta)
 {
-    __atomic_fetch_add(&((struct meta *)meta)->stops, 1, __ATOMIC_RELAXED);
+    if (meta)   /* core also stops before a configure has published a meta */
+        __atomic_fetch_add(&((struct meta *)meta)->stops, 1, __ATOMIC_RELAXED);
 }
 
 static const struct provider_type ptype = {
