@@ -212,12 +212,12 @@ int64_t retry_delay_ms(const struct retry_policy *p, int attempt, const char *re
         ceiling *= 2;
     if (ceiling > p->max_backoff_ms)
         ceiling = p->max_backoff_ms;
-    /* The server said when to come back: then, plus the backoff's jitter, so that the
-     * callers it told the same second spread out over the next ones instead of all
-     * coming back together, being refused together and spending the retry quota. */
+    /* The server said when to come back: then, plus a tenth of the backoff at random, so
+     * that the callers it told the same second spread out, more so the longer it keeps
+     * refusing. */
     int64_t ra = retry_after_ms(retry_after, p->max_retry_after_ms);
     if (ra > 0)
-        return ra + (int64_t)(random01 * (double)ceiling);
+        return ra + (int64_t)(random01 * (double)ceiling / 10.0);
     return (int64_t)(random01 * (double)ceiling);
 }
 
@@ -236,8 +236,14 @@ void retry_quota_cleanup(struct retry_quota *q) { pthread_mutex_destroy(&q->mu);
 
 bool retry_quota_acquire(struct retry_quota *q, const struct aws_error *e, int *cost_out)
 {
-    int cost = retry_classify(e) == RETRY_KIND_TIMEOUT ? RETRY_QUOTA_TIMEOUT_COST
-                                                       : RETRY_QUOTA_COST;
+    /* A throttle is the service pacing its callers, not an outage: its retries are spaced
+     * by the backoff, Retry-After or the adaptive limiter already, and a quota spent on
+     * them fails an apply whose calls AWS would have taken a moment later (the SDK's
+     * "retry quota exceeded" that hashicorp/aws users met, terraform-provider-aws#36094). */
+    enum retry_kind kind = retry_classify(e);
+    if (kind == RETRY_KIND_THROTTLE)
+        return true;
+    int cost = kind == RETRY_KIND_TIMEOUT ? RETRY_QUOTA_TIMEOUT_COST : RETRY_QUOTA_COST;
     bool ok = false;
     pthread_mutex_lock(&q->mu);
     if (q->available >= cost) {

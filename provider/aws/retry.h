@@ -136,7 +136,8 @@ struct retry_quota {
 void retry_quota_init(struct retry_quota *q, int capacity);
 void retry_quota_cleanup(struct retry_quota *q);
 /* Before a retry of e: takes its cost (RETRY_QUOTA_TIMEOUT_COST for RETRY_KIND_TIMEOUT,
- * else RETRY_QUOTA_COST). Returns false, taking nothing, when not enough is left.
+ * nothing for RETRY_KIND_THROTTLE, else RETRY_QUOTA_COST). Returns false, taking
+ * nothing, when not enough is left.
  * *cost_out accumulates what was taken (start it at 0 per operation). */
 bool retry_quota_acquire(struct retry_quota *q, const struct aws_error *e, int *cost_out);
 /* After a successful attempt: gives back cost (what acquire took for this operation) or,

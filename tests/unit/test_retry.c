@@ -154,10 +154,10 @@ static void retry_delay_honours_retry_after(void **state)
     assert_int_equal(retry_delay_ms(&p, 1, " 5 ", 0.0), 5000);
     assert_int_equal(retry_delay_ms(&p, 1, "3600", 0.0), 20000);
     assert_int_equal(retry_delay_ms(&p, 1, "99999999999999999999", 0.0), 20000);
-    /* The server's delay comes first, then the exponential one's jitter. */
-    assert_int_equal(retry_delay_ms(&p, 1, "1", 0.5), 1500);
-    assert_int_equal(retry_delay_ms(&p, 5, "1", 0.5), 9000);
-    assert_int_equal(retry_delay_ms(&p, 9, "2", 0.999999), 21999);
+    /* The server's delay replaces the exponential one, plus a tenth of it at random. */
+    assert_int_equal(retry_delay_ms(&p, 1, "1", 0.5), 1050);
+    assert_int_equal(retry_delay_ms(&p, 5, "1", 0.5), 1800);
+    assert_int_equal(retry_delay_ms(&p, 9, "2", 0.999999), 3999);
     /* Retry-After: 0 says nothing about when: the exponential delay applies. */
     assert_int_equal(retry_delay_ms(&p, 3, "0", 0.5), 2000);
     /* Not delta-seconds: ignored. */
@@ -214,6 +214,27 @@ static void retry_quota_exhausts_and_refills(void **state)
     retry_quota_cleanup(&q);
     aws_error_cleanup(&e);
     aws_error_cleanup(&t);
+}
+
+/* Throttles are paced, not counted: an empty quota still lets them retry. */
+static void retry_quota_never_refuses_a_throttle(void **state)
+{
+    (void)state;
+    struct retry_quota q;
+    retry_quota_init(&q, 5);
+    struct aws_error e, throttle;
+    answer(&e, 503, NULL, NULL);
+    answer(&throttle, 429, "TooManyRequestsException", "Too Many Requests");
+    int cost = 0;
+    assert_true(retry_quota_acquire(&q, &e, &cost));
+    assert_false(retry_quota_acquire(&q, &e, &cost));
+    for (int i = 0; i < 1000; i++)
+        assert_true(retry_quota_acquire(&q, &throttle, &cost));
+    assert_int_equal(cost, 5);
+    assert_int_equal(retry_quota_available(&q), 0);
+    retry_quota_cleanup(&q);
+    aws_error_cleanup(&e);
+    aws_error_cleanup(&throttle);
 }
 
 /* ---- adaptive rate limiter ---------------------------------------------------------- */
@@ -413,6 +434,7 @@ int main(void)
         cmocka_unit_test(retry_delay_honours_retry_after),
         cmocka_unit_test(retry_jitter_is_in_unit_interval),
         cmocka_unit_test(retry_quota_exhausts_and_refills),
+        cmocka_unit_test(retry_quota_never_refuses_a_throttle),
         cmocka_unit_test(retry_rate_is_off_until_throttled),
         cmocka_unit_test(retry_rate_converges_near_throttled_limit),
         cmocka_unit_test(retry_rate_try_acquire_takes_only_what_is_there),
