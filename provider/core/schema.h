@@ -28,6 +28,9 @@ enum attr_flag {
     ATTR_REQUIRES_REPLACE = 1u << 4,      /* a change plans a replacement */
     ATTR_KEEP_STATE_WHEN_UNKNOWN = 1u << 5, /* computed: on update keep the prior value */
     ATTR_DEPRECATED = 1u << 6,
+    /* Written in generated configuration (GenerateResourceConfig, core/generate_config.h)
+     * even where the provider could compute it: what names the object to a reader. */
+    ATTR_GENERATED = 1u << 7,
 };
 
 enum validator_kind {

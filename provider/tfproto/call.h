@@ -54,6 +54,11 @@ struct value *tfproto_dv_decode(const Tfplugin6__DynamicValue *dv, const struct 
 Tfplugin6__DynamicValue *tfproto_dv_encode(struct tfproto_call *c, const struct value *v,
                                            const struct type *t);
 
+/* Packs m and sends it on a stream; false when it could not be sent (client gone, out of
+ * memory): the handler stops. */
+struct tfproto_stream;
+bool tfproto_stream_send(struct tfproto_stream *s, const ProtobufCMessage *m);
+
 /* The provider block's type; NULL + diagnostic when it cannot be built. */
 const struct type *tfproto_provider_value_type(struct provider *p, struct diags *d);
 

@@ -14,6 +14,7 @@
 #ifndef XA_TFPROTO_TFPROTO_H
 #define XA_TFPROTO_TFPROTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,18 @@ struct provider;
 typedef enum xa_status (*tfproto_handler_fn)(struct provider *p, const uint8_t *req,
                                              size_t len, struct xbuf *out);
 
+/* Where a streaming handler's messages go, each as soon as it is made (rpc/ sends them
+ * in order, one at a time, then the status). */
+struct tfproto_stream {
+    /* Sends one packed message (copied). false when the client is gone or memory ran
+     * out: the handler stops early. */
+    bool (*send)(struct tfproto_stream *s, const uint8_t *msg, size_t len);
+};
+/* As tfproto_handler_fn, but any number of messages go to out: XA_EINVAL (nothing sent)
+ * when the request does not decode. */
+typedef enum xa_status (*tfproto_stream_fn)(struct provider *p, const uint8_t *req,
+                                            size_t len, struct tfproto_stream *out);
+
 enum tfproto_kind {
     TFPROTO_UNARY = 0,
     TFPROTO_SERVER_STREAM,      /* the handler's one message is sent, then the status */
@@ -36,7 +49,8 @@ enum tfproto_kind {
 struct tfproto_method {
     const char *path;           /* "/tfplugin6.Provider/GetProviderSchema" */
     enum tfproto_kind kind;
-    tfproto_handler_fn fn;
+    tfproto_handler_fn fn;      /* one answer; NULL when stream is set */
+    tfproto_stream_fn stream;   /* TFPROTO_SERVER_STREAM with many messages */
 };
 
 /* The handler of a full method name, or NULL when neither protocol has it. */
