@@ -174,6 +174,27 @@ static bool agrees(const struct identity_attribute *a, const char *given, const 
     return ok;
 }
 
+/* Writes the identity's own spelling of each value back into its field ("get" as GET, a
+ * function's ARN as its name and qualifier), so that importing an identity however it is
+ * spelled gives one state. All values are derived before any is written. */
+static bool respell(const struct identity_schema *s, const struct identity_scope *scope,
+                    void *model, struct diags *d)
+{
+    struct model_string *v = xa_calloc(s->nattrs + 1, sizeof *v);
+    bool ok = v != NULL;
+    for (size_t i = 0; ok && i < s->nattrs; i++)
+        ok = attr_value(&s->attrs[i], model, scope, &v[i]);
+    for (size_t i = 0; ok && i < s->nattrs; i++)
+        if (s->attrs[i].field.kind == MODEL_STRING && v[i].state == MODEL_KNOWN)
+            ok = model_set_string(MODEL_AT(model, &s->attrs[i]), v[i].value);
+    for (size_t i = 0; v && i < s->nattrs; i++)
+        xa_free(v[i].value);
+    xa_free(v);
+    if (!ok)
+        diag_error(d, "Cannot import by identity", "The provider ran out of memory.");
+    return ok;
+}
+
 bool identity_to_model(const struct identity_schema *s, const struct value *identity,
                        const struct identity_scope *scope, void *model, struct diags *d)
 {
@@ -201,7 +222,7 @@ bool identity_to_model(const struct identity_schema *s, const struct value *iden
             !agrees(&s->attrs[i], value_attr_string(identity, s->attrs[i].name), model, scope,
                     d))
             return false;
-    return true;
+    return respell(s, scope, model, d);
 }
 
 /* ---- with the provider ---------------------------------------------------------------------- */

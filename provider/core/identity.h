@@ -86,7 +86,7 @@ struct value *identity_from_model(const struct identity_schema *s, const void *m
                                   const struct identity_scope *scope, struct diags *d);
 
 /* Import by identity: writes the given identity's values into the fields of a model of
- * the resource (every field null on entry). false with an error diagnostic naming the
+ * the resource (every field null on entry), each in the identity's own spelling. false with an error diagnostic naming the
  * attribute when a required one is null or missing, a value is unknown, or a row without
  * a field names something else than the provider's (another account). */
 bool identity_to_model(const struct identity_schema *s, const struct value *identity,
