@@ -79,19 +79,35 @@ static bool execution_arn(const char *s, struct arn_execute_api *ea, struct func
     return false;
 }
 
-/* The region of an execute-api source ARN: the API's, or - where aws/arn.c's rule says
- * so - the function's, given as an ARN in argument fn_arg (optional). */
-static bool source_region(const struct arn_execute_api *ea, const struct model_string *fn,
-                          int64_t fn_arg, struct arn_lambda_function *f, const char **region,
-                          struct function_error *err)
+/* The API an execution ARN names, and the region its source ARNs carry: the API's, or -
+ * where aws/arn.c's rule says so - the function's, given as an ARN (optional, argument
+ * fn_arg). */
+struct source_scope {
+    struct arn_execute_api api;
+    struct arn_lambda_function function;
+    const char *region;
+};
+
+static bool scope_open(struct source_scope *s, const struct model_string *exec,
+                       const struct model_string *fn, int64_t fn_arg, struct function_error *err)
 {
-    *region = ea->region;
+    arn_execute_api_init(&s->api);
+    arn_lambda_function_init(&s->function);
+    if (!execution_arn(exec->value, &s->api, err))
+        return false;
+    s->region = s->api.region;
     if (fn->state != MODEL_KNOWN)
         return true;
-    if (!full_function_arn(fn->value, fn_arg, f, err))
+    if (!full_function_arn(fn->value, fn_arg, &s->function, err))
         return false;
-    *region = arn_source_arn_region(ea->region, f->region);
+    s->region = arn_source_arn_region(s->api.region, s->function.region);
     return true;
+}
+
+static void scope_close(struct source_scope *s)
+{
+    arn_execute_api_cleanup(&s->api);
+    arn_lambda_function_cleanup(&s->function);
 }
 
 /* ---- source_arn ----------------------------------------------------------------------- */
@@ -127,35 +143,30 @@ static const struct schema_attribute source_arn_params[] = {
 static bool source_arn_call(const void *args, void *result, struct function_error *err)
 {
     const struct source_arn_args *a = args;
-    struct arn_execute_api ea;
-    struct arn_lambda_function f;
+    struct source_scope sc;
     struct xbuf b;
-    const char *region;
     bool ok = false;
-    arn_execute_api_init(&ea);
-    arn_lambda_function_init(&f);
     xbuf_init(&b);
-    if (!execution_arn(a->execution_arn.value, &ea, err) ||
-        !source_region(&ea, &a->function_arn, 3, &f, &region, err))
+    if (!scope_open(&sc, &a->execution_arn, &a->function_arn, 3, err))
         goto out;
     const char *method = a->http_method.value ? a->http_method.value : "ANY";
     const char *path = a->resource_path.value ? a->resource_path.value : "/*";
+    const struct arn_execute_api *api = &sc.api;
     /* The verb alone first, so that an error names the argument at fault. */
     if (!set_built(result, &b,
-                   arn_integration_source_arn(ea.partition, region, ea.account, ea.api_id,
-                                              method, "/", &b),
+                   arn_integration_source_arn(api->partition, sc.region, api->account,
+                                              api->api_id, method, "/", &b),
                    1, "the method must be ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST or PUT",
                    err))
         goto out;
     xbuf_clear(&b);
     ok = set_built(result, &b,
-                   arn_integration_source_arn(ea.partition, region, ea.account, ea.api_id,
-                                              method, path, &b),
+                   arn_integration_source_arn(api->partition, sc.region, api->account,
+                                              api->api_id, method, path, &b),
                    2, "the resource path must start with \"/\", e.g. \"/\" or \"/pets/{id}\"",
                    err);
 out:
-    arn_execute_api_cleanup(&ea);
-    arn_lambda_function_cleanup(&f);
+    scope_close(&sc);
     xbuf_cleanup(&b);
     return ok;
 }
@@ -204,22 +215,16 @@ static const struct schema_attribute authorizer_params[] = {
 static bool authorizer_call(const void *args, void *result, struct function_error *err)
 {
     const struct authorizer_args *a = args;
-    struct arn_execute_api ea;
-    struct arn_lambda_function f;
+    struct source_scope sc;
     struct xbuf b;
-    const char *region;
     bool ok = false;
-    arn_execute_api_init(&ea);
-    arn_lambda_function_init(&f);
     xbuf_init(&b);
-    if (execution_arn(a->execution_arn.value, &ea, err) &&
-        source_region(&ea, &a->function_arn, 2, &f, &region, err))
+    if (scope_open(&sc, &a->execution_arn, &a->function_arn, 2, err))
         ok = set_built(result, &b,
-                       arn_authorizer_source_arn(ea.partition, region, ea.account, ea.api_id,
-                                                 a->authorizer_id.value, &b),
+                       arn_authorizer_source_arn(sc.api.partition, sc.region, sc.api.account,
+                                                 sc.api.api_id, a->authorizer_id.value, &b),
                        1, "an authorizer id is letters and digits, e.g. \"abc123\"", err);
-    arn_execute_api_cleanup(&ea);
-    arn_lambda_function_cleanup(&f);
+    scope_close(&sc);
     xbuf_cleanup(&b);
     return ok;
 }

@@ -1,15 +1,13 @@
 /* core/identity.c - identities from the tables of core/identity.h.
  *
- * An identity's object type is built once per table and cached in a list keyed by the
- * table (published with a release store, read without a lock, as core/schema.c caches
- * implied types). Deriving an identity walks the rows: each value function, or the
+ * An identity's object type is built once per table and cached by core/schema.c's
+ * schema_type_of, as schemas' implied types are. Deriving an identity walks the rows: each value function, or the
  * field as it is, gives one model_string, which becomes one attribute. Calls that need
  * the configured provider (its account and region) run inside provider_with_meta.
  */
 #include "core/identity.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "core/codec.h"
@@ -62,17 +60,9 @@ bool identity_upper(const struct identity_attribute *a, const void *model,
 
 /* ---- the object type ---------------------------------------------------------------------- */
 
-struct type_cache {
-    const struct identity_schema *schema;
-    const struct type *type;
-    struct type_cache *next;
-};
-
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct type_cache *types;
-
-static const struct type *build_type(const struct identity_schema *s)
+static const struct type *build_type(const void *key)
 {
+    const struct identity_schema *s = key;
     const char **names = xa_calloc(s->nattrs + 1, sizeof *names);
     const struct type **ts = xa_calloc(s->nattrs + 1, sizeof *ts);
     const struct type *t = NULL;
@@ -90,30 +80,7 @@ static const struct type *build_type(const struct identity_schema *s)
 
 const struct type *identity_type(const struct identity_schema *s)
 {
-    for (struct type_cache *c = __atomic_load_n(&types, __ATOMIC_ACQUIRE); c; c = c->next)
-        if (c->schema == s)
-            return c->type;
-    const struct type *fresh = build_type(s), *t = NULL;
-    struct type_cache *node = fresh ? xa_malloc(sizeof *node) : NULL;
-    if (!node) {
-        type_unref(fresh);
-        return NULL;
-    }
-    pthread_mutex_lock(&cache_lock);
-    for (struct type_cache *c = types; c && !t; c = c->next)
-        if (c->schema == s)
-            t = c->type;
-    if (!t) {
-        *node = (struct type_cache){.schema = s, .type = fresh, .next = types};
-        __atomic_store_n(&types, node, __ATOMIC_RELEASE);
-        t = fresh;
-        fresh = NULL;
-        node = NULL;
-    }
-    pthread_mutex_unlock(&cache_lock);
-    xa_free(node);
-    type_unref(fresh);
-    return t;
+    return schema_type_of(s, build_type);
 }
 
 /* ---- deriving and importing ------------------------------------------------------------- */

@@ -119,6 +119,10 @@ struct schema {
 /* The object type of a block (attributes and nested blocks); cached, never NULL unless
  * allocation failed on first use. */
 const struct type *schema_implied_type(const struct schema_block *b);
+/* The type build(key) returns, built once per key (a static table's address) and kept
+ * until exit; racing first callers get the one published. NULL only when memory ran out
+ * (or key is NULL). */
+const struct type *schema_type_of(const void *key, const struct type *(*build)(const void *key));
 const struct schema_attribute *schema_attr(const struct schema_block *b, const char *name);
 const struct schema_nested_block *schema_block(const struct schema_block *b, const char *name);
 

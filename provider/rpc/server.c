@@ -15,9 +15,10 @@
  * failures: an allocation failure answers RESOURCE_EXHAUSTED for that one call.
  * Threads: one poller waits on the completion queue and runs every step of every call,
  * including the provider methods that answer from memory (schemas, metadata,
- * validation, planning, state upgrades, StopProvider). The methods that may wait on
- * AWS (ConfigureProvider, ReadResource, ApplyResourceChange, ImportResourceState,
- * ReadDataSource and any method not listed in quick_methods) run on rpc/pool's threads,
+ * validation, planning, state upgrades, StopProvider, CallFunction, GenerateResourceConfig,
+ * PlanAction). The methods that may wait on AWS (ConfigureProvider, ReadResource,
+ * ApplyResourceChange, ImportResourceState, ReadDataSource, ListResource, InvokeAction
+ * and any method not listed in quick_methods) run on rpc/pool's threads,
  * started on demand. Measured: with sixteen threads all waiting on the one queue, every
  * event handed the polling role to another thread (a futex wake and a context switch),
  * which cost a third of the provider's CPU time per Validate.
@@ -69,7 +70,7 @@ static const char *const quick_methods[] = {
     "ValidateDataResourceConfig", "ValidateEphemeralResourceConfig",
     "ValidateListResourceConfig", "ValidateActionConfig", "UpgradeResourceState",
     "UpgradeResourceIdentity", "PlanResourceChange", "MoveResourceState", "StopProvider",
-    "CallFunction", "GenerateResourceConfig",
+    "CallFunction", "GenerateResourceConfig", "PlanAction",
 };
 
 /* Methods whose answer to an empty request is the same for the life of the process. */

@@ -1,7 +1,8 @@
 /* tfproto/call.h - one RPC's scratch and the messages every answer shares.
  *
- * The Provider service is written once (resource_rpcs.c, schema_rpcs.c,
- * unsupported_rpcs.c) with tfplugin6's generated types for both protocol versions:
+ * The Provider service is written once (resource_rpcs.c, schema_rpcs.c, identity_rpcs.c,
+ * list_rpcs.c, function_rpcs.c, action_rpcs.c, unsupported_rpcs.c) with tfplugin6's
+ * generated types for both protocol versions:
  * tfplugin5 and tfplugin6 give every message xacct reads or writes the same field
  * numbers and types, so their bytes on the wire are the same (tests/unit/test_tfproto.c
  * checks the descriptors field by field). The few messages that differ are built by

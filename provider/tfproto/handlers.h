@@ -3,7 +3,8 @@
  * one RPC whose answer differs (PrepareProviderConfig).
  *
  * Every handler has the tfproto_handler_fn shape (tfproto/tfproto.h): XA_OK with the
- * packed answer in out, XA_EINVAL when the request does not decode, XA_ENOMEM.
+ * packed answer in out, XA_EINVAL when the request does not decode, XA_ENOMEM; the two
+ * streaming ones (ListResource, InvokeAction) the tfproto_stream_fn shape.
  * Private to tfproto/.
  */
 #ifndef XA_TFPROTO_HANDLERS_H

@@ -6,7 +6,9 @@
  * Rules every handler follows (PROTOCOL-FACTS.md sections 3 and 5): a request that does
  * not decode returns XA_EINVAL; everything else answers OK with diagnostics; values are
  * decoded msgpack-else-JSON-else-null and always answered in msgpack; private bytes
- * pass through unchanged.
+ * pass through unchanged. An answer that carries an object carries its identity
+ * (identity_rpcs.c) - for a plan only an update's or no change's, as Terraform takes
+ * them - and ImportResourceState imports by identity when the request has one.
  */
 #include "core/identity.h"
 #include "core/provider.h"

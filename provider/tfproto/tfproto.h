@@ -5,7 +5,8 @@
  * PlanResourceChange") and hands the request bytes to the handler, which decodes them
  * with protobuf-c, calls core/provider.h and encodes the answer. Every provider problem
  * becomes a diagnostic in an OK answer; only a request that cannot be decoded returns
- * XA_EINVAL, which rpc/ turns into INVALID_ARGUMENT for that call.
+ * XA_EINVAL, which rpc/ turns into INVALID_ARGUMENT for that call. Streaming methods
+ * (ListResource, InvokeAction) hand each message to a tfproto_stream as they make it.
  * Both protocol versions are always served: the handshake names one and Terraform uses
  * only that one, and serving both costs nothing.
  * Not here: gRPC (rpc/), values and schemas (core/).
@@ -42,7 +43,8 @@ typedef enum xa_status (*tfproto_stream_fn)(struct provider *p, const uint8_t *r
 
 enum tfproto_kind {
     TFPROTO_UNARY = 0,
-    TFPROTO_SERVER_STREAM,      /* the handler's one message is sent, then the status */
+    TFPROTO_SERVER_STREAM,      /* the handler's message (fn) or messages (stream) are
+                                   sent, then the status */
     TFPROTO_CLIENT_STREAM,      /* answered after the first request message */
 };
 

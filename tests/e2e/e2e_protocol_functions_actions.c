@@ -13,8 +13,6 @@
  */
 #include "tests/e2e/e2e_lambda_common.h"
 
-#include "core/function.h"
-
 static struct emu emulator;
 static bool have_emulator;
 

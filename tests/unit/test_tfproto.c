@@ -181,14 +181,11 @@ struct kept_stream {
     struct tfproto_stream base;
     struct xbuf frames;
     size_t n;
-    size_t refuse_after;        /* 0: never refuse */
 };
 
 static bool keep_message(struct tfproto_stream *s, const uint8_t *msg, size_t len)
 {
     struct kept_stream *k = (struct kept_stream *)s;
-    if (k->refuse_after && k->n >= k->refuse_after)
-        return false;
     uint32_t n = (uint32_t)len;
     xbuf_append(&k->frames, &n, sizeof n);
     xbuf_append(&k->frames, msg, len);
