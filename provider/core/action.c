@@ -7,6 +7,7 @@
 #include "core/action.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/model.h"
@@ -57,6 +58,9 @@ static void *config_model(struct provider *p, const char *type_name, const struc
         return NULL;
     }
     const struct schema_block *b = &(*a)->schema->block;
+    char owner[160];
+    snprintf(owner, sizeof owner, "The action %s", (*a)->name);
+    schema_require_config_block(b, config, owner, d);
     schema_validate(b, config, d);
     return diags_has_error(d) ? NULL : model_new(b, config, d);
 }

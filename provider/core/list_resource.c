@@ -9,6 +9,7 @@
  */
 #include "core/list_resource.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/identity.h"
@@ -56,13 +57,9 @@ void list_validate(struct provider *p, const char *type_name, const struct value
     if (!l)
         return;
     const struct schema_block *b = &l->schema->block;
-    for (size_t i = 0; value_is_null(config) && i < b->nattrs; i++)
-        if (b->attrs[i].flags & ATTR_REQUIRED) {
-            diag_error(d, "Missing config block",
-                       "A list block of %s needs a config block: its \"%s\" argument is "
-                       "required.", l->name, b->attrs[i].name);
-            return;
-        }
+    char owner[160];
+    snprintf(owner, sizeof owner, "A list block of %s", l->name);
+    schema_require_config_block(b, config, owner, d);
     schema_validate(b, config, d);
     if (!l->validate || diags_has_error(d))
         return;

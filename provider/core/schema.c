@@ -330,3 +330,15 @@ void schema_validate(const struct schema_block *b, const struct value *config, s
         validate_block(b, config, &p, d, 0);
     attr_path_cleanup(&p);
 }
+
+void schema_require_config_block(const struct schema_block *b, const struct value *config,
+                                 const char *owner, struct diags *d)
+{
+    for (size_t i = 0; value_is_null(config) && i < b->nattrs; i++)
+        if (b->attrs[i].flags & ATTR_REQUIRED) {
+            diag_error(d, "Missing config block",
+                       "%s needs a config block: its \"%s\" argument is required.", owner,
+                       b->attrs[i].name);
+            return;
+        }
+}

@@ -129,5 +129,10 @@ const struct schema_nested_block *schema_block(const struct schema_block *b, con
 /* Runs every validator of every known attribute of config (recursing into blocks) and
  * checks required attributes; adds diagnostics with paths. Unknown values are skipped. */
 void schema_validate(const struct schema_block *b, const struct value *config, struct diags *d);
+/* A `config` block that Terraform sends null when it is left out (list blocks, actions):
+ * an error naming the first required argument when config is null and b has one;
+ * `owner` names what the block belongs to ("A list block of xacct_lambda_permission"). */
+void schema_require_config_block(const struct schema_block *b, const struct value *config,
+                                 const char *owner, struct diags *d);
 
 #endif
