@@ -58,10 +58,16 @@ static bool try_leaving_out(struct provider *p, const char *type_name, const str
     return true;
 }
 
+static void nothing(void *meta, void *ctx) {}
+
 struct value *generate_config(struct provider *p, const char *type_name,
                               const struct value *state, struct diags *d)
 {
     const struct resource_type *r = provider_resource(p, type_name);
+    /* The planner needs the configured provider (its region and account): without it
+     * every try would fail and nothing would be left out. */
+    if (!provider_with_meta(p, nothing, NULL, d))
+        return NULL;
     if (!r || !value_is_known(state) || !value_is_wholly_known(state)) {
         diag_error(d, "Cannot generate configuration",
                    r ? "The state to generate configuration from is null or not wholly known."
