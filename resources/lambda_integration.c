@@ -14,7 +14,9 @@
  * id are computed from known inputs at plan time. source_arn's region follows AWS's rule
  * for Lambda permissions: the function's region (which differs from the API's when they
  * are in different regions).
- * ID and import format: REST-API-ID/RESOURCE-ID/HTTP-METHOD (hashicorp/aws's).
+ * ID and import format: REST-API-ID/RESOURCE-ID/HTTP-METHOD (hashicorp/aws's). Identity:
+ * hashicorp/aws's attributes (account_id, region, rest_api_id, resource_id, http_method in
+ * upper case), a table core derives from; integration_list.c lists integrations.
  * Schema version 1; version 0 named invoke_uri "uri". MoveResourceState accepts
  * hashicorp/aws's aws_api_gateway_integration (both in integration_migrate.c).
  * Values: the typed model struct integration_model (integration_internal.h); "get" and
@@ -336,10 +338,9 @@ XA_TESTABLE bool integration_state_from_aws(struct integration_model *m,
 
 /* The integration as AWS holds it (in place of the prior state m). A URI that is not a
  * Lambda function's is kept whole in function_arn, so the drift is visible. */
-bool integration_state_read(struct integration_model *m,
-                                        const struct apigw_integration *out,
-                                        const char *resource_id, const char *path,
-                                        const struct xacct_meta *meta)
+bool integration_state_read(struct integration_model *m, const struct apigw_integration *out,
+                            const char *resource_id, const char *path,
+                            const struct xacct_meta *meta)
 {
     struct arn_invoke_uri u;
     enum xa_status st = arn_invoke_uri_parse(out->uri, &u, NULL);

@@ -16,7 +16,9 @@
  * name, partial ARN or ARN, its qualifier in function_name or in qualifier; an account id
  * and its root ARN as the principal.
  * ID: the statement id. Import: FUNCTION_NAME/STATEMENT_ID or
- * FUNCTION_NAME:QUALIFIER/STATEMENT_ID (hashicorp/aws's formats).
+ * FUNCTION_NAME:QUALIFIER/STATEMENT_ID (hashicorp/aws's formats). Identity: hashicorp/aws's
+ * attributes (function_name - the bare name -, qualifier, statement_id, account_id,
+ * region), a table core derives from; permission_list.c lists statements.
  * Schema version 1 (version 0 had no region); MoveResourceState accepts hashicorp/aws's
  * aws_lambda_permission.
  */
@@ -167,8 +169,8 @@ void permission_target_cleanup(struct permission_target *t)
 /* Where a permission's calls go: the function without qualifier, the qualifier from
  * either place, the region from the ARN, else the resource's, else the provider's.
  * false (t empty) when function_name is not a function reference or memory runs out. */
-bool permission_target(const struct permission_model *m,
-                                   const char *provider_region, struct permission_target *t)
+bool permission_target(const struct permission_model *m, const char *provider_region,
+                       struct permission_target *t)
 {
     struct arn_lambda_function f;
     const char *fn = m->function_name.value, *q = m->qualifier.value;
@@ -253,8 +255,7 @@ static bool identity_function(const struct identity_attribute *a, const void *mo
 
 /* The statement as AWS holds it, in place of the prior state m (core keeps the prior's
  * spelling of equivalent values). */
-bool permission_state_read(struct permission_model *m,
-                                       const struct lambda_statement *s)
+bool permission_state_read(struct permission_model *m, const struct lambda_statement *s)
 {
     return model_set_string(&m->action, s->action) &&
            model_set_string(&m->principal, s->principal) &&

@@ -121,7 +121,8 @@ enum xa_status tfproto_list_resource(struct provider *p, const uint8_t *req, siz
     struct value *v = t ? tfproto_dv_decode(rq->config, t, "list configuration", &d) : NULL;
     if (v)
         list_run(p, rq->type_name, v, rq->include_resource_object, rq->limit, &sink, &d);
-    /* A result that could not go out: the client left, or memory ran out. */
+    /* The problems end the stream in one event - unless a result could not go out
+     * (the client left), when nothing more can be said. */
     if (d.len && !ls.failed)
         send_diags(out, &d);
     value_free(v);
