@@ -108,10 +108,12 @@ static char *find_method(struct xacct_meta *m, const struct test_invoke_model *c
                    c->http_method.value, path);
     else if (st != XA_OK)
         meta_aws_diag(d, NULL, "Cannot read the method", &err, NULL);
-    else
-        action_report(p, "%s %s integrates with %s %s", c->http_method.value, path,
-                      method.integration_type ? method.integration_type : "nothing",
+    else if (method.integration_type)
+        action_report(p, "%s %s integrates with %s%s%s", c->http_method.value, path,
+                      method.integration_type, method.integration_uri ? " " : "",
                       method.integration_uri ? method.integration_uri : "");
+    else
+        action_report(p, "%s %s has no integration", c->http_method.value, path);
     if (st != XA_OK) {
         xa_free(rid);
         rid = NULL;

@@ -240,6 +240,10 @@ static void actions_validate_with_paths(void **state)
 static void test_invoke_streams_progress_then_one_completion(void **state)
 {
     FIXTURE();
+    struct value *wiring = res_config(T_INTEGRATION, "{\"rest_api_id\":\"" API_ID "\","
+                                      "\"resource_path\":\"/\",\"http_method\":\"GET\","
+                                      "\"function_arn\":\"" FN_ARN "\"}");
+    struct value *integration = tf_converge(f->api, T_INTEGRATION, NULL, wiring);
     struct value *config = json_value(xt_action_config_type("xacct_test_invoke"),
                                       "{\"rest_api_id\":\"" API_ID "\",\"resource_path\":\"/\","
                                       "\"http_method\":\"GET\"}");
@@ -254,7 +258,7 @@ static void test_invoke_streams_progress_then_one_completion(void **state)
     assert_true(run.completed_last);
     assert_true(run.nprogress >= 3);
     assert_non_null(strstr(run.progress[0], "Finding GET /"));
-    assert_non_null(strstr(run.progress[1], "integrates with"));
+    assert_non_null(strstr(run.progress[1], "GET / integrates with AWS_PROXY arn:aws:apigateway:"));
     assert_non_null(xt_find_diag(&run.r, "TestInvokeMethod"));
     xt_action_run_cleanup(&run);
     value_free(config);
@@ -266,6 +270,8 @@ static void test_invoke_streams_progress_then_one_completion(void **state)
     assert_non_null(xt_find_diag(&run.r, "has no GET method"));
     xt_action_run_cleanup(&run);
     value_free(config);
+    tf_destroy(f->api, T_INTEGRATION, integration);
+    value_free(wiring);
     xt_result_cleanup(&r);
 }
 
