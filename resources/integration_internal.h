@@ -2,8 +2,8 @@
  * its typed model and schema, the update patch, the migrations of old and foreign state,
  * and the conversions its unit test reaches (static in a build without XA_TESTING).
  *
- * Included by lambda_integration.c, integration_patch.c, integration_migrate.c and
- * tests/unit/test_lambda_integration.c only.
+ * Included by lambda_integration.c, integration_patch.c, integration_migrate.c,
+ * integration_list.c and tests/unit/test_lambda_integration.c only.
  */
 #ifndef XA_RESOURCES_INTEGRATION_INTERNAL_H
 #define XA_RESOURCES_INTEGRATION_INTERNAL_H
@@ -14,6 +14,7 @@
 #include "aws/apigateway.h"
 #include "core/diag.h"
 #include "core/model.h"
+#include "core/resource.h"
 #include "core/schema.h"
 #include "resources/meta.h"
 #include "util/testable.h"
@@ -76,6 +77,16 @@ bool integration_upgrade_json(const struct schema_block *current, int64_t versio
 bool integration_move_json(const char *json, size_t len, struct integration_model *m,
                            struct diags *d);
 
+/* The resource type (lambda_integration.c), whose table integration_list.c needs. */
+extern const struct resource_type xacct_lambda_integration_type;
+
+/* lambda_integration.c: the integration as AWS holds it (GetIntegration's answer, the API
+ * resource's id and path), in place of the prior state or a fresh model - what read
+ * returns and integration_list.c lists. false on allocation failure. */
+bool integration_state_read(struct integration_model *m, const struct apigw_integration *out,
+                            const char *resource_id, const char *path,
+                            const struct xacct_meta *meta);
+
 /* The static conversions of lambda_integration.c, declared for it and for unit tests
  * only (other files would see static declarations without definitions). */
 #if defined(XA_TESTING) || defined(XA_INTEGRATION_OWNER)
@@ -89,10 +100,6 @@ XA_TESTABLE bool integration_req_fill(struct integration_req *r, const struct in
 XA_TESTABLE bool integration_state_from_aws(struct integration_model *m,
                                             const struct apigw_integration *out,
                                             const char *resource_id, const struct xacct_meta *meta);
-XA_TESTABLE bool integration_state_read(struct integration_model *m,
-                                        const struct apigw_integration *out,
-                                        const char *resource_id, const char *path,
-                                        const struct xacct_meta *meta);
 XA_TESTABLE bool integration_import_id(struct integration_model *m, const char *id);
 #endif
 

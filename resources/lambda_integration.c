@@ -14,7 +14,9 @@
  * id are computed from known inputs at plan time. source_arn's region follows AWS's rule
  * for Lambda permissions: the function's region (which differs from the API's when they
  * are in different regions).
- * ID and import format: REST-API-ID/RESOURCE-ID/HTTP-METHOD (hashicorp/aws's).
+ * ID and import format: REST-API-ID/RESOURCE-ID/HTTP-METHOD (hashicorp/aws's). Identity:
+ * hashicorp/aws's attributes (account_id, region, rest_api_id, resource_id, http_method in
+ * upper case), a table core derives from; integration_list.c lists integrations.
  * Schema version 1; version 0 named invoke_uri "uri". MoveResourceState accepts
  * hashicorp/aws's aws_api_gateway_integration (both in integration_migrate.c).
  * Values: the typed model struct integration_model (integration_internal.h); "get" and
@@ -31,6 +33,7 @@
 #include "aws/arn.h"
 #include "aws/errors.h"
 #include "core/equivalence.h"
+#include "core/identity.h"
 #include "core/model.h"
 #include "core/resource.h"
 #include "resources/caches.h"
@@ -109,7 +112,8 @@ static const struct schema_attribute integration_attrs[] = {
     {.name = "resource_id", .type = &type_string, .flags = ATTR_OPTIONAL | F_KEEP | F_RR,
      .field = F(resource_id),
      .description = "The API resource's id. Give this or `resource_path`."},
-    {.name = "resource_path", .type = &type_string, .flags = ATTR_OPTIONAL | F_KEEP | F_RR,
+    {.name = "resource_path", .type = &type_string,
+     .flags = ATTR_OPTIONAL | F_KEEP | F_RR | ATTR_GENERATED,
      .validator = {.kind = VALIDATE_REGEX, .pattern = "^/",
                    .message = "must start with \"/\"; \"/\" is the API's top-level resource"},
      .field = F(resource_path),
@@ -146,6 +150,29 @@ static const struct schema integration_schema = {
 
 /* The attribute name of a model member, for diagnostics and requires_replace. */
 #define NAME(member) MODEL_NAME(&integration_schema.block, struct integration_model, member)
+
+/* ---- Identity ---------------------------------------------------------------------- */
+
+/* hashicorp/aws's identity of aws_api_gateway_integration (its attribute names and its
+ * required_for_import choices), derived by core from these rows (core/identity.h). */
+static const struct identity_attribute integration_identity_attrs[] = {
+    {.name = "account_id", .value = identity_account,
+     .description = "Account of the REST API: the provider's."},
+    {.name = "http_method", .required_for_import = true, .field = F(http_method),
+     .value = identity_upper, .description = "The method's verb, in upper case."},
+    {.name = "region", .field = F(region), .value = identity_region,
+     .description = "Region of the REST API; the provider's by default."},
+    {.name = "resource_id", .required_for_import = true, .field = F(resource_id),
+     .description = "The API resource's id."},
+    {.name = "rest_api_id", .required_for_import = true, .field = F(rest_api_id),
+     .description = "ID of the REST API."},
+};
+
+static const struct identity_schema integration_identity = {
+    .version = 0,
+    .attrs = integration_identity_attrs,
+    .nattrs = sizeof integration_identity_attrs / sizeof integration_identity_attrs[0],
+};
 
 /* ---- Conversions ------------------------------------------------------------------- */
 
@@ -311,10 +338,9 @@ XA_TESTABLE bool integration_state_from_aws(struct integration_model *m,
 
 /* The integration as AWS holds it (in place of the prior state m). A URI that is not a
  * Lambda function's is kept whole in function_arn, so the drift is visible. */
-XA_TESTABLE bool integration_state_read(struct integration_model *m,
-                                        const struct apigw_integration *out,
-                                        const char *resource_id, const char *path,
-                                        const struct xacct_meta *meta)
+bool integration_state_read(struct integration_model *m, const struct apigw_integration *out,
+                            const char *resource_id, const char *path,
+                            const struct xacct_meta *meta)
 {
     struct arn_invoke_uri u;
     enum xa_status st = arn_invoke_uri_parse(out->uri, &u, NULL);
@@ -636,6 +662,7 @@ static bool integration_move(const char *json, size_t len, void *state, struct d
 const struct resource_type xacct_lambda_integration_type = {
     .name = "xacct_lambda_integration",
     .schema = &integration_schema,
+    .identity = &integration_identity,
     .validate = integration_validate,
     .plan = integration_plan,
     .create = integration_create,

@@ -16,7 +16,9 @@
  * name, partial ARN or ARN, its qualifier in function_name or in qualifier; an account id
  * and its root ARN as the principal.
  * ID: the statement id. Import: FUNCTION_NAME/STATEMENT_ID or
- * FUNCTION_NAME:QUALIFIER/STATEMENT_ID (hashicorp/aws's formats).
+ * FUNCTION_NAME:QUALIFIER/STATEMENT_ID (hashicorp/aws's formats). Identity: hashicorp/aws's
+ * attributes (function_name - the bare name -, qualifier, statement_id, account_id,
+ * region), a table core derives from; permission_list.c lists statements.
  * Schema version 1 (version 0 had no region); MoveResourceState accepts hashicorp/aws's
  * aws_lambda_permission.
  */
@@ -27,6 +29,7 @@
 #include "aws/arn.h"
 #include "aws/errors.h"
 #include "aws/lambda.h"
+#include "core/identity.h"
 #include "core/model.h"
 #include "core/resource.h"
 #include "resources/caches.h"
@@ -97,7 +100,7 @@ static const struct schema_attribute permission_attrs[] = {
     {.name = "source_arn", .type = &type_string, .flags = F_OPT_RR, .field = F(source_arn),
      .description = "The execute-api ARN allowed to invoke; use the integration's `source_arn`."},
     {.name = "statement_id", .type = &type_string,
-     .flags = F_OPT_COMP_RR | ATTR_KEEP_STATE_WHEN_UNKNOWN,
+     .flags = F_OPT_COMP_RR | ATTR_KEEP_STATE_WHEN_UNKNOWN | ATTR_GENERATED,
      .validator = {.kind = VALIDATE_REGEX, .pattern = "^[A-Za-z0-9_-]{1,100}$",
                    .message = "must be 1 to 100 letters, digits, '-' or '_'"},
      .field = F(statement_id),
@@ -123,6 +126,34 @@ static const struct schema permission_schema = {
 /* The attribute name of a model member, for diagnostics and requires_replace. */
 #define NAME(member) MODEL_NAME(&permission_schema.block, struct permission_model, member)
 
+/* ---- Identity ---------------------------------------------------------------------- */
+
+static bool identity_function(const struct identity_attribute *a, const void *model,
+                              const struct identity_scope *scope, struct model_string *out);
+
+/* hashicorp/aws's identity of aws_lambda_permission (its attribute names and its
+ * required_for_import choices), derived by core from these rows (core/identity.h). The
+ * function is named once: by its bare name, with the qualifier and region apart, however
+ * function_name spells it. */
+static const struct identity_attribute permission_identity_attrs[] = {
+    {.name = "account_id", .value = identity_account,
+     .description = "Account of the function: the provider's."},
+    {.name = "function_name", .required_for_import = true, .field = F(function_name),
+     .value = identity_function, .description = "The function's name (not its ARN)."},
+    {.name = "qualifier", .field = F(qualifier), .value = identity_function,
+     .description = "The version or alias whose policy holds the statement, if any."},
+    {.name = "region", .field = F(region), .value = identity_function,
+     .description = "Region of the function; the provider's by default."},
+    {.name = "statement_id", .required_for_import = true, .field = F(statement_id),
+     .description = "The statement id (Sid)."},
+};
+
+static const struct identity_schema permission_identity = {
+    .version = 0,
+    .attrs = permission_identity_attrs,
+    .nattrs = sizeof permission_identity_attrs / sizeof permission_identity_attrs[0],
+};
+
 /* ---- Conversions ------------------------------------------------------------------- */
 
 void permission_target_cleanup(struct permission_target *t)
@@ -138,8 +169,8 @@ void permission_target_cleanup(struct permission_target *t)
 /* Where a permission's calls go: the function without qualifier, the qualifier from
  * either place, the region from the ARN, else the resource's, else the provider's.
  * false (t empty) when function_name is not a function reference or memory runs out. */
-XA_TESTABLE bool permission_target(const struct permission_model *m,
-                                   const char *provider_region, struct permission_target *t)
+bool permission_target(const struct permission_model *m, const char *provider_region,
+                       struct permission_target *t)
 {
     struct arn_lambda_function f;
     const char *fn = m->function_name.value, *q = m->qualifier.value;
@@ -201,10 +232,30 @@ static bool same_principal(const struct schema_attribute *a, const void *prior, 
     return arn_same_principal(p->principal.value, n->principal.value);
 }
 
+/* The function_name, qualifier and region rows of the identity: one spelling of the
+ * function (its bare name, the qualifier from either place, the ARN's region, else the
+ * resource's, else the provider's), so that a name and an ARN give one identity. */
+static bool identity_function(const struct identity_attribute *a, const void *model,
+                              const struct identity_scope *scope, struct model_string *out)
+{
+    const struct permission_model *m = model;
+    const struct model_string *f = MODEL_AT_CONST(model, a);
+    struct permission_target t = {0};
+    if (m->function_name.state == MODEL_UNKNOWN || f->state == MODEL_UNKNOWN) {
+        model_set_unknown(out);
+        return true;
+    }
+    if (!permission_target(m, scope ? scope->region : NULL, &t))
+        return model_set_string(out, f->state == MODEL_KNOWN ? f->value : NULL);
+    const char *v = f == &m->function_name ? t.name : f == &m->qualifier ? t.qualifier : t.region;
+    bool ok = model_set_string(out, v && v[0] ? v : NULL);
+    permission_target_cleanup(&t);
+    return ok;
+}
+
 /* The statement as AWS holds it, in place of the prior state m (core keeps the prior's
  * spelling of equivalent values). */
-XA_TESTABLE bool permission_state_read(struct permission_model *m,
-                                       const struct lambda_statement *s)
+bool permission_state_read(struct permission_model *m, const struct lambda_statement *s)
 {
     return model_set_string(&m->action, s->action) &&
            model_set_string(&m->principal, s->principal) &&
@@ -576,6 +627,7 @@ static bool permission_move(const char *json, size_t len, void *state, struct di
 const struct resource_type xacct_lambda_permission_type = {
     .name = "xacct_lambda_permission",
     .schema = &permission_schema,
+    .identity = &permission_identity,
     .validate = permission_validate,
     .plan = permission_plan,
     .create = permission_create,

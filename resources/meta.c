@@ -2,6 +2,7 @@
 #include "resources/meta.h"
 
 #include "aws/errors.h"
+#include "core/identity.h"
 #include "util/buf.h"
 
 struct aws_client *meta_client(void *meta, const char *what, struct diags *d)
@@ -36,4 +37,13 @@ void meta_aws_diag(struct diags *d, const char *attr, const char *summary,
     else
         diag_error(d, summary, "%s", text);
     xbuf_cleanup(&b);
+}
+
+void meta_scope(const void *meta, struct identity_scope *out)
+{
+    const struct xacct_meta *m = meta;
+    *out = (struct identity_scope){
+        .account_id = m && m->account_id && m->account_id[0] ? m->account_id : NULL,
+        .region = m ? m->region : NULL,
+    };
 }

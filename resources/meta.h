@@ -32,6 +32,11 @@ struct xacct_meta {
  * `what` names the operation for the diagnostic ("create the Lambda permission"). */
 struct aws_client *meta_client(void *meta, const char *what, struct diags *d);
 
+/* provider_type.scope: the account (NULL when unknown or "") and region of a meta, for
+ * resource identities (core/identity.h). */
+struct identity_scope;
+void meta_scope(const void *meta, struct identity_scope *out);
+
 /* Adds an error diagnostic for a failed AWS call: summary, then AWS's description of
  * the failure (operation, code, message, request id, attempts), then the remedy if any.
  * attr may be NULL. */

@@ -1,5 +1,6 @@
 /* resources/provider_block.c - xacct's provider type: the provider block's validation
- * and configuration, and the list of resource types that main.c registers.
+ * and configuration, and the lists of resource types, list resources, functions and
+ * actions that main.c registers.
  * (core/provider.c is the provider model every provider shares; this is xacct's block.
  * Its schema table is resources/provider_schema.c.)
  *
@@ -16,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/action.h"
+#include "core/function.h"
+#include "core/list_resource.h"
 #include "core/model.h"
 #include "core/provider.h"
 #include "core/schema.h"
@@ -27,6 +31,14 @@
 
 extern const struct resource_type xacct_lambda_integration_type;
 extern const struct resource_type xacct_lambda_permission_type;
+extern const struct list_resource_type xacct_lambda_integration_list;
+extern const struct list_resource_type xacct_lambda_permission_list;
+extern const struct function_type xacct_function_source_arn;
+extern const struct function_type xacct_function_authorizer_source_arn;
+extern const struct function_type xacct_function_invoke_uri;
+extern const struct function_type xacct_function_parse_lambda_arn;
+extern const struct action_type xacct_test_invoke_action;
+extern const struct action_type xacct_redeploy_stage_action;
 
 /* ---- Lifecycle --------------------------------------------------------------------- */
 
@@ -89,6 +101,23 @@ static const struct resource_type *const xacct_resources[] = {
     &xacct_lambda_permission_type,
 };
 
+static const struct list_resource_type *const xacct_list_resources[] = {
+    &xacct_lambda_integration_list,
+    &xacct_lambda_permission_list,
+};
+
+static const struct function_type *const xacct_functions[] = {
+    &xacct_function_authorizer_source_arn,
+    &xacct_function_invoke_uri,
+    &xacct_function_parse_lambda_arn,
+    &xacct_function_source_arn,
+};
+
+static const struct action_type *const xacct_actions[] = {
+    &xacct_redeploy_stage_action,
+    &xacct_test_invoke_action,
+};
+
 const struct provider_type xacct_provider_type = {
     .name = "xacct",
     .schema = &provider_schema,
@@ -98,4 +127,11 @@ const struct provider_type xacct_provider_type = {
     .stop = stop_provider,
     .resources = xacct_resources,
     .nresources = sizeof xacct_resources / sizeof xacct_resources[0],
+    .scope = meta_scope,
+    .list_resources = xacct_list_resources,
+    .nlist_resources = sizeof xacct_list_resources / sizeof xacct_list_resources[0],
+    .functions = xacct_functions,
+    .nfunctions = sizeof xacct_functions / sizeof xacct_functions[0],
+    .actions = xacct_actions,
+    .nactions = sizeof xacct_actions / sizeof xacct_actions[0],
 };

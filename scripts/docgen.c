@@ -1,16 +1,25 @@
 /* scripts/docgen.c - writes the argument and attribute reference of docs/ from the same
- * schema tables the provider serves, so the documentation cannot drift from the code.
+ * tables the provider serves, so the documentation cannot drift from the code.
  *
- * Each docs page holds one generated section between the markers
+ * Each docs page holds generated sections between the markers
  *   <!-- xacct-docgen:begin NAME -->  and  <!-- xacct-docgen:end -->
- * where NAME is "provider" or a resource type name. `xacct-docgen --write DOCS_DIR`
- * rewrites those sections; `--check DOCS_DIR` exits 1 when a page is out of date (a ctest
- * runs it). Everything outside the markers is prose written by hand.
+ * where NAME is "provider", a resource type name, "identity:TYPE" (the resource type's
+ * identity), "list:TYPE" (a list resource's config block), "action:TYPE" or
+ * "function:NAME" (signature, arguments, return type) - tfplugindocs' sections.
+ * `xacct-docgen --write DOCS_DIR` rewrites those sections in index.md and every page of
+ * resources/, functions/, list-resources/, actions/ and guides/; `--check DOCS_DIR`
+ * exits 1 when a page is out of date (a ctest runs it). Everything outside the markers
+ * is prose written by hand.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/action.h"
+#include "core/function.h"
+#include "core/identity.h"
+#include "core/list_resource.h"
 #include "core/provider.h"
 #include "core/schema.h"
 #include "resources/registry.h"
@@ -101,14 +110,109 @@ static void block_reference(const struct schema_block *b, const char *heading, i
     }
 }
 
-static const struct schema *schema_named(const char *name)
+static const struct resource_type *resource_named(const char *name)
 {
-    if (strcmp(name, "provider") == 0)
-        return xacct_provider_type.schema;
     for (size_t i = 0; i < xacct_provider_type.nresources; i++)
         if (strcmp(xacct_provider_type.resources[i]->name, name) == 0)
-            return xacct_provider_type.resources[i]->schema;
+            return xacct_provider_type.resources[i];
     return NULL;
+}
+
+static const struct schema *list_named(const char *name)
+{
+    for (size_t i = 0; i < xacct_provider_type.nlist_resources; i++)
+        if (strcmp(xacct_provider_type.list_resources[i]->name, name) == 0)
+            return xacct_provider_type.list_resources[i]->schema;
+    return NULL;
+}
+
+static const struct schema *action_named(const char *name)
+{
+    for (size_t i = 0; i < xacct_provider_type.nactions; i++)
+        if (strcmp(xacct_provider_type.actions[i]->name, name) == 0)
+            return xacct_provider_type.actions[i]->schema;
+    return NULL;
+}
+
+static const struct function_type *function_named(const char *name)
+{
+    for (size_t i = 0; i < xacct_provider_type.nfunctions; i++)
+        if (strcmp(xacct_provider_type.functions[i]->name, name) == 0)
+            return xacct_provider_type.functions[i];
+    return NULL;
+}
+
+/* tfplugindocs' "Identity Schema": what an import block's identity takes. */
+static void identity_reference(const struct identity_schema *s, struct xbuf *out)
+{
+    xbuf_append_str(out, "### Identity Schema\n\n");
+    for (int pass = 0; pass < 2; pass++) {
+        xbuf_appendf(out, "%s\n\n", pass == 0 ? "#### Required" : "\n#### Optional");
+        for (size_t i = 0; i < s->nattrs; i++)
+            if (s->attrs[i].required_for_import == (pass == 0))
+                xbuf_appendf(out, "- `%s` (String) %s\n", s->attrs[i].name,
+                             s->attrs[i].description ? s->attrs[i].description : "");
+    }
+}
+
+static const char *hcl_type(const struct type *t)
+{
+    switch (t->kind) {
+    case TYPE_STRING: return "string";
+    case TYPE_NUMBER: return "number";
+    case TYPE_BOOL: return "bool";
+    default: return type_kind_name(t->kind);
+    }
+}
+
+/* tfplugindocs' function sections: Signature, Arguments, Return Type. */
+static void function_reference(const struct function_type *f, struct xbuf *out)
+{
+    const struct schema_block *ps = f->params;
+    xbuf_appendf(out, "## Signature\n\n```text\n%s(", f->name);
+    for (size_t i = 0; i < ps->nattrs; i++)
+        xbuf_appendf(out, "%s%s %s", i ? ", " : "", ps->attrs[i].name, hcl_type(ps->attrs[i].type));
+    xbuf_appendf(out, ") %s\n```\n\n## Arguments\n\n",
+                 f->result_object ? "object" : hcl_type(f->result->attrs[0].type));
+    for (size_t i = 0; i < ps->nattrs; i++) {
+        xbuf_appendf(out, "1. `%s` (", ps->attrs[i].name);
+        type_name(ps->attrs[i].type, out);
+        xbuf_appendf(out, "%s) %s\n", (ps->attrs[i].flags & ATTR_OPTIONAL) ? ", nullable" : "",
+                     ps->attrs[i].description ? ps->attrs[i].description : "");
+    }
+    if (!f->result_object) {
+        xbuf_appendf(out, "\n## Return Type\n\nThe return type of `%s` is a %s.\n", f->name,
+                     hcl_type(f->result->attrs[0].type));
+        return;
+    }
+    xbuf_appendf(out, "\n## Return Type\n\nThe return type of `%s` is an object with these "
+                      "attributes:\n\n", f->name);
+    for (size_t i = 0; i < f->result->nattrs; i++)
+        xbuf_appendf(out, "- `%s` (%s) %s\n", f->result->attrs[i].name,
+                     hcl_type(f->result->attrs[i].type), f->result->attrs[i].description);
+}
+
+/* The generated text of section `name`; false when there is no such thing. */
+static bool render(const char *name, struct xbuf *out)
+{
+    const struct resource_type *r;
+    const struct schema *s;
+    const struct function_type *f;
+    if (strcmp(name, "provider") == 0)
+        block_reference(&xacct_provider_type.schema->block, "Argument Reference", 2, out);
+    else if (strncmp(name, "identity:", 9) == 0 && (r = resource_named(name + 9)) && r->identity)
+        identity_reference(r->identity, out);
+    else if (strncmp(name, "list:", 5) == 0 && (s = list_named(name + 5)))
+        block_reference(&s->block, "Configuration", 2, out);
+    else if (strncmp(name, "action:", 7) == 0 && (s = action_named(name + 7)))
+        block_reference(&s->block, "Schema", 2, out);
+    else if (strncmp(name, "function:", 9) == 0 && (f = function_named(name + 9)))
+        function_reference(f, out);
+    else if ((r = resource_named(name)))
+        block_reference(&r->schema->block, "Schema", 2, out);
+    else
+        return false;
+    return true;
 }
 
 static int read_file(const char *path, struct xbuf *out)
@@ -151,17 +255,21 @@ static int process_page(const char *path, int write)
         }
         char sname[128];
         snprintf(sname, sizeof sname, "%.*s", (int)(name_end - name), name);
-        const struct schema *s = schema_named(sname);
-        if (!s) {
-            fprintf(stderr, "docgen: %s: no schema named \"%s\"\n", path, sname);
+        struct xbuf section;
+        xbuf_init(&section);
+        bool known = render(sname, &section);
+        if (known) {
+            xbuf_append(&out, p, (size_t)(name_end + 4 - p));
+            xbuf_append_str(&out, "\n<!-- generated from the schema table: edit the code, then "
+                                  "run `build/xacct-docgen --write docs` -->\n\n");
+            xbuf_append(&out, section.data, section.len);
+            xbuf_append_char(&out, '\n');
+        }
+        xbuf_cleanup(&section);
+        if (!known) {
+            fprintf(stderr, "docgen: %s: nothing named \"%s\" to document\n", path, sname);
             goto done;
         }
-        xbuf_append(&out, p, (size_t)(name_end + 4 - p));
-        xbuf_append_str(&out, "\n<!-- generated from the schema table: edit the code, then run "
-                              "`build/xacct-docgen --write docs` -->\n\n");
-        block_reference(&s->block, strcmp(sname, "provider") == 0 ? "Argument Reference"
-                                                                   : "Schema", 2, &out);
-        xbuf_append_char(&out, '\n');
         p = e;
         xbuf_append_str(&out, end_mark);
         p += strlen(end_mark);
@@ -183,21 +291,42 @@ done:
     return rc;
 }
 
+/* The pages of one folder (".md" files, in name order), processed; the worst result. */
+static int process_folder(const char *docs, const char *folder, bool write)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/%s", docs, folder);
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, alphasort), worst = 0;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(names[i]->d_name);
+        if (len > 3 && strcmp(names[i]->d_name + len - 3, ".md") == 0) {
+            char path[4096 + 256];
+            snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+            int rc = process_page(path, write);
+            worst = rc > worst ? rc : worst;
+        }
+        free(names[i]);
+    }
+    free(names);
+    return worst;
+}
+
 int main(int argc, char **argv)
 {
-    static const char *const pages[] = {"index.md", "resources/lambda_integration.md",
-                                        "resources/lambda_permission.md"};
+    static const char *const folders[] = {"resources", "functions", "list-resources", "actions",
+                                          "guides"};
     if (argc != 3 || (strcmp(argv[1], "--write") != 0 && strcmp(argv[1], "--check") != 0)) {
         fprintf(stderr, "usage: xacct-docgen --write|--check DOCS_DIR\n");
         return 2;
     }
-    int worst = 0;
-    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", argv[2], pages[i]);
-        int rc = process_page(path, strcmp(argv[1], "--write") == 0);
-        if (rc > worst)
-            worst = rc;
+    bool write = strcmp(argv[1], "--write") == 0;
+    char index[4096];
+    snprintf(index, sizeof index, "%s/index.md", argv[2]);
+    int worst = process_page(index, write);
+    for (size_t i = 0; i < sizeof folders / sizeof folders[0]; i++) {
+        int rc = process_folder(argv[2], folders[i], write);
+        worst = rc > worst ? rc : worst;
     }
     return worst;
 }

@@ -135,6 +135,9 @@ void apigw_resource_cleanup(struct apigw_resource *r)
     xa_free(r->parent_id);
     xa_free(r->path_part);
     xa_free(r->path);
+    for (size_t i = 0; r->integrations && i < r->nmethods; i++)
+        apigw_integration_cleanup(&r->integrations[i]);
+    xa_free(r->integrations);
     free_strv(r->methods, r->nmethods);
     *r = (struct apigw_resource){0};
 }
@@ -147,26 +150,38 @@ void apigw_resource_list_cleanup(struct apigw_resource_list *l)
     *l = (struct apigw_resource_list){0};
 }
 
-static void read_resource(bool *oom, json_t *o, struct apigw_resource *out)
+static enum xa_status read_integration(json_t *o, struct apigw_integration *out);
+
+/* embed: resourceMethods holds whole methods (embed=methods); keep their integrations. */
+static void read_resource(bool *oom, json_t *o, bool embed, struct apigw_resource *out)
 {
     out->id = rj_str(oom, o, "id");
     out->parent_id = rj_str(oom, o, "parentId");
     out->path_part = rj_str(oom, o, "pathPart");
     out->path = rj_str(oom, o, "path");
     json_t *m = json_object_get(o, "resourceMethods");
-    if (json_is_object(m) && json_object_size(m)) {
-        out->methods = xa_calloc(json_object_size(m), sizeof *out->methods);
-        if (!out->methods) {
+    size_t n = json_is_object(m) ? json_object_size(m) : 0;
+    if (!n)
+        return;
+    out->methods = xa_calloc(n, sizeof *out->methods);
+    out->integrations = embed ? xa_calloc(n, sizeof *out->integrations) : NULL;
+    if (!out->methods || (embed && !out->integrations)) {
+        *oom = true;
+        return;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(m, k, v) {
+        json_t *mi = json_object_get(v, "methodIntegration");
+        if (embed && json_is_object(mi) &&
+            read_integration(mi, &out->integrations[out->nmethods]) != XA_OK)
             *oom = true;
-            return;
-        }
-        const char *k;
-        json_t *v;
-        json_object_foreach(m, k, v) {
-            if (!(out->methods[out->nmethods] = xa_strdup(k)))
-                *oom = true;
-            else
-                out->nmethods++;
+        if (!(out->methods[out->nmethods] = xa_strdup(k))) {
+            *oom = true;
+            if (embed)
+                apigw_integration_cleanup(&out->integrations[out->nmethods]);
+        } else {
+            out->nmethods++;
         }
     }
 }
@@ -183,7 +198,7 @@ enum xa_status apigw_get_resource(struct aws_client *c, const char *region,
     enum xa_status st = rj_call(c, region, &apigw, &req, &o, err);
     if (o) {
         bool oom = false;
-        read_resource(&oom, o, out);
+        read_resource(&oom, o, false, out);
         if (oom)
             st = XA_ENOMEM;
         json_decref(o);
@@ -194,7 +209,8 @@ enum xa_status apigw_get_resource(struct aws_client *c, const char *region,
 }
 
 /* Appends the page's items; *next receives `position` (owned) or NULL. */
-static enum xa_status read_page(json_t *o, struct apigw_resource_list *out, char **next)
+static enum xa_status read_page(json_t *o, bool embed, struct apigw_resource_list *out,
+                                char **next)
 {
     bool oom = false;
     json_t *items = json_object_get(o, "item");
@@ -210,7 +226,7 @@ static enum xa_status read_page(json_t *o, struct apigw_resource_list *out, char
             if (!json_is_object(e))
                 continue;
             out->items[out->count] = (struct apigw_resource){0};
-            read_resource(&oom, e, &out->items[out->count]);
+            read_resource(&oom, e, embed, &out->items[out->count]);
             out->count++;
         }
     }
@@ -218,9 +234,9 @@ static enum xa_status read_page(json_t *o, struct apigw_resource_list *out, char
     return oom ? XA_ENOMEM : XA_OK;
 }
 
-enum xa_status apigw_get_resources(struct aws_client *c, const char *region,
-                                   const char *rest_api_id, struct apigw_resource_list *out,
-                                   struct aws_error *err)
+static enum xa_status get_resources(struct aws_client *c, const char *region,
+                                    const char *rest_api_id, bool embed,
+                                    struct apigw_resource_list *out, struct aws_error *err)
 {
     *out = (struct apigw_resource_list){0};
     char *position = NULL;
@@ -230,13 +246,14 @@ enum xa_status apigw_get_resources(struct aws_client *c, const char *region,
         const struct rj_request req = {
             .op = "GetResources", .method = "GET", .path = "/restapis/{}/resources",
             .labels = {rest_api_id}, .bad_label = BAD_LABEL,
-            .query = {{"limit", "500"}, {"position", position}},
+            .query = {{"limit", "500"}, {"position", position},
+                      {"embed", embed ? "methods" : NULL}},
         };
         json_t *o;
         st = rj_call(c, region, &apigw, &req, &o, err);
         char *next = NULL;
         if (o) {
-            st = read_page(o, out, &next);
+            st = read_page(o, embed, out, &next);
             json_decref(o);
         }
         bool same = next && position && strcmp(next, position) == 0;
@@ -249,6 +266,21 @@ enum xa_status apigw_get_resources(struct aws_client *c, const char *region,
         apigw_resource_list_cleanup(out);
     xa_free(position);
     return st;
+}
+
+enum xa_status apigw_get_resources(struct aws_client *c, const char *region,
+                                   const char *rest_api_id, struct apigw_resource_list *out,
+                                   struct aws_error *err)
+{
+    return get_resources(c, region, rest_api_id, false, out, err);
+}
+
+enum xa_status apigw_get_resources_with_methods(struct aws_client *c, const char *region,
+                                                const char *rest_api_id,
+                                                struct apigw_resource_list *out,
+                                                struct aws_error *err)
+{
+    return get_resources(c, region, rest_api_id, true, out, err);
 }
 
 const struct apigw_resource *apigw_resource_list_find_path(const struct apigw_resource_list *l,

@@ -39,6 +39,7 @@ enum xa_status apigw_get_rest_api(struct aws_client *c, const char *region,
 void apigw_rest_api_cleanup(struct apigw_rest_api *a);
 
 /* ---- GetResource / GetResources ---- */
+struct apigw_integration;
 struct apigw_resource {
     char *id;
     char *parent_id;         /* NULL for the root */
@@ -46,6 +47,9 @@ struct apigw_resource {
     char *path;              /* "/pets/{id}" */
     char **methods;          /* keys of resourceMethods: "GET", "ANY", ... */
     size_t nmethods;
+    /* apigw_get_resources_with_methods only (else NULL): methods[i]'s integration, whose
+     * type is NULL when the method has none. */
+    struct apigw_integration *integrations;
 };
 struct apigw_resource_list {
     struct apigw_resource *items;
@@ -61,6 +65,13 @@ enum xa_status apigw_get_resources(struct aws_client *c, const char *region,
                                    const char *rest_api_id, struct apigw_resource_list *out,
                                    struct aws_error *err);
 void apigw_resource_list_cleanup(struct apigw_resource_list *l);
+/* The same with embed=methods: every method's integration comes with its resource, so a
+ * whole API's integrations cost one call per 500 resources (listing, not a GetIntegration
+ * per method). */
+enum xa_status apigw_get_resources_with_methods(struct aws_client *c, const char *region,
+                                                const char *rest_api_id,
+                                                struct apigw_resource_list *out,
+                                                struct aws_error *err);
 /* The resource whose path equals `path` in l, or NULL. */
 const struct apigw_resource *apigw_resource_list_find_path(const struct apigw_resource_list *l,
                                                            const char *path);

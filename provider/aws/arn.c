@@ -340,9 +340,13 @@ enum xa_status arn_lambda_function_arn(const char *partition, const char *region
 
 #define INVOKE_PREFIX "path/2015-03-31/functions/"
 #define INVOKE_SUFFIX "/invocations"
+#define STREAMING_PREFIX "path/2021-11-15/functions/"
+#define STREAMING_SUFFIX "/response-streaming-invocations"
 
-enum xa_status arn_lambda_invoke_uri(const char *partition, const char *region,
-                                     const char *function_arn, struct xbuf *out)
+/* arn:{partition}:apigateway:{region}:lambda:{path}{function_arn}{suffix} */
+static enum xa_status invoke_uri(const char *partition, const char *region,
+                                 const char *function_arn, const char *path, const char *suffix,
+                                 struct xbuf *out)
 {
     if (!arn_valid_partition(partition) || !arn_valid_region(region) || !function_arn ||
         strncmp(function_arn, "arn:", 4) != 0)
@@ -352,8 +356,20 @@ enum xa_status arn_lambda_invoke_uri(const char *partition, const char *region,
     arn_lambda_function_cleanup(&f);
     if (st != XA_OK)
         return st;
-    return xbuf_appendf(out, "arn:%s:apigateway:%s:lambda:" INVOKE_PREFIX "%s" INVOKE_SUFFIX,
-                        partition, region, function_arn);
+    return xbuf_appendf(out, "arn:%s:apigateway:%s:lambda:%s%s%s", partition, region, path,
+                        function_arn, suffix);
+}
+
+enum xa_status arn_lambda_invoke_uri(const char *partition, const char *region,
+                                     const char *function_arn, struct xbuf *out)
+{
+    return invoke_uri(partition, region, function_arn, INVOKE_PREFIX, INVOKE_SUFFIX, out);
+}
+
+enum xa_status arn_lambda_streaming_invoke_uri(const char *partition, const char *region,
+                                               const char *function_arn, struct xbuf *out)
+{
+    return invoke_uri(partition, region, function_arn, STREAMING_PREFIX, STREAMING_SUFFIX, out);
 }
 
 enum xa_status arn_lambda_invoke_uri_for_function(const struct arn_lambda_function *f,

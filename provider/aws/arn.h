@@ -109,6 +109,11 @@ enum xa_status arn_lambda_invoke_uri(const char *partition, const char *region,
 /* The URI for a fully qualified function reference (a full ARN), in its own region. */
 enum xa_status arn_lambda_invoke_uri_for_function(const struct arn_lambda_function *f,
                                                   struct xbuf *out);
+/* As arn_lambda_invoke_uri, for API Gateway's response-streaming Lambda proxy integrations:
+ * arn:{partition}:apigateway:{region}:lambda:path/2021-11-15/functions/{function_arn}
+ * /response-streaming-invocations. */
+enum xa_status arn_lambda_streaming_invoke_uri(const char *partition, const char *region,
+                                               const char *function_arn, struct xbuf *out);
 
 struct arn_invoke_uri {
     const char *partition;

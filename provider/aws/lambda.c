@@ -292,3 +292,37 @@ done:
     json_decref(doc);
     return st;
 }
+
+void lambda_statements_free(struct lambda_statement *s, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++)
+        lambda_statement_cleanup(&s[i]);
+    xa_free(s);
+}
+
+enum xa_status lambda_policy_statements(const char *policy_json, struct lambda_statement **out,
+                                        size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    json_t *doc = policy_json ? json_loads(policy_json, 0, NULL) : NULL;
+    json_t *list = json_object_get(doc, "Statement");
+    enum xa_status st = json_is_array(list) || json_is_object(list) ? XA_OK : XA_EINVAL;
+    size_t total = json_is_array(list) ? json_array_size(list) : 1;
+    if (st == XA_OK && total && !(*out = xa_calloc(total, sizeof **out)))
+        st = XA_ENOMEM;
+    for (size_t i = 0; st == XA_OK && i < total; i++) {
+        json_t *e = json_is_array(list) ? json_array_get(list, i) : list;
+        if (!json_is_object(e) || !one_string(json_object_get(e, "Sid")))
+            continue;   /* a statement without a Sid is not one AddPermission made */
+        st = read_statement(e, &(*out)[*n]);
+        (*n)++;
+    }
+    if (st != XA_OK) {
+        lambda_statements_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    json_decref(doc);
+    return st;
+}

@@ -100,6 +100,12 @@ struct lambda_statement {
 enum xa_status lambda_policy_find_statement(const char *policy_json, const char *sid,
                                             struct lambda_statement *out);
 void lambda_statement_cleanup(struct lambda_statement *s);
+/* Every statement of a policy document that has a Sid, in document order: XA_OK with
+ * *out (free with lambda_statements_free) and *n; XA_EINVAL when the document is not a
+ * policy; XA_ENOMEM. */
+enum xa_status lambda_policy_statements(const char *policy_json, struct lambda_statement **out,
+                                        size_t *n);
+void lambda_statements_free(struct lambda_statement *s, size_t n);
 
 /* ---- Eventual consistency (aws/lambda_wait.c) ---- */
 

@@ -26,7 +26,7 @@ struct rj_service {
 };
 
 #define RJ_MAX_LABELS 4
-#define RJ_MAX_PARAMS 2
+#define RJ_MAX_PARAMS 3
 
 struct rj_request {
     const char *op;                        /* "GetRestApi" */

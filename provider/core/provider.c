@@ -562,6 +562,25 @@ struct value *provider_move_resource(struct provider *p, const char *source_prov
     return out;
 }
 
+bool provider_with_meta(struct provider *p, void (*fn)(void *meta, void *ctx), void *ctx,
+                        struct diags *d)
+{
+    bool configured;
+    if (d) {
+        configured = begin(p, d);
+    } else {
+        pthread_rwlock_rdlock(&p->lock);
+        configured = p->configured;
+        if (!configured)
+            end(p);
+    }
+    if (!configured)
+        return false;
+    fn(p->meta, ctx);
+    end(p);
+    return true;
+}
+
 void provider_stop(struct provider *p)
 {
     pthread_rwlock_rdlock(&p->lock);

@@ -20,6 +20,11 @@
 #include "core/schema.h"
 #include "core/value.h"
 
+struct identity_scope;
+struct list_resource_type;
+struct function_type;
+struct action_type;
+
 struct provider_type {
     const char *name;                       /* "xacct" */
     const struct schema *schema;            /* the provider block; block.model_size is the
@@ -37,6 +42,17 @@ struct provider_type {
     void (*stop)(void *meta);
     const struct resource_type *const *resources;
     size_t nresources;
+    /* Where a configured meta is (its account and region), for identities. */
+    void (*scope)(const void *meta, struct identity_scope *out);
+    /* Beside the resource types, tables of the same kind: list resources
+     * (core/list_resource.h), provider functions (core/function.h), actions
+     * (core/action.h). */
+    const struct list_resource_type *const *list_resources;
+    size_t nlist_resources;
+    const struct function_type *const *functions;
+    size_t nfunctions;
+    const struct action_type *const *actions;
+    size_t nactions;
 };
 
 struct provider;
@@ -91,6 +107,13 @@ struct value *provider_move_resource(struct provider *p, const char *source_prov
                                      const char *source_type, int64_t source_version,
                                      const char *json, size_t len, const char *target_type,
                                      struct diags *d);
+/* For the features beside the resource lifecycle, in their own files (identities, list
+ * resources, actions): runs fn(meta, ctx) with the configured meta, held for the call.
+ * false when the provider is not configured, with an error diagnostic when d is not
+ * NULL (fn is then not called). */
+bool provider_with_meta(struct provider *p, void (*fn)(void *meta, void *ctx), void *ctx,
+                        struct diags *d);
+
 /* StopProvider: cancels in-flight work; the provider keeps serving. */
 void provider_stop(struct provider *p);
 

@@ -66,9 +66,12 @@ struct resource_move_source {
     const char *type;           /* "aws_lambda_permission" */
 };
 
+struct identity_schema;
+
 struct resource_type {
     const char *name;
     const struct schema *schema;    /* schema->block.model_size: the model struct's size */
+    const struct identity_schema *identity;  /* core/identity.h; NULL: no identity */
     resource_validate_fn validate;
     resource_plan_fn plan;
     resource_create_fn create;

@@ -2,7 +2,8 @@
  *
  * schema_implied_type builds a block's object type (attributes plus nested blocks:
  * SINGLE/GROUP -> object, LIST -> list(object), SET -> set(object), MAP -> map(object))
- * once and caches it in a global list keyed by the block pointer. Readers walk the list
+ * once and caches it in a global list keyed by the block pointer (schema_type_of, which
+ * tables of other kinds - identities - use too). Readers walk the list
  * without a lock; the type is built without the lock (it may recurse into nested blocks)
  * and published under it with a release store; a racing builder's copy is dropped.
  * Cached types live until exit.
@@ -20,7 +21,7 @@
 #include "util/alloc.h"
 
 struct type_cache {
-    const struct schema_block *block;
+    const void *key;
     const struct type *type;
     struct type_cache *next;
 };
@@ -39,16 +40,17 @@ static struct regex_cache *regexes;
 /* ---- implied types ---------------------------------------------------------------- */
 
 /* Lock-free read: nodes are immutable once published with a release store. */
-static const struct type *cached(const struct schema_block *b)
+static const struct type *cached(const void *key)
 {
     for (struct type_cache *c = __atomic_load_n(&types, __ATOMIC_ACQUIRE); c; c = c->next)
-        if (c->block == b)
+        if (c->key == key)
             return c->type;
     return NULL;
 }
 
-static const struct type *build(const struct schema_block *b)
+static const struct type *build(const void *key)
 {
+    const struct schema_block *b = key;
     size_t n = b->nattrs + b->nblocks;
     const char **names = xa_calloc(n ? n : 1, sizeof *names);
     const struct type **ts = xa_calloc(n ? n : 1, sizeof *ts);
@@ -80,14 +82,14 @@ done:
     return t;
 }
 
-const struct type *schema_implied_type(const struct schema_block *b)
+const struct type *schema_type_of(const void *key, const struct type *(*build_fn)(const void *))
 {
-    if (!b)
+    if (!key)
         return NULL;
-    const struct type *t = cached(b);
+    const struct type *t = cached(key);
     if (t)
         return t;
-    const struct type *fresh = build(b);
+    const struct type *fresh = build_fn(key);
     struct type_cache *node = fresh ? xa_malloc(sizeof *node) : NULL;
     if (!node) {
         type_unref(fresh);
@@ -95,10 +97,10 @@ const struct type *schema_implied_type(const struct schema_block *b)
     }
     pthread_mutex_lock(&cache_lock);
     for (struct type_cache *c = types; c && !t; c = c->next)
-        if (c->block == b)
+        if (c->key == key)
             t = c->type;
     if (!t) {
-        *node = (struct type_cache){.block = b, .type = fresh, .next = types};
+        *node = (struct type_cache){.key = key, .type = fresh, .next = types};
         __atomic_store_n(&types, node, __ATOMIC_RELEASE);
         t = fresh;
         fresh = NULL;
@@ -108,6 +110,11 @@ const struct type *schema_implied_type(const struct schema_block *b)
     xa_free(node);
     type_unref(fresh);
     return t;
+}
+
+const struct type *schema_implied_type(const struct schema_block *b)
+{
+    return schema_type_of(b, build);
 }
 
 const struct schema_attribute *schema_attr(const struct schema_block *b, const char *name)
@@ -322,4 +329,16 @@ void schema_validate(const struct schema_block *b, const struct value *config, s
     if (b)
         validate_block(b, config, &p, d, 0);
     attr_path_cleanup(&p);
+}
+
+void schema_require_config_block(const struct schema_block *b, const struct value *config,
+                                 const char *owner, struct diags *d)
+{
+    for (size_t i = 0; value_is_null(config) && i < b->nattrs; i++)
+        if (b->attrs[i].flags & ATTR_REQUIRED) {
+            diag_error(d, "Missing config block",
+                       "%s needs a config block: its \"%s\" argument is required.", owner,
+                       b->attrs[i].name);
+            return;
+        }
 }

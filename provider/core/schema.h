@@ -28,6 +28,9 @@ enum attr_flag {
     ATTR_REQUIRES_REPLACE = 1u << 4,      /* a change plans a replacement */
     ATTR_KEEP_STATE_WHEN_UNKNOWN = 1u << 5, /* computed: on update keep the prior value */
     ATTR_DEPRECATED = 1u << 6,
+    /* Written in generated configuration (GenerateResourceConfig, core/generate_config.h)
+     * even where the provider could compute it: what names the object to a reader. */
+    ATTR_GENERATED = 1u << 7,
 };
 
 enum validator_kind {
@@ -116,11 +119,20 @@ struct schema {
 /* The object type of a block (attributes and nested blocks); cached, never NULL unless
  * allocation failed on first use. */
 const struct type *schema_implied_type(const struct schema_block *b);
+/* The type build(key) returns, built once per key (a static table's address) and kept
+ * until exit; racing first callers get the one published. NULL only when memory ran out
+ * (or key is NULL). */
+const struct type *schema_type_of(const void *key, const struct type *(*build)(const void *key));
 const struct schema_attribute *schema_attr(const struct schema_block *b, const char *name);
 const struct schema_nested_block *schema_block(const struct schema_block *b, const char *name);
 
 /* Runs every validator of every known attribute of config (recursing into blocks) and
  * checks required attributes; adds diagnostics with paths. Unknown values are skipped. */
 void schema_validate(const struct schema_block *b, const struct value *config, struct diags *d);
+/* A `config` block that Terraform sends null when it is left out (list blocks, actions):
+ * an error naming the first required argument when config is null and b has one;
+ * `owner` names what the block belongs to ("A list block of xacct_lambda_permission"). */
+void schema_require_config_block(const struct schema_block *b, const struct value *config,
+                                 const char *owner, struct diags *d);
 
 #endif

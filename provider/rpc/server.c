@@ -7,15 +7,18 @@
  *   REQUESTED  a generic request matched a call: re-arm, classify, start the first batch
  *   RECEIVED   the request message is here: run the handler, send answer + status
  *   HOLDING    a held stream ended (client left or shutdown cancelled it): send status
+ *   STREAMING  one message of a server stream was sent: send the next, or the status
+ *              once the handler is done (rpc_stream, below)
  *   FINISHED   the final batch completed: free the call
  * A failed batch (client gone, server cancelling) skips to the final status batch, whose
  * own completion frees the call whatever its outcome. Nothing here asserts on runtime
  * failures: an allocation failure answers RESOURCE_EXHAUSTED for that one call.
  * Threads: one poller waits on the completion queue and runs every step of every call,
  * including the provider methods that answer from memory (schemas, metadata,
- * validation, planning, state upgrades, StopProvider). The methods that may wait on
- * AWS (ConfigureProvider, ReadResource, ApplyResourceChange, ImportResourceState,
- * ReadDataSource and any method not listed in quick_methods) run on rpc/pool's threads,
+ * validation, planning, state upgrades, StopProvider, CallFunction, GenerateResourceConfig,
+ * PlanAction). The methods that may wait on AWS (ConfigureProvider, ReadResource,
+ * ApplyResourceChange, ImportResourceState, ReadDataSource, ListResource, InvokeAction
+ * and any method not listed in quick_methods) run on rpc/pool's threads,
  * started on demand. Measured: with sixteen threads all waiting on the one queue, every
  * event handed the polling role to another thread (a futex wake and a context switch),
  * which cost a third of the provider's CPU time per Validate.
@@ -56,7 +59,7 @@ enum call_kind {
     KIND_UNIMPLEMENTED,
 };
 
-enum call_state { CALL_REQUESTED, CALL_RECEIVED, CALL_HOLDING, CALL_FINISHED };
+enum call_state { CALL_REQUESTED, CALL_RECEIVED, CALL_HOLDING, CALL_STREAMING, CALL_FINISHED };
 
 /* Provider methods that answer from memory, never waiting on AWS (DESIGN.md: a
  * resource plans with values known at plan time): run on the poller. */
@@ -67,6 +70,7 @@ static const char *const quick_methods[] = {
     "ValidateDataResourceConfig", "ValidateEphemeralResourceConfig",
     "ValidateListResourceConfig", "ValidateActionConfig", "UpgradeResourceState",
     "UpgradeResourceIdentity", "PlanResourceChange", "MoveResourceState", "StopProvider",
+    "CallFunction", "GenerateResourceConfig", "PlanAction",
 };
 
 /* Methods whose answer to an empty request is the same for the life of the process. */
@@ -115,9 +119,39 @@ struct rpc_call {
     bool notify_shutdown;           /* Shutdown answered: tell main once the batch is done */
     grpc_slice status_details;
     bool has_status_details;
+    struct rpc_stream *stream;      /* a streaming method's messages, or NULL */
+};
+
+/* A server stream's messages: the handler (on a pool thread) hands each one over as it
+ * makes it; one SEND_MESSAGE batch is out at a time, the rest wait in order; the status
+ * goes once the handler is done and the last message is out. Guarded by mu, because the
+ * poller finishes batches while the handler adds messages. */
+struct rpc_stream {
+    struct tfproto_stream base;     /* the handler's view; first member */
+    struct rpc_call *call;
+    pthread_mutex_t mu;
+    grpc_byte_buffer **queue;       /* waiting, oldest at head */
+    size_t head, n, cap;
+    grpc_byte_buffer *inflight;
+    bool sending;                   /* a SEND_MESSAGE batch is out */
+    bool done;                      /* the handler returned: code and details are set */
+    bool broken;                    /* a send failed: the client is gone */
+    grpc_status_code code;
+    const char *details;            /* static text or NULL */
 };
 
 /* ---- arming and freeing ------------------------------------------------------------------ */
+
+static void stream_free(struct rpc_stream *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        grpc_byte_buffer_destroy(s->queue[(s->head + i) % s->cap]);
+    if (s->inflight)
+        grpc_byte_buffer_destroy(s->inflight);
+    xa_free(s->queue);
+    pthread_mutex_destroy(&s->mu);
+    xa_free(s);
+}
 
 static void maybe_shutdown_cq(struct rpc_server *s)
 {
@@ -139,6 +173,8 @@ static void call_free(struct rpc_call *c)
         grpc_byte_buffer_destroy(c->send);
     if (c->has_status_details)
         grpc_slice_unref(c->status_details);
+    if (c->stream)
+        stream_free(c->stream);
     xa_free(c);
     atomic_fetch_sub(&s->live_calls, 1);
     maybe_shutdown_cq(s);
@@ -233,6 +269,127 @@ static bool set_send(struct rpc_call *c, const void *p, size_t n)
     c->send = grpc_raw_byte_buffer_create(&slice, 1);
     grpc_slice_unref(slice);
     return c->send != NULL;
+}
+
+/* ---- server streams ----------------------------------------------------------------------- */
+
+static void stream_sent(struct rpc_stream *s, bool ok);
+
+/* Starts the batch that sends bb (taken); a batch that cannot start counts as failed. */
+static void stream_start(struct rpc_stream *s, grpc_byte_buffer *bb)
+{
+    struct rpc_call *c = s->call;
+    grpc_op op = {.op = GRPC_OP_SEND_MESSAGE, .data.send_message.send_message = bb};
+    s->inflight = bb;
+    c->state = CALL_STREAMING;
+    if (grpc_call_start_batch(c->call, &op, 1, c, NULL) != GRPC_CALL_OK)
+        stream_sent(s, false);
+}
+
+/* One message went out (ok) or could not (the client is gone): the next one, else the
+ * status when the handler is done. On the poller, or on the handler's thread when a
+ * batch could not start. */
+static void stream_sent(struct rpc_stream *s, bool ok)
+{
+    pthread_mutex_lock(&s->mu);
+    grpc_byte_buffer_destroy(s->inflight);
+    s->inflight = NULL;
+    if (!ok) {
+        s->broken = true;
+        for (; s->n; s->n--, s->head = (s->head + 1) % s->cap)
+            grpc_byte_buffer_destroy(s->queue[s->head]);
+    }
+    grpc_byte_buffer *next = NULL;
+    if (s->n) {
+        next = s->queue[s->head];
+        s->head = (s->head + 1) % s->cap;
+        s->n--;
+    }
+    s->sending = next != NULL;
+    bool finished = !next && s->done;
+    pthread_mutex_unlock(&s->mu);
+    if (next)
+        stream_start(s, next);
+    else if (finished)
+        finish(s->call, s->broken ? GRPC_STATUS_CANCELLED : s->code, s->details);
+}
+
+static bool queue_push(struct rpc_stream *s, grpc_byte_buffer *bb)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 8;
+        grpc_byte_buffer **q = xa_calloc(cap, sizeof *q);
+        if (!q)
+            return false;
+        for (size_t i = 0; i < s->n; i++)
+            q[i] = s->queue[(s->head + i) % s->cap];
+        xa_free(s->queue);
+        s->queue = q;
+        s->head = 0;
+        s->cap = cap;
+    }
+    s->queue[(s->head + s->n++) % s->cap] = bb;
+    return true;
+}
+
+/* tfproto_stream.send: on the handler's thread. */
+static bool stream_send(struct tfproto_stream *base, const uint8_t *msg, size_t len)
+{
+    struct rpc_stream *s = (struct rpc_stream *)base;
+    grpc_slice slice = grpc_slice_from_copied_buffer((const char *)msg, len);
+    grpc_byte_buffer *bb = grpc_raw_byte_buffer_create(&slice, 1);
+    grpc_slice_unref(slice);
+    if (!bb)
+        return false;
+    pthread_mutex_lock(&s->mu);
+    bool ok = !s->broken, start = ok && !s->sending;
+    if (start)
+        s->sending = true;
+    else if (ok)
+        ok = queue_push(s, bb);
+    pthread_mutex_unlock(&s->mu);
+    if (start)
+        stream_start(s, bb);
+    else if (!ok)
+        grpc_byte_buffer_destroy(bb);
+    return ok;
+}
+
+/* The handler returned: the status goes after the last message. */
+static void stream_done(struct rpc_stream *s, grpc_status_code code, const char *details)
+{
+    pthread_mutex_lock(&s->mu);
+    s->done = true;
+    s->code = code;
+    s->details = details;
+    bool finished = !s->sending;
+    pthread_mutex_unlock(&s->mu);
+    if (finished)
+        finish(s->call, s->broken ? GRPC_STATUS_CANCELLED : code, details);
+}
+
+/* Runs a streaming handler: its messages go out as it makes them. */
+static void run_stream(struct rpc_call *c, const struct xbuf *req)
+{
+    struct rpc_stream *s = xa_calloc(1, sizeof *s);
+    if (!s || pthread_mutex_init(&s->mu, NULL) != 0) {
+        xa_free(s);
+        finish(c, GRPC_STATUS_RESOURCE_EXHAUSTED, "the provider ran out of memory");
+        return;
+    }
+    s->base.send = stream_send;
+    s->call = c;
+    c->stream = s;
+    enum xa_status st = c->method->stream(c->srv->provider, (const uint8_t *)req->data, req->len,
+                                          &s->base);
+    if (st == XA_EINVAL)
+        log_kv(LOG_WARN, "xacct.rpc", "request does not decode", "method", c->method->path, NULL);
+    stream_done(s, st == XA_OK ? GRPC_STATUS_OK : st == XA_EINVAL ? GRPC_STATUS_INVALID_ARGUMENT
+                                                               : GRPC_STATUS_RESOURCE_EXHAUSTED,
+                st == XA_OK      ? NULL
+                : st == XA_EINVAL ? "the request message could not be decoded as the method's "
+                                    "protobuf type"
+                                  : "the provider ran out of memory");
 }
 
 /* ---- classification and handlers ----------------------------------------------------------- */
@@ -335,6 +492,10 @@ static void keep_constant(struct rpc_call *c, const struct xbuf *answer)
 
 static void run_provider(struct rpc_call *c, const struct xbuf *req)
 {
+    if (c->method->stream) {
+        run_stream(c, req);
+        return;
+    }
     bool constant = req->len == 0 && is_constant_method(c->method);
     if (constant && send_constant(c)) {
         finish(c, GRPC_STATUS_OK, NULL);
@@ -463,6 +624,9 @@ static void call_step(struct rpc_call *c, bool ok)
             dispatch_received(c);
         else
             finish(c, GRPC_STATUS_CANCELLED, NULL);
+        break;
+    case CALL_STREAMING:
+        stream_sent(c->stream, ok);
         break;
     case CALL_HOLDING:
         if (c->send) {

@@ -10,6 +10,8 @@
  *   /plugin.GRPCStdio/StreamStdio     accepted and held open until shutdown
  *   /grpc.health.v1.Health/Check      SERVING for "" and "plugin", NOT_FOUND otherwise
  *   /grpc.health.v1.Health/Watch      SERVING, then held open
+ * A server-streaming provider method (ListResource, InvokeAction) sends each message as
+ * its handler makes it, one batch at a time, then the status.
  * Every other method is answered UNIMPLEMENTED as soon as its request arrives: gRPC core
  * would otherwise park it forever (PROTOCOL-FACTS.md 3.1). Messages up to 256 MiB each way.
  * The schema and metadata answers are built once per protocol version and then resent.

@@ -3,6 +3,7 @@
 #include "tfproto/call.h"
 
 #include "core/schema.h"
+#include "tfproto/tfproto.h"
 
 void tfproto_call_init(struct tfproto_call *c)
 {
@@ -120,4 +121,13 @@ const struct type *tfproto_provider_value_type(struct provider *p, struct diags 
     if (!t)
         diag_error(d, "Out of memory", "The provider could not build its configuration type.");
     return t;
+}
+
+bool tfproto_stream_send(struct tfproto_stream *s, const ProtobufCMessage *m)
+{
+    struct xbuf b;
+    xbuf_init(&b);
+    bool ok = tfproto_pack(m, &b) == XA_OK && s->send(s, (const uint8_t *)b.data, b.len);
+    xbuf_cleanup(&b);
+    return ok;
 }

@@ -1,7 +1,8 @@
 /* tfproto/call.h - one RPC's scratch and the messages every answer shares.
  *
- * The Provider service is written once (resource_rpcs.c, schema_rpcs.c,
- * unsupported_rpcs.c) with tfplugin6's generated types for both protocol versions:
+ * The Provider service is written once (resource_rpcs.c, schema_rpcs.c, identity_rpcs.c,
+ * list_rpcs.c, function_rpcs.c, action_rpcs.c, unsupported_rpcs.c) with tfplugin6's
+ * generated types for both protocol versions:
  * tfplugin5 and tfplugin6 give every message xacct reads or writes the same field
  * numbers and types, so their bytes on the wire are the same (tests/unit/test_tfproto.c
  * checks the descriptors field by field). The few messages that differ are built by
@@ -53,6 +54,11 @@ struct value *tfproto_dv_decode(const Tfplugin6__DynamicValue *dv, const struct 
 /* A value as a msgpack DynamicValue in arena memory; NULL + diagnostic. */
 Tfplugin6__DynamicValue *tfproto_dv_encode(struct tfproto_call *c, const struct value *v,
                                            const struct type *t);
+
+/* Packs m and sends it on a stream; false when it could not be sent (client gone, out of
+ * memory): the handler stops. */
+struct tfproto_stream;
+bool tfproto_stream_send(struct tfproto_stream *s, const ProtobufCMessage *m);
 
 /* The provider block's type; NULL + diagnostic when it cannot be built. */
 const struct type *tfproto_provider_value_type(struct provider *p, struct diags *d);

@@ -6,8 +6,11 @@
  * Rules every handler follows (PROTOCOL-FACTS.md sections 3 and 5): a request that does
  * not decode returns XA_EINVAL; everything else answers OK with diagnostics; values are
  * decoded msgpack-else-JSON-else-null and always answered in msgpack; private bytes
- * pass through unchanged.
+ * pass through unchanged. An answer that carries an object carries its identity
+ * (identity_rpcs.c) - for a plan only an update's or no change's, as Terraform takes
+ * them - and ImportResourceState imports by identity when the request has one.
  */
+#include "core/identity.h"
 #include "core/provider.h"
 #include "core/schema.h"
 #include "tfproto/handlers.h"
@@ -166,6 +169,8 @@ enum xa_status tfproto_read_resource(struct provider *p, const uint8_t *req, siz
         struct value *nv = provider_read_resource(p, rq->type_name, cur, &c.d);
         /* No answer (an error): keep what Terraform holds rather than losing the object. */
         rs.new_state = tfproto_dv_encode(&c, nv ? nv : cur, t);
+        if (nv && !diags_has_error(&c.d))
+            rs.new_identity = tfproto_identity_data(&c, p, rq->type_name, nv, false);
         value_free(nv);
         tfproto_copy_bytes(&c.a, &rq->private_, &rs.private_);
     }
@@ -221,6 +226,9 @@ enum xa_status tfproto_plan_resource_change(struct provider *p, const uint8_t *r
         provider_plan_resource(p, rq->type_name, v[0], v[1], v[2], &pr, &c.d);
         if (pr.planned)
             rs.planned_state = tfproto_dv_encode(&c, pr.planned, t);
+        /* Terraform takes a planned identity for an update or no change only. */
+        if (pr.planned && !value_is_null(v[0]))
+            rs.planned_identity = tfproto_identity_data(&c, p, rq->type_name, pr.planned, true);
         add_requires_replace(&c, &pr.requires_replace, &rs);
         tfproto_copy_bytes(&c.a, &rq->prior_private, &rs.planned_private);
     }
@@ -255,6 +263,8 @@ enum xa_status tfproto_apply_resource_change(struct provider *p, const uint8_t *
             rs.new_state = tfproto_dv_encode(&c, nv, t);
         else
             diag_error(&c.d, "Cannot apply change", "The provider ran out of memory.");
+        if (nv && !value_is_null(nv))
+            rs.new_identity = tfproto_identity_data(&c, p, rq->type_name, nv, false);
         value_free(nv);
         tfproto_copy_bytes(&c.a, &rq->planned_private, &rs.private_);
     }
@@ -263,6 +273,22 @@ enum xa_status tfproto_apply_resource_change(struct provider *p, const uint8_t *
     enum xa_status st = tfproto_call_finish(&c, &rs.base, out);
     tfproto_unpacked_free(rq);
     return st;
+}
+
+/* Import by identity (Terraform 1.12's import blocks with `identity`) when the request
+ * carries one, else by ID. */
+static struct value *import_state(struct provider *p,
+                                  const Tfplugin6__ImportResourceState__Request *rq,
+                                  struct diags *d)
+{
+    const Tfplugin6__ResourceIdentityData *idd = rq->identity;
+    if (!idd || !idd->identity_data ||
+        (!idd->identity_data->msgpack.len && !idd->identity_data->json.len))
+        return provider_import_resource(p, rq->type_name, rq->id, d);
+    struct value *id = tfproto_identity_decode(p, rq->type_name, idd, d);
+    struct value *v = id ? identity_import(p, rq->type_name, id, d) : NULL;
+    value_free(id);
+    return v;
 }
 
 enum xa_status tfproto_import_resource_state(struct provider *p, const uint8_t *req, size_t len,
@@ -278,7 +304,7 @@ enum xa_status tfproto_import_resource_state(struct provider *p, const uint8_t *
     tfproto_call_init(&c);
     const struct type *t;
     const struct resource_type *rt = resource_or_diag(p, rq->type_name, &t, &c.d);
-    struct value *v = rt ? provider_import_resource(p, rq->type_name, rq->id, &c.d) : NULL;
+    struct value *v = rt ? import_state(p, rq, &c.d) : NULL;
     if (v && !value_is_null(v)) {
         Tfplugin6__ImportResourceState__ImportedResource **arr = tfproto_alloc(&c.a, sizeof *arr);
         Tfplugin6__ImportResourceState__ImportedResource *ir = tfproto_alloc(&c.a, sizeof *ir);
@@ -286,13 +312,14 @@ enum xa_status tfproto_import_resource_state(struct provider *p, const uint8_t *
             tfplugin6__import_resource_state__imported_resource__init(ir);
             ir->type_name = tfproto_strdup(&c.a, rq->type_name);
             ir->state = tfproto_dv_encode(&c, v, t);
+            ir->identity = tfproto_identity_data(&c, p, rq->type_name, v, false);
             arr[0] = ir;
             rs.n_imported_resources = ir->state ? 1 : 0;
             rs.imported_resources = arr;
         }
     } else if (rt && !diags_has_error(&c.d)) {
         diag_error(&c.d, "Cannot import non-existent remote object",
-                   "No %s with the ID \"%s\" exists.", rq->type_name, rq->id);
+                   "No %s with the ID \"%s\" exists.", rq->type_name, rq->id ? rq->id : "");
     }
     value_free(v);
     enum xa_status st = tfproto_call_finish(&c, &rs.base, out);
@@ -320,6 +347,8 @@ enum xa_status tfproto_move_resource_state(struct provider *p, const uint8_t *re
                                                  rq->target_type_name, &c.d);
         if (v)
             rs.target_state = tfproto_dv_encode(&c, v, t);
+        if (v && !diags_has_error(&c.d))
+            rs.target_identity = tfproto_identity_data(&c, p, rq->target_type_name, v, false);
         value_free(v);
         tfproto_copy_bytes(&c.a, &rq->source_private, &rs.target_private);
     } else if (rt) {

@@ -1,5 +1,7 @@
-/* tfproto/schema_rpcs.c - GetProviderSchema (v5: GetSchema), GetMetadata and
- * GetResourceIdentitySchemas: the schema tables as the protocol describes them.
+/* tfproto/schema_rpcs.c - GetProviderSchema (v5: GetSchema) and GetMetadata: the schema
+ * tables as the protocol describes them - the provider block, resource types, list
+ * resources, actions and functions (function_rpcs.c builds those) - and the server
+ * capabilities. Identity schemas are identity_rpcs.c's.
  *
  * The schema never changes while the process lives, and its bytes are the same for both
  * protocol versions (call.h): it is built once and answered from those bytes.
@@ -8,6 +10,9 @@
  */
 #include <pthread.h>
 
+#include "core/action.h"
+#include "core/function.h"
+#include "core/list_resource.h"
 #include "core/provider.h"
 #include "core/schema.h"
 #include "tfproto/handlers.h"
@@ -96,9 +101,95 @@ static Tfplugin6__ServerCapabilities *capabilities(struct tfproto_call *c)
         return NULL;
     tfplugin6__server_capabilities__init(caps);
     caps->plan_destroy = true;
-    caps->get_provider_schema_optional = false;
+    /* Nothing depends on the schema having been asked for first: Terraform may skip it
+     * for every provider process after the first of a run. */
+    caps->get_provider_schema_optional = true;
     caps->move_resource_state = true;
+    caps->generate_resource_config = true;
     return caps;
+}
+
+/* One map entry {name: Schema} of every map of GetProviderSchema.Response: the map
+ * entry types differ in name only. */
+struct schema_entry {
+    ProtobufCMessage base;
+    char *key;
+    Tfplugin6__Schema *value;
+};
+
+/* n named schemas as map entries (*count of them); NULL (and c->a.failed) on failure. */
+static void *schema_map(struct tfproto_call *c, const ProtobufCMessageDescriptor *entry_desc,
+                        const char *(*name)(const void *table, size_t i),
+                        const struct schema *(*schema)(const void *table, size_t i),
+                        const void *table, size_t n, size_t *count)
+{
+    struct schema_entry **entries = tfproto_alloc(&c->a, (n + 1) * sizeof *entries);
+    for (size_t i = 0; entries && i < n; i++) {
+        if (!(entries[i] = tfproto_alloc(&c->a, entry_desc->sizeof_message)))
+            return NULL;
+        protobuf_c_message_init(entry_desc, entries[i]);
+        entries[i]->key = tfproto_strdup(&c->a, name(table, i));
+        if (!(entries[i]->value = schema_to_pb(c, schema(table, i))))
+            c->a.failed = true;
+    }
+    *count = entries ? n : 0;
+    return entries;
+}
+
+static const char *resource_name(const void *t, size_t i)
+{
+    return ((const struct resource_type *const *)t)[i]->name;
+}
+static const struct schema *resource_schema(const void *t, size_t i)
+{
+    return ((const struct resource_type *const *)t)[i]->schema;
+}
+static const char *list_name(const void *t, size_t i)
+{
+    return ((const struct list_resource_type *const *)t)[i]->name;
+}
+static const struct schema *list_schema(const void *t, size_t i)
+{
+    return ((const struct list_resource_type *const *)t)[i]->schema;
+}
+
+/* Actions: map<string, ActionSchema{schema}>. */
+static Tfplugin6__GetProviderSchema__Response__ActionSchemasEntry **
+action_map(struct tfproto_call *c, const struct provider_type *pt, size_t *count)
+{
+    Tfplugin6__GetProviderSchema__Response__ActionSchemasEntry **e =
+        tfproto_alloc(&c->a, (pt->nactions + 1) * sizeof *e);
+    for (size_t i = 0; e && i < pt->nactions; i++) {
+        Tfplugin6__ActionSchema *as = tfproto_alloc(&c->a, sizeof *as);
+        if (!as || !(e[i] = tfproto_alloc(&c->a, sizeof *e[i])))
+            return NULL;
+        tfplugin6__action_schema__init(as);
+        tfplugin6__get_provider_schema__response__action_schemas_entry__init(e[i]);
+        e[i]->key = tfproto_strdup(&c->a, pt->actions[i]->name);
+        e[i]->value = as;
+        if (!(as->schema = schema_to_pb(c, pt->actions[i]->schema)))
+            c->a.failed = true;
+    }
+    *count = e ? pt->nactions : 0;
+    return e;
+}
+
+static Tfplugin6__GetProviderSchema__Response__FunctionsEntry **
+function_map(struct tfproto_call *c, struct provider *p, size_t *count)
+{
+    const struct provider_type *pt = provider_get_type(p);
+    Tfplugin6__GetProviderSchema__Response__FunctionsEntry **e =
+        tfproto_alloc(&c->a, (pt->nfunctions + 1) * sizeof *e);
+    for (size_t i = 0; e && i < pt->nfunctions; i++) {
+        if (!(e[i] = tfproto_alloc(&c->a, sizeof *e[i])))
+            return NULL;
+        tfplugin6__get_provider_schema__response__functions_entry__init(e[i]);
+        e[i]->key = tfproto_strdup(&c->a, pt->functions[i]->name);
+        if (!(e[i]->value = tfproto_function_to_pb(c, pt->functions[i])))
+            c->a.failed = true;
+    }
+    *count = e ? pt->nfunctions : 0;
+    return e;
 }
 
 static enum xa_status build_schema(struct provider *p, struct xbuf *out)
@@ -107,23 +198,19 @@ static enum xa_status build_schema(struct provider *p, struct xbuf *out)
     Tfplugin6__GetProviderSchema__Response rs = TFPLUGIN6__GET_PROVIDER_SCHEMA__RESPONSE__INIT;
     struct tfproto_call c;
     tfproto_call_init(&c);
-    Tfplugin6__GetProviderSchema__Response__ResourceSchemasEntry **entries =
-        tfproto_alloc(&c.a, (pt->nresources + 1) * sizeof *entries);
     rs.server_capabilities = capabilities(&c);
     rs.provider = schema_to_pb(&c, pt->schema);
-    for (size_t i = 0; entries && i < pt->nresources; i++) {
-        entries[i] = tfproto_alloc(&c.a, sizeof *entries[i]);
-        if (!entries[i])
-            break;
-        tfplugin6__get_provider_schema__response__resource_schemas_entry__init(entries[i]);
-        entries[i]->key = tfproto_strdup(&c.a, pt->resources[i]->name);
-        entries[i]->value = schema_to_pb(&c, pt->resources[i]->schema);
-        if (!entries[i]->value)
-            c.a.failed = true;
-    }
-    rs.n_resource_schemas = entries ? pt->nresources : 0;
-    rs.resource_schemas = entries;
-    if (!rs.provider || !rs.server_capabilities)
+    rs.resource_schemas = schema_map(
+        &c, &tfplugin6__get_provider_schema__response__resource_schemas_entry__descriptor,
+        resource_name, resource_schema, pt->resources, pt->nresources, &rs.n_resource_schemas);
+    rs.list_resource_schemas = schema_map(
+        &c, &tfplugin6__get_provider_schema__response__list_resource_schemas_entry__descriptor,
+        list_name, list_schema, pt->list_resources, pt->nlist_resources,
+        &rs.n_list_resource_schemas);
+    rs.action_schemas = action_map(&c, pt, &rs.n_action_schemas);
+    rs.functions = function_map(&c, p, &rs.n_functions);
+    if (!rs.provider || !rs.server_capabilities || !rs.resource_schemas ||
+        !rs.list_resource_schemas || !rs.action_schemas || !rs.functions)
         c.a.failed = true;
     return tfproto_call_finish(&c, &rs.base, out);
 }
@@ -154,6 +241,34 @@ enum xa_status tfproto_get_provider_schema(struct provider *p, const uint8_t *re
     return st;
 }
 
+/* GetMetadata's lists: messages of one string field (type_name or name). */
+struct name_entry {
+    ProtobufCMessage base;
+    char *name;
+};
+
+static void *name_list(struct tfproto_call *c, const ProtobufCMessageDescriptor *desc,
+                       const char *(*name)(const void *table, size_t i), const void *table,
+                       size_t n, size_t *count)
+{
+    struct name_entry **e = tfproto_alloc(&c->a, (n + 1) * sizeof *e);
+    for (size_t i = 0; e && i < n; i++) {
+        if (!(e[i] = tfproto_alloc(&c->a, desc->sizeof_message)))
+            return NULL;
+        protobuf_c_message_init(desc, e[i]);
+        e[i]->name = tfproto_strdup(&c->a, name(table, i));
+    }
+    *count = e ? n : 0;
+    return e;
+}
+
+static const char *function_name(const void *t, size_t i)
+{
+    return ((const struct function_type *const *)t)[i]->name;
+}
+
+/* Actions are left out: GetMetadata.Response.actions has another field number in
+ * tfplugin5 (8) than in tfplugin6 (9), and Terraform never calls GetMetadata. */
 enum xa_status tfproto_get_metadata(struct provider *p, const uint8_t *req, size_t len,
                                     struct xbuf *out)
 {
@@ -166,30 +281,12 @@ enum xa_status tfproto_get_metadata(struct provider *p, const uint8_t *req, size
     tfproto_unpacked_free(rq);
     tfproto_call_init(&c);
     rs.server_capabilities = capabilities(&c);
-    Tfplugin6__GetMetadata__ResourceMetadata **res =
-        tfproto_alloc(&c.a, (pt->nresources + 1) * sizeof *res);
-    for (size_t i = 0; res && i < pt->nresources; i++) {
-        if (!(res[i] = tfproto_alloc(&c.a, sizeof *res[i])))
-            break;
-        tfplugin6__get_metadata__resource_metadata__init(res[i]);
-        res[i]->type_name = tfproto_strdup(&c.a, pt->resources[i]->name);
-    }
-    rs.n_resources = res ? pt->nresources : 0;
-    rs.resources = res;
-    return tfproto_call_finish(&c, &rs.base, out);
-}
-
-enum xa_status tfproto_get_identity_schemas(struct provider *p, const uint8_t *req, size_t len,
-                                            struct xbuf *out)
-{
-    void *rq = tfproto_unpack(&tfplugin6__get_resource_identity_schemas__request__descriptor,
-                              req, len);
-    Tfplugin6__GetResourceIdentitySchemas__Response rs =
-        TFPLUGIN6__GET_RESOURCE_IDENTITY_SCHEMAS__RESPONSE__INIT;
-    struct tfproto_call c;
-    if (!rq)
-        return XA_EINVAL;
-    tfproto_unpacked_free(rq);
-    tfproto_call_init(&c);
+    rs.resources = name_list(&c, &tfplugin6__get_metadata__resource_metadata__descriptor,
+                             resource_name, pt->resources, pt->nresources, &rs.n_resources);
+    rs.list_resources = name_list(&c, &tfplugin6__get_metadata__list_resource_metadata__descriptor,
+                                  list_name, pt->list_resources, pt->nlist_resources,
+                                  &rs.n_list_resources);
+    rs.functions = name_list(&c, &tfplugin6__get_metadata__function_metadata__descriptor,
+                             function_name, pt->functions, pt->nfunctions, &rs.n_functions);
     return tfproto_call_finish(&c, &rs.base, out);
 }

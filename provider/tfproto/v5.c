@@ -39,6 +39,7 @@ static enum xa_status prepare_provider_config(struct provider *p, const uint8_t 
 
 #define M(name, h) {.path = "/tfplugin5.Provider/" name, .kind = TFPROTO_UNARY, .fn = h}
 #define S(name, h) {.path = "/tfplugin5.Provider/" name, .kind = TFPROTO_SERVER_STREAM, .fn = h}
+#define SM(name, h) {.path = "/tfplugin5.Provider/" name, .kind = TFPROTO_SERVER_STREAM, .stream = h}
 
 const struct tfproto_method tfproto_v5_methods[] = {
     M("GetSchema", tfproto_get_provider_schema),
@@ -62,12 +63,12 @@ const struct tfproto_method tfproto_v5_methods[] = {
     M("OpenEphemeralResource", tfproto_open_ephemeral),
     M("RenewEphemeralResource", tfproto_renew_ephemeral),
     M("CloseEphemeralResource", tfproto_close_ephemeral),
-    S("ListResource", tfproto_list_resource),
+    SM("ListResource", tfproto_list_resource),
     M("ValidateListResourceConfig", tfproto_validate_list_resource),
     M("GetFunctions", tfproto_get_functions),
     M("CallFunction", tfproto_call_function),
     M("PlanAction", tfproto_plan_action),
-    S("InvokeAction", tfproto_invoke_action),
+    SM("InvokeAction", tfproto_invoke_action),
     M("ValidateActionConfig", tfproto_validate_action),
     {.path = NULL},
 };

@@ -6,6 +6,7 @@
 
 #define M(name, h) {.path = "/tfplugin6.Provider/" name, .kind = TFPROTO_UNARY, .fn = h}
 #define S(name, h) {.path = "/tfplugin6.Provider/" name, .kind = TFPROTO_SERVER_STREAM, .fn = h}
+#define SM(name, h) {.path = "/tfplugin6.Provider/" name, .kind = TFPROTO_SERVER_STREAM, .stream = h}
 #define C(name, h) {.path = "/tfplugin6.Provider/" name, .kind = TFPROTO_CLIENT_STREAM, .fn = h}
 
 const struct tfproto_method tfproto_v6_methods[] = {
@@ -30,7 +31,7 @@ const struct tfproto_method tfproto_v6_methods[] = {
     M("OpenEphemeralResource", tfproto_open_ephemeral),
     M("RenewEphemeralResource", tfproto_renew_ephemeral),
     M("CloseEphemeralResource", tfproto_close_ephemeral),
-    S("ListResource", tfproto_list_resource),
+    SM("ListResource", tfproto_list_resource),
     M("ValidateListResourceConfig", tfproto_validate_list_resource),
     M("GetFunctions", tfproto_get_functions),
     M("CallFunction", tfproto_call_function),
@@ -43,7 +44,7 @@ const struct tfproto_method tfproto_v6_methods[] = {
     M("GetStates", tfproto_get_states),
     M("DeleteState", tfproto_delete_state),
     M("PlanAction", tfproto_plan_action),
-    S("InvokeAction", tfproto_invoke_action),
+    SM("InvokeAction", tfproto_invoke_action),
     M("ValidateActionConfig", tfproto_validate_action),
     {.path = NULL},
 };

@@ -221,6 +221,30 @@ static json_t *new_qual(void)
     return q;
 }
 
+/* "policies": {"" | version | alias: [statement, ...]}: statements already in a
+ * qualifier's resource policy, as `lambda add-permission` or the console leaves them
+ * (a seed of wiring made by hand). Each needs a Sid; it is stored as written. */
+static int seed_policies(const json_t *f, size_t i, json_t *quals, char *err, size_t errlen)
+{
+    const char *q;
+    json_t *list;
+    json_object_foreach(json_object_get(f, "policies"), q, list) {
+        json_t *qual = json_object_get(quals, q), *st;
+        size_t j;
+        if (qual == NULL || !json_is_array(list))
+            SEED_FAIL("functions[%zu].policies: \"%s\" is not a qualifier of the function, "
+                      "or its statements are not an array", i, q);
+        json_array_foreach(list, j, st) {
+            if (!json_is_object(st) || !json_is_string(json_object_get(st, "Sid")))
+                SEED_FAIL("functions[%zu].policies[\"%s\"][%zu] needs a Sid", i, q, j);
+            json_array_append_new(json_object_get(qual, "statements"), json_deep_copy(st));
+        }
+    }
+    return 0;
+fail:
+    return -1;
+}
+
 static int build_function(const json_t *f, size_t i, json_t *root, char *err, size_t errlen)
 {
     const char *name = str(f, "name"), *acct = str(f, "account"), *region = str(f, "region");
@@ -264,7 +288,7 @@ static int build_function(const json_t *f, size_t i, json_t *root, char *err, si
         json_object_set_new(quals, alias, new_qual());
     }
     json_object_set_new(fn, "aliases", aliases);
-    return 0;
+    return seed_policies(f, i, quals, err, errlen);
 fail:
     return -1;
 }

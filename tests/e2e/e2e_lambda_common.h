@@ -101,6 +101,25 @@ static E2E_HELPER bool emu_start(struct emu *e, const char *seed_json, const cha
     return true;
 }
 
+/* The emulator on one of tests/awsemu/seeds/ (e.g. "console.json"). */
+static E2E_HELPER bool emu_start_seed(struct emu *e, const char *seed_name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/awsemu/seeds/%s", XA_SOURCE_DIR, seed_name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    struct xbuf seed;
+    xbuf_init(&seed);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        xbuf_append(&seed, chunk, n);
+    fclose(f);
+    bool ok = emu_start(e, xbuf_cstr(&seed), NULL);
+    xbuf_cleanup(&seed);
+    return ok;
+}
+
 static E2E_HELPER void emu_stop(struct emu *e)
 {
     if (e->pid > 0) {
@@ -258,8 +277,9 @@ static E2E_HELPER void check(const struct xt_result *r, int status, const char *
 
 /* The API account's provider (its own keys) or the function account's (assume_role from
  * the API account's keys, as the tutorial's second configuration). */
-static E2E_HELPER struct xt_provider *start_provider_env(const struct emu *e, bool function_account,
-                                                     const char *region, const char *const *env)
+static E2E_HELPER struct xt_provider *start_provider_proto(const struct emu *e, bool function_account,
+                                                         const char *region, const char *const *env,
+                                                         const char *protocols)
 {
     char json[2048];
     snprintf(json, sizeof json,
@@ -270,6 +290,7 @@ static E2E_HELPER struct xt_provider *start_provider_env(const struct emu *e, bo
              function_account ? "\"assume_role\":[{\"role_arn\":\"" ROLE_ARN "\"}]," : "",
              e->url, e->url, e->url);
     struct xt_provider *p = xt_start(&(struct xt_options){.extra_env = env,
+                                                          .protocols = protocols,
                                                           .stderr_path = "/tmp/xacct-e2e-provider.log",
                                                           .timeout_ms = 60000});
     assert_non_null(p);
@@ -280,6 +301,12 @@ static E2E_HELPER struct xt_provider *start_provider_env(const struct emu *e, bo
     xt_result_cleanup(&r);
     value_free(cfg);
     return p;
+}
+
+static E2E_HELPER struct xt_provider *start_provider_env(const struct emu *e, bool function_account,
+                                                     const char *region, const char *const *env)
+{
+    return start_provider_proto(e, function_account, region, env, NULL);
 }
 
 static E2E_HELPER struct xt_provider *start_provider(const struct emu *e, bool function_account,

@@ -495,6 +495,89 @@ int xt_call(struct xt_provider *p, const char *method, const void *req, size_t l
     return (int)status;
 }
 
+/* Appends the bytes of bb to one more message of out. */
+static void take_message(grpc_byte_buffer *bb, struct xt_messages *out)
+{
+    grpc_byte_buffer_reader r;
+    struct xbuf *grown = xa_realloc(out->items, (out->n + 1) * sizeof *grown);
+    if (!grown)
+        return;
+    out->items = grown;
+    xbuf_init(&out->items[out->n]);
+    if (grpc_byte_buffer_reader_init(&r, bb)) {
+        grpc_slice all = grpc_byte_buffer_reader_readall(&r);
+        xbuf_append(&out->items[out->n], GRPC_SLICE_START_PTR(all), GRPC_SLICE_LENGTH(all));
+        grpc_slice_unref(all);
+        grpc_byte_buffer_reader_destroy(&r);
+    }
+    out->n++;
+}
+
+/* One batch on call, waited for on cq; true when it completed. */
+static bool run_batch(grpc_call *call, grpc_completion_queue *cq, const grpc_op *ops, size_t n)
+{
+    int tag = 0;
+    if (grpc_call_start_batch(call, ops, n, &tag, NULL) != GRPC_CALL_OK)
+        return false;
+    return grpc_completion_queue_pluck(cq, &tag, gpr_inf_future(GPR_CLOCK_REALTIME), NULL).success;
+}
+
+int xt_call_stream(struct xt_provider *p, const char *method, const void *req, size_t len,
+                   struct xt_messages *out)
+{
+    grpc_completion_queue *cq = grpc_completion_queue_create_for_pluck(NULL);
+    gpr_timespec deadline = gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
+                                         gpr_time_from_millis(p->timeout_ms, GPR_TIMESPAN));
+    grpc_slice mslice = grpc_slice_from_copied_string(method);
+    grpc_call *call = grpc_channel_create_call(p->channel, NULL, GRPC_PROPAGATE_DEFAULTS, cq,
+                                               mslice, NULL, deadline, NULL);
+    grpc_slice body = grpc_slice_from_copied_buffer(req, len);
+    grpc_byte_buffer *send = grpc_raw_byte_buffer_create(&body, 1), *recv = NULL;
+    grpc_metadata_array initial, trailing;
+    grpc_status_code status = GRPC_STATUS_UNKNOWN;
+    grpc_slice details = grpc_empty_slice();
+    grpc_metadata_array_init(&initial);
+    grpc_metadata_array_init(&trailing);
+    const grpc_op head[4] = {
+        {.op = GRPC_OP_SEND_INITIAL_METADATA},
+        {.op = GRPC_OP_SEND_MESSAGE, .data.send_message.send_message = send},
+        {.op = GRPC_OP_SEND_CLOSE_FROM_CLIENT},
+        {.op = GRPC_OP_RECV_INITIAL_METADATA,
+         .data.recv_initial_metadata.recv_initial_metadata = &initial},
+    };
+    const grpc_op next = {.op = GRPC_OP_RECV_MESSAGE, .data.recv_message.recv_message = &recv};
+    const grpc_op tail = {.op = GRPC_OP_RECV_STATUS_ON_CLIENT,
+                          .data.recv_status_on_client = {.trailing_metadata = &trailing,
+                                                         .status = &status,
+                                                         .status_details = &details}};
+    bool ok = run_batch(call, cq, head, 4);
+    /* Messages until the server closes the stream (a batch without one). */
+    while (ok && run_batch(call, cq, &next, 1) && recv) {
+        take_message(recv, out);
+        grpc_byte_buffer_destroy(recv);
+        recv = NULL;
+    }
+    run_batch(call, cq, &tail, 1);
+    grpc_slice_unref(details);
+    grpc_byte_buffer_destroy(send);
+    grpc_slice_unref(body);
+    grpc_slice_unref(mslice);
+    grpc_metadata_array_destroy(&initial);
+    grpc_metadata_array_destroy(&trailing);
+    grpc_call_unref(call);
+    grpc_completion_queue_shutdown(cq);
+    grpc_completion_queue_destroy(cq);
+    return (int)status;
+}
+
+void xt_messages_cleanup(struct xt_messages *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        xbuf_cleanup(&m->items[i]);
+    xa_free(m->items);
+    *m = (struct xt_messages){0};
+}
+
 /* One outstanding call of xt_call_pipelined; its address is the completion tag. */
 struct pipelined_slot {
     grpc_call *call;

@@ -86,6 +86,16 @@ int xt_run_capture(const char *binary, const char *const *argv_extra, const char
  * Returns the gRPC status; resp gets the first response message (may stay empty). */
 int xt_call(struct xt_provider *p, const char *method, const void *req, size_t len,
             struct xbuf *resp);
+/* The messages of a server-streaming answer, in order. */
+struct xt_messages {
+    struct xbuf *items;
+    size_t n;
+};
+/* Server-streaming call: every response message until the server ends the stream, into
+ * out (start it zeroed; xt_messages_cleanup frees it). Returns the gRPC status. */
+int xt_call_stream(struct xt_provider *p, const char *method, const void *req, size_t len,
+                   struct xt_messages *out);
+void xt_messages_cleanup(struct xt_messages *m);
 /* n calls of method with the same request bytes, at most `inflight` of them outstanding,
  * all on one completion queue that the calling thread drives: a pipelined client, with
  * no thread per call (bench/ uses it so that the client's own cost is small beside the
@@ -118,6 +128,7 @@ struct xt_result {
     bool has_value;
     char **requires_replace;        /* paths as strings */
     size_t nrequires_replace;
+    struct value *identity;         /* the identity the answer carries, or NULL */
     struct xbuf priv;               /* planned_private / private */
     struct xbuf raw;                /* the raw response message */
 };
@@ -156,6 +167,60 @@ int xt_import(struct xt_provider *p, const char *type, const char *id, struct xt
 int xt_upgrade(struct xt_provider *p, const char *type, int64_t version, const char *json,
                struct xt_result *r);
 int xt_stop_provider(struct xt_provider *p, struct xt_result *r);
+
+/* ---- newer protocol features (xt_features.c) ------------------------------------------ */
+
+/* Types Terraform would take from the schemas: a resource type's identity, a list
+ * resource's config block, an action's config, a function's parameter (NULL if none). */
+const struct type *xt_identity_type(const char *type_name);
+const struct type *xt_list_config_type(const char *type_name);
+const struct type *xt_action_config_type(const char *type_name);
+const struct type *xt_function_param_type(const char *name, size_t i);
+
+/* ImportResourceState by identity (r->value the state, r->identity the identity). */
+int xt_import_identity(struct xt_provider *p, const char *type, const struct value *identity,
+                       struct xt_result *r);
+/* UpgradeResourceIdentity (r->identity the upgraded identity). */
+int xt_upgrade_identity(struct xt_provider *p, const char *type, int64_t version,
+                        const char *json, struct xt_result *r);
+/* GenerateResourceConfig (r->value the configuration). */
+int xt_generate_config(struct xt_provider *p, const char *type, const struct value *state,
+                       struct xt_result *r);
+int xt_validate_list(struct xt_provider *p, const char *type, const struct value *config,
+                     struct xt_result *r);
+
+/* ListResource's events, each as a result: identity, display name in raw (a C string),
+ * the object in value (when sent), diagnostics. */
+struct xt_list {
+    int status;
+    struct xt_result *events;
+    size_t n;
+};
+int xt_list_resources(struct xt_provider *p, const char *type, const struct value *config,
+                      bool include_object, int64_t limit, struct xt_list *out);
+void xt_list_cleanup(struct xt_list *l);
+
+/* CallFunction: r->value the result; or error text in r->diags[0].detail with the
+ * argument index in *argument (-1 when none). */
+int xt_call_function(struct xt_provider *p, const char *name, const struct value *const *args,
+                     size_t n, int64_t *argument, struct xt_result *r);
+
+int xt_validate_action(struct xt_provider *p, const char *type, const struct value *config,
+                       struct xt_result *r);
+int xt_plan_action(struct xt_provider *p, const char *type, const struct value *config,
+                   struct xt_result *r);
+/* InvokeAction: progress messages in order; completed counts Completed events (Terraform
+ * wants exactly one, last) and r gets their diagnostics. */
+struct xt_action_run {
+    char **progress;
+    size_t nprogress;
+    size_t completed;
+    bool completed_last;
+    struct xt_result r;
+};
+int xt_invoke_action(struct xt_provider *p, const char *type, const struct value *config,
+                     struct xt_action_run *out);
+void xt_action_run_cleanup(struct xt_action_run *a);
 
 /* Value building shorthand for tests: an object of type t from "name", value pairs
  * (values taken), NULL-terminated. Attributes not named are null. */

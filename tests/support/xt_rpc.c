@@ -13,6 +13,7 @@
 #include "core/provider.h"
 #include "resources/registry.h"
 #include "tests/support/xt.h"
+#include "tests/support/xt_priv.h"
 #include "tfplugin6.pb-c.h"
 #include "util/alloc.h"
 
@@ -37,6 +38,7 @@ void xt_result_cleanup(struct xt_result *r)
         xa_free(r->requires_replace[i]);
     xa_free(r->requires_replace);
     value_free(r->value);
+    value_free(r->identity);
     xbuf_cleanup(&r->priv);
     xbuf_cleanup(&r->raw);
     xt_result_init(r);
@@ -102,7 +104,7 @@ static char *path_string(const Tfplugin6__AttributePath *ap)
     return xbuf_take(&b);
 }
 
-static void take_diags(struct xt_result *r, Tfplugin6__Diagnostic **d, size_t n)
+void xt_take_diags(struct xt_result *r, Tfplugin6__Diagnostic **d, size_t n)
 {
     if (!n)
         return;
@@ -118,7 +120,7 @@ static void take_diags(struct xt_result *r, Tfplugin6__Diagnostic **d, size_t n)
     r->ndiags = n;
 }
 
-static void take_value(struct xt_result *r, const Tfplugin6__DynamicValue *dv, const struct type *t)
+void xt_take_pb_value(struct xt_result *r, const Tfplugin6__DynamicValue *dv, const struct type *t)
 {
     struct diags d;
     if (!dv || !t)
@@ -165,7 +167,7 @@ struct value *xt_object(const struct type *t, ...)
 /* ---- encoding helpers ------------------------------------------------------------------- */
 
 /* A DynamicValue holding msgpack of v (NULL = null); bytes live in *store. */
-static bool dv_set(Tfplugin6__DynamicValue *dv, const struct value *v, const struct type *t,
+bool xt_dv_set(Tfplugin6__DynamicValue *dv, const struct value *v, const struct type *t,
                    struct xbuf *store)
 {
     tfplugin6__dynamic_value__init(dv);
@@ -176,7 +178,7 @@ static bool dv_set(Tfplugin6__DynamicValue *dv, const struct value *v, const str
     return st == XA_OK;
 }
 
-static int send_msg(struct xt_provider *p, const char *v6_name, const ProtobufCMessage *m,
+int xt_send(struct xt_provider *p, const char *v6_name, const ProtobufCMessage *m,
                     struct xt_result *r)
 {
     char method[128];
@@ -198,11 +200,11 @@ static int send_msg(struct xt_provider *p, const char *v6_name, const ProtobufCM
 int xt_get_schema(struct xt_provider *p, struct xt_result *r)
 {
     Tfplugin6__GetProviderSchema__Request rq = TFPLUGIN6__GET_PROVIDER_SCHEMA__REQUEST__INIT;
-    if (send_msg(p, "GetProviderSchema", &rq.base, r) == 0) {
+    if (xt_send(p, "GetProviderSchema", &rq.base, r) == 0) {
         Tfplugin6__GetProviderSchema__Response *rs =
             (void *)UNPACK(tfplugin6__get_provider_schema__response__descriptor, r);
         if (rs) {
-            take_diags(r, rs->diagnostics, rs->n_diagnostics);
+            xt_take_diags(r, rs->diagnostics, rs->n_diagnostics);
             protobuf_c_message_free_unpacked(&rs->base, NULL);
         }
     }
@@ -215,17 +217,17 @@ static int config_call(struct xt_provider *p, const char *name, const struct val
     const struct type *t = xt_provider_config_type();
     struct xbuf store;
     Tfplugin6__DynamicValue dv;
-    dv_set(&dv, config, t, &store);
+    xt_dv_set(&dv, config, t, &store);
     if (!strcmp(name, "ConfigureProvider")) {
         Tfplugin6__ConfigureProvider__Request rq = TFPLUGIN6__CONFIGURE_PROVIDER__REQUEST__INIT;
         rq.terraform_version = "1.15.9";
         rq.config = &dv;
-        send_msg(p, name, &rq.base, r);
+        xt_send(p, name, &rq.base, r);
     } else {
         Tfplugin6__ValidateProviderConfig__Request rq =
             TFPLUGIN6__VALIDATE_PROVIDER_CONFIG__REQUEST__INIT;
         rq.config = &dv;
-        send_msg(p, name, &rq.base, r);
+        xt_send(p, name, &rq.base, r);
     }
     xbuf_cleanup(&store);
     if (r->status != 0)
@@ -236,15 +238,15 @@ static int config_call(struct xt_provider *p, const char *name, const struct val
         Tfplugin6__ConfigureProvider__Response *rs =
             (void *)UNPACK(tfplugin6__configure_provider__response__descriptor, r);
         if (rs) {
-            take_diags(r, rs->diagnostics, rs->n_diagnostics);
+            xt_take_diags(r, rs->diagnostics, rs->n_diagnostics);
             protobuf_c_message_free_unpacked(&rs->base, NULL);
         }
     } else {
         Tfplugin6__UpgradeResourceState__Response *rs =   /* same shape: value=1, diags=2 */
             (void *)UNPACK(tfplugin6__upgrade_resource_state__response__descriptor, r);
         if (rs) {
-            take_diags(r, rs->diagnostics, rs->n_diagnostics);
-            take_value(r, rs->upgraded_state, t);
+            xt_take_diags(r, rs->diagnostics, rs->n_diagnostics);
+            xt_take_pb_value(r, rs->upgraded_state, t);
             protobuf_c_message_free_unpacked(&rs->base, NULL);
         }
     }
@@ -270,11 +272,11 @@ static int validate_raw(struct xt_provider *p, const char *type, const uint8_t *
     dv.msgpack.len = len;
     rq.type_name = (char *)type;
     rq.config = &dv;
-    if (send_msg(p, "ValidateResourceConfig", &rq.base, r) == 0) {
+    if (xt_send(p, "ValidateResourceConfig", &rq.base, r) == 0) {
         Tfplugin6__ValidateResourceConfig__Response *rs =
             (void *)UNPACK(tfplugin6__validate_resource_config__response__descriptor, r);
         if (rs) {
-            take_diags(r, rs->diagnostics, rs->n_diagnostics);
+            xt_take_diags(r, rs->diagnostics, rs->n_diagnostics);
             protobuf_c_message_free_unpacked(&rs->base, NULL);
         }
     }
@@ -293,7 +295,7 @@ int xt_validate_resource(struct xt_provider *p, const char *type, const struct v
     struct xbuf store;
     Tfplugin6__DynamicValue dv;
     const struct type *t = xt_resource_type(type);
-    dv_set(&dv, config, t ? t : &type_dynamic, &store);
+    xt_dv_set(&dv, config, t ? t : &type_dynamic, &store);
     validate_raw(p, type, dv.msgpack.data, dv.msgpack.len, r);
     xbuf_cleanup(&store);
     return r->status;
@@ -307,9 +309,9 @@ int xt_plan(struct xt_provider *p, const char *type, const struct value *prior,
     Tfplugin6__PlanResourceChange__Request rq = TFPLUGIN6__PLAN_RESOURCE_CHANGE__REQUEST__INIT;
     Tfplugin6__DynamicValue dprior, dprop, dconf;
     struct xbuf s1, s2, s3;
-    dv_set(&dprior, prior, t, &s1);
-    dv_set(&dprop, proposed, t, &s2);
-    dv_set(&dconf, config, t, &s3);
+    xt_dv_set(&dprior, prior, t, &s1);
+    xt_dv_set(&dprop, proposed, t, &s2);
+    xt_dv_set(&dconf, config, t, &s3);
     rq.type_name = (char *)type;
     rq.prior_state = &dprior;
     rq.proposed_new_state = &dprop;
@@ -318,12 +320,13 @@ int xt_plan(struct xt_provider *p, const char *type, const struct value *prior,
         rq.prior_private.data = (uint8_t *)prior_private->data;
         rq.prior_private.len = prior_private->len;
     }
-    if (send_msg(p, "PlanResourceChange", &rq.base, r) == 0) {
+    if (xt_send(p, "PlanResourceChange", &rq.base, r) == 0) {
         Tfplugin6__PlanResourceChange__Response *rs =
             (void *)UNPACK(tfplugin6__plan_resource_change__response__descriptor, r);
         if (rs) {
-            take_diags(r, rs->diagnostics, rs->n_diagnostics);
-            take_value(r, rs->planned_state, t);
+            xt_take_diags(r, rs->diagnostics, rs->n_diagnostics);
+            xt_take_pb_value(r, rs->planned_state, t);
+            xt_take_identity(r, type, rs->planned_identity);
             xbuf_append(&r->priv, rs->planned_private.data, rs->planned_private.len);
             r->requires_replace = xa_calloc(rs->n_requires_replace + 1, sizeof(char *));
             for (size_t i = 0; r->requires_replace && i < rs->n_requires_replace; i++)
@@ -345,9 +348,9 @@ int xt_apply(struct xt_provider *p, const char *type, const struct value *prior,
     Tfplugin6__ApplyResourceChange__Request rq = TFPLUGIN6__APPLY_RESOURCE_CHANGE__REQUEST__INIT;
     Tfplugin6__DynamicValue dprior, dplan, dconf;
     struct xbuf s1, s2, s3;
-    dv_set(&dprior, prior, t, &s1);
-    dv_set(&dplan, planned, t, &s2);
-    dv_set(&dconf, config, t, &s3);
+    xt_dv_set(&dprior, prior, t, &s1);
+    xt_dv_set(&dplan, planned, t, &s2);
+    xt_dv_set(&dconf, config, t, &s3);
     rq.type_name = (char *)type;
     rq.prior_state = &dprior;
     rq.planned_state = &dplan;
@@ -356,12 +359,13 @@ int xt_apply(struct xt_provider *p, const char *type, const struct value *prior,
         rq.planned_private.data = (uint8_t *)planned_private->data;
         rq.planned_private.len = planned_private->len;
     }
-    if (send_msg(p, "ApplyResourceChange", &rq.base, r) == 0) {
+    if (xt_send(p, "ApplyResourceChange", &rq.base, r) == 0) {
         Tfplugin6__ApplyResourceChange__Response *rs =
             (void *)UNPACK(tfplugin6__apply_resource_change__response__descriptor, r);
         if (rs) {
-            take_diags(r, rs->diagnostics, rs->n_diagnostics);
-            take_value(r, rs->new_state, t);
+            xt_take_diags(r, rs->diagnostics, rs->n_diagnostics);
+            xt_take_pb_value(r, rs->new_state, t);
+            xt_take_identity(r, type, rs->new_identity);
             xbuf_append(&r->priv, rs->private_.data, rs->private_.len);
             protobuf_c_message_free_unpacked(&rs->base, NULL);
         }
@@ -379,19 +383,20 @@ int xt_read(struct xt_provider *p, const char *type, const struct value *state,
     Tfplugin6__ReadResource__Request rq = TFPLUGIN6__READ_RESOURCE__REQUEST__INIT;
     Tfplugin6__DynamicValue dstate;
     struct xbuf s1;
-    dv_set(&dstate, state, t, &s1);
+    xt_dv_set(&dstate, state, t, &s1);
     rq.type_name = (char *)type;
     rq.current_state = &dstate;
     if (priv && priv->len) {
         rq.private_.data = (uint8_t *)priv->data;
         rq.private_.len = priv->len;
     }
-    if (send_msg(p, "ReadResource", &rq.base, r) == 0) {
+    if (xt_send(p, "ReadResource", &rq.base, r) == 0) {
         Tfplugin6__ReadResource__Response *rs =
             (void *)UNPACK(tfplugin6__read_resource__response__descriptor, r);
         if (rs) {
-            take_diags(r, rs->diagnostics, rs->n_diagnostics);
-            take_value(r, rs->new_state, t);
+            xt_take_diags(r, rs->diagnostics, rs->n_diagnostics);
+            xt_take_pb_value(r, rs->new_state, t);
+            xt_take_identity(r, type, rs->new_identity);
             xbuf_append(&r->priv, rs->private_.data, rs->private_.len);
             protobuf_c_message_free_unpacked(&rs->base, NULL);
         }
@@ -406,13 +411,14 @@ int xt_import(struct xt_provider *p, const char *type, const char *id, struct xt
     Tfplugin6__ImportResourceState__Request rq = TFPLUGIN6__IMPORT_RESOURCE_STATE__REQUEST__INIT;
     rq.type_name = (char *)type;
     rq.id = (char *)id;
-    if (send_msg(p, "ImportResourceState", &rq.base, r) == 0) {
+    if (xt_send(p, "ImportResourceState", &rq.base, r) == 0) {
         Tfplugin6__ImportResourceState__Response *rs =
             (void *)UNPACK(tfplugin6__import_resource_state__response__descriptor, r);
         if (rs) {
-            take_diags(r, rs->diagnostics, rs->n_diagnostics);
+            xt_take_diags(r, rs->diagnostics, rs->n_diagnostics);
             if (rs->n_imported_resources) {
-                take_value(r, rs->imported_resources[0]->state, t);
+                xt_take_pb_value(r, rs->imported_resources[0]->state, t);
+                xt_take_identity(r, type, rs->imported_resources[0]->identity);
                 xbuf_append(&r->priv, rs->imported_resources[0]->private_.data,
                             rs->imported_resources[0]->private_.len);
             }
@@ -433,12 +439,12 @@ int xt_upgrade(struct xt_provider *p, const char *type, int64_t version, const c
     rq.type_name = (char *)type;
     rq.version = version;
     rq.raw_state = &raw;
-    if (send_msg(p, "UpgradeResourceState", &rq.base, r) == 0) {
+    if (xt_send(p, "UpgradeResourceState", &rq.base, r) == 0) {
         Tfplugin6__UpgradeResourceState__Response *rs =
             (void *)UNPACK(tfplugin6__upgrade_resource_state__response__descriptor, r);
         if (rs) {
-            take_diags(r, rs->diagnostics, rs->n_diagnostics);
-            take_value(r, rs->upgraded_state, t);
+            xt_take_diags(r, rs->diagnostics, rs->n_diagnostics);
+            xt_take_pb_value(r, rs->upgraded_state, t);
             protobuf_c_message_free_unpacked(&rs->base, NULL);
         }
     }
@@ -448,5 +454,5 @@ int xt_upgrade(struct xt_provider *p, const char *type, int64_t version, const c
 int xt_stop_provider(struct xt_provider *p, struct xt_result *r)
 {
     Tfplugin6__StopProvider__Request rq = TFPLUGIN6__STOP_PROVIDER__REQUEST__INIT;
-    return send_msg(p, "StopProvider", &rq.base, r);
+    return xt_send(p, "StopProvider", &rq.base, r);
 }

@@ -35,7 +35,7 @@ static void *harness_configure(const void *config, const char *tf_version, struc
 
 static const struct provider_type harness_type = {
     .name = "xacct", .schema = &harness_schema, .configure = harness_configure,
-    .resources = harness_resources, .nresources = 1};
+    .resources = harness_resources, .nresources = 1, .scope = meta_scope};
 
 /* Configures the provider with meta (a new provider on first use). */
 HARNESS_HELPER void harness_use(struct xacct_meta *meta)

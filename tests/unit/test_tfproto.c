@@ -175,27 +175,131 @@ static void tfproto_v5_messages_are_v6_messages_on_the_wire(void **state)
         fail_msg("tfplugin5 and tfplugin6 differ in:%s", c.differences);
 }
 
+/* A stream that keeps what a streaming handler sends: each message's length, then the
+ * message, one after the other. */
+struct kept_stream {
+    struct tfproto_stream base;
+    struct xbuf frames;
+    size_t n;
+};
+
+static bool keep_message(struct tfproto_stream *s, const uint8_t *msg, size_t len)
+{
+    struct kept_stream *k = (struct kept_stream *)s;
+    uint32_t n = (uint32_t)len;
+    xbuf_append(&k->frames, &n, sizeof n);
+    xbuf_append(&k->frames, msg, len);
+    k->n++;
+    return true;
+}
+
+static void kept_init(struct kept_stream *k)
+{
+    *k = (struct kept_stream){.base = {.send = keep_message}};
+    xbuf_init(&k->frames);
+}
+
+/* The i-th message kept (its bytes point into k). */
+static const uint8_t *kept_message(const struct kept_stream *k, size_t i, size_t *len)
+{
+    size_t at = 0;
+    for (size_t j = 0; at < k->frames.len; j++) {
+        uint32_t n;
+        memcpy(&n, k->frames.data + at, sizeof n);
+        if (j == i) {
+            *len = n;
+            return (const uint8_t *)k->frames.data + at + sizeof n;
+        }
+        at += sizeof n + n;
+    }
+    return NULL;
+}
+
+/* A method's answer to req: its one message, or every message it streams. */
+static enum xa_status call_method(const struct tfproto_method *m, const uint8_t *req, size_t len,
+                                  struct kept_stream *k)
+{
+    if (m->stream)
+        return m->stream(prov, req, len, &k->base);
+    struct xbuf out;
+    xbuf_init(&out);
+    enum xa_status st = m->fn(prov, req, len, &out);
+    if (st == XA_OK)
+        keep_message(&k->base, (const uint8_t *)out.data, out.len);
+    xbuf_cleanup(&out);
+    return st;
+}
+
 static void tfproto_handlers_answer_empty_and_reject_garbage(void **state)
 {
     (void)state;
     const struct tfproto_method *tables[] = {tfproto_v6_methods, tfproto_v5_methods};
     for (size_t t = 0; t < 2; t++) {
         for (const struct tfproto_method *m = tables[t]; m->path; m++) {
-            struct xbuf out;
-            xbuf_init(&out);
+            struct kept_stream k;
+            kept_init(&k);
+            assert_true((m->fn != NULL) != (m->stream != NULL));
             if (!may_call_aws(m->path)) {
-                enum xa_status st = m->fn(prov, (const uint8_t *)"", 0, &out);
+                enum xa_status st = call_method(m, (const uint8_t *)"", 0, &k);
                 if (st != XA_OK)
                     fail_msg("%s: empty request gave %s", m->path, xa_status_str(st));
+                if (k.n == 0)
+                    fail_msg("%s: empty request got no answer", m->path);
             }
-            xbuf_clear(&out);
+            xbuf_clear(&k.frames);
+            k.n = 0;
             /* Field 1 claims 100 bytes that are not there. */
-            enum xa_status st = m->fn(prov, (const uint8_t *)"\x0a\x64\x01", 3, &out);
-            if (st != XA_EINVAL)
+            enum xa_status st = call_method(m, (const uint8_t *)"\x0a\x64\x01", 3, &k);
+            if (st != XA_EINVAL || k.n != 0)
                 fail_msg("%s: garbage gave %s", m->path, xa_status_str(st));
-            xbuf_cleanup(&out);
+            xbuf_cleanup(&k.frames);
         }
     }
+}
+
+/* ListResource of an unknown type: one event, carrying the error; InvokeAction of an
+ * unknown action: exactly one Completed event, carrying the error. */
+static void tfproto_streams_end_with_diagnostics(void **state)
+{
+    (void)state;
+    Tfplugin6__ListResource__Request lrq = TFPLUGIN6__LIST_RESOURCE__REQUEST__INIT;
+    Tfplugin6__InvokeAction__Request irq = TFPLUGIN6__INVOKE_ACTION__REQUEST__INIT;
+    lrq.type_name = "xacct_nothing";
+    lrq.limit = 10;
+    irq.action_type = "xacct_nothing";
+    struct xbuf req;
+    struct kept_stream k;
+    size_t len = 0;
+    xbuf_init(&req);
+    kept_init(&k);
+    assert_int_equal(tfproto_pack(&lrq.base, &req), XA_OK);
+    const struct tfproto_method *m = tfproto_lookup("/tfplugin5.Provider/ListResource", 32);
+    assert_int_equal(m->stream(prov, (uint8_t *)req.data, req.len, &k.base), XA_OK);
+    assert_int_equal(k.n, 1);
+    const uint8_t *msg = kept_message(&k, 0, &len);
+    Tfplugin6__ListResource__Event *ev = (void *)protobuf_c_message_unpack(
+        &tfplugin6__list_resource__event__descriptor, NULL, len, msg);
+    assert_non_null(ev);
+    assert_null(ev->identity);
+    assert_int_equal(ev->n_diagnostic, 1);
+    assert_non_null(strstr(ev->diagnostic[0]->detail, "xacct_nothing"));
+    protobuf_c_message_free_unpacked(&ev->base, NULL);
+    xbuf_clear(&req);
+    xbuf_clear(&k.frames);
+    k.n = 0;
+    assert_int_equal(tfproto_pack(&irq.base, &req), XA_OK);
+    m = tfproto_lookup("/tfplugin6.Provider/InvokeAction", 32);
+    assert_int_equal(m->stream(prov, (uint8_t *)req.data, req.len, &k.base), XA_OK);
+    assert_int_equal(k.n, 1);
+    msg = kept_message(&k, 0, &len);
+    Tfplugin6__InvokeAction__Event *ie = (void *)protobuf_c_message_unpack(
+        &tfplugin6__invoke_action__event__descriptor, NULL, len, msg);
+    assert_non_null(ie);
+    assert_int_equal(ie->type_case, TFPLUGIN6__INVOKE_ACTION__EVENT__TYPE_COMPLETED);
+    assert_int_equal(ie->completed->n_diagnostics, 1);
+    protobuf_c_message_free_unpacked(&ie->base, NULL);
+    xbuf_cleanup(&req);
+    xbuf_cleanup(&k.frames);
 }
 
 static void tfproto_schema_answer_is_complete_and_stable(void **state)
@@ -215,7 +319,15 @@ static void tfproto_schema_answer_is_complete_and_stable(void **state)
     assert_int_equal(rs->n_resource_schemas, xacct_provider_type.nresources);
     assert_true(rs->server_capabilities->plan_destroy);
     assert_true(rs->server_capabilities->move_resource_state);
-    assert_false(rs->server_capabilities->get_provider_schema_optional);
+    assert_true(rs->server_capabilities->get_provider_schema_optional);
+    assert_true(rs->server_capabilities->generate_resource_config);
+    assert_int_equal(rs->n_functions, xacct_provider_type.nfunctions);
+    assert_int_equal(rs->n_list_resource_schemas, xacct_provider_type.nlist_resources);
+    assert_int_equal(rs->n_action_schemas, xacct_provider_type.nactions);
+    for (size_t i = 0; i < rs->n_functions; i++) {
+        assert_non_null(rs->functions[i]->value->return_);
+        assert_true(rs->functions[i]->value->return_->type.len > 1);
+    }
     const Tfplugin6__Schema__Block *pb = rs->provider->block;
     assert_int_equal(pb->n_attributes, xacct_provider_type.schema->block.nattrs);
     for (size_t i = 0; i < pb->n_attributes; i++) {
@@ -356,6 +468,7 @@ int main(void)
         cmocka_unit_test(tfproto_lookup_finds_every_method),
         cmocka_unit_test(tfproto_v5_messages_are_v6_messages_on_the_wire),
         cmocka_unit_test(tfproto_handlers_answer_empty_and_reject_garbage),
+        cmocka_unit_test(tfproto_streams_end_with_diagnostics),
         cmocka_unit_test(tfproto_schema_answer_is_complete_and_stable),
         cmocka_unit_test(tfproto_decode_value_follows_terraform),
         cmocka_unit_test(tfproto_plan_passes_private_through),
