@@ -11,8 +11,10 @@
 #ifndef XA_TESTS_E2E_LAMBDA_COMMON_H
 #define XA_TESTS_E2E_LAMBDA_COMMON_H
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,10 +23,12 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
+#include <jansson.h>
 
 #include "core/codec.h"
 #include "core/provider.h"
@@ -118,6 +122,29 @@ static E2E_HELPER bool emu_start_seed(struct emu *e, const char *seed_name)
     bool ok = emu_start(e, xbuf_cstr(&seed), NULL);
     xbuf_cleanup(&seed);
     return ok;
+}
+
+/* The tutorial's seed with n more resources of API_ID, each with a GET method: ids
+ * res0000000, res0000001, ..., paths /item00, /item01, ... (caller frees). */
+static E2E_HELPER char *emu_seed_with_resources(int n)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/awsemu/seeds/tutorial.json", XA_SOURCE_DIR);
+    json_error_t err;
+    json_t *seed = json_load_file(path, 0, &err);
+    assert_non_null(seed);
+    json_t *resources = json_object_get(json_array_get(json_object_get(seed, "rest_apis"), 0),
+                                        "resources");
+    for (int i = 0; i < n; i++) {
+        char id[16], p[16];
+        snprintf(id, sizeof id, "res%07d", i);
+        snprintf(p, sizeof p, "/item%02d", i);
+        json_array_append_new(resources, json_pack("{s:s,s:s,s:{s:{s:s}}}", "id", id, "path", p,
+                                                   "methods", "GET", "authorizationType", "NONE"));
+    }
+    char *text = json_dumps(seed, 0);
+    json_decref(seed);
+    return text;
 }
 
 static E2E_HELPER void emu_stop(struct emu *e)
@@ -276,19 +303,21 @@ static E2E_HELPER void check(const struct xt_result *r, int status, const char *
 }
 
 /* The API account's provider (its own keys) or the function account's (assume_role from
- * the API account's keys, as the tutorial's second configuration). */
-static E2E_HELPER struct xt_provider *start_provider_proto(const struct emu *e, bool function_account,
-                                                         const char *region, const char *const *env,
-                                                         const char *protocols)
+ * the API account's keys, as the tutorial's second configuration), speaking `protocols`
+ * (NULL: "5,6") with max_retries. */
+static E2E_HELPER struct xt_provider *start_provider_with(const struct emu *e, bool function_account,
+                                                        const char *region,
+                                                        const char *const *env,
+                                                        const char *protocols, int max_retries)
 {
     char json[2048];
     snprintf(json, sizeof json,
              "{\"region\":\"%s\",\"access_key\":\"" API_KEY "\",\"secret_key\":\"" API_SECRET "\","
              "%s\"endpoints\":[{\"apigateway\":\"%s\",\"lambda\":\"%s\",\"sts\":\"%s\"}],"
-             "\"max_retries\":8}",
+             "\"max_retries\":%d}",
              region ? region : (function_account ? "us-west-2" : "us-east-1"),
              function_account ? "\"assume_role\":[{\"role_arn\":\"" ROLE_ARN "\"}]," : "",
-             e->url, e->url, e->url);
+             e->url, e->url, e->url, max_retries);
     struct xt_provider *p = xt_start(&(struct xt_options){.extra_env = env,
                                                           .protocols = protocols,
                                                           .stderr_path = "/tmp/xacct-e2e-provider.log",
@@ -303,10 +332,25 @@ static E2E_HELPER struct xt_provider *start_provider_proto(const struct emu *e, 
     return p;
 }
 
+static E2E_HELPER struct xt_provider *start_provider_proto(const struct emu *e, bool function_account,
+                                                         const char *region, const char *const *env,
+                                                         const char *protocols)
+{
+    return start_provider_with(e, function_account, region, env, protocols, 8);
+}
+
+static E2E_HELPER struct xt_provider *start_provider_retries(const struct emu *e,
+                                                         bool function_account,
+                                                         const char *region,
+                                                         const char *const *env, int max_retries)
+{
+    return start_provider_with(e, function_account, region, env, NULL, max_retries);
+}
+
 static E2E_HELPER struct xt_provider *start_provider_env(const struct emu *e, bool function_account,
                                                      const char *region, const char *const *env)
 {
-    return start_provider_proto(e, function_account, region, env, NULL);
+    return start_provider_with(e, function_account, region, env, NULL, 8);
 }
 
 static E2E_HELPER struct xt_provider *start_provider(const struct emu *e, bool function_account,
@@ -391,6 +435,32 @@ static E2E_HELPER void tf_destroy(struct xt_provider *p, const char *type, struc
     value_free(state);
 }
 
+/* A create as Terraform records it (plan, then ApplyResourceChange): the new state, or a
+ * NULL pointer when the provider returned none; *failed when it answered an error. A state
+ * returned with an error is what Terraform keeps as tainted. keep (optional) receives the
+ * answer's diagnostics. */
+static E2E_HELPER struct value *tf_create_recorded(struct xt_provider *p, const char *type,
+                                                   const struct value *config, bool *failed,
+                                                   struct xt_result *keep)
+{
+    struct value *planned = tf_plan(p, type, NULL, config, NULL, NULL);
+    struct xt_result r;
+    xt_result_init(&r);
+    int st = xt_apply(p, type, NULL, planned, config, NULL, &r);
+    *failed = st != 0 || xt_has_error(&r);
+    struct value *v = xt_take_value(&r);
+    if (v && value_is_null(v)) {
+        value_free(v);
+        v = NULL;
+    }
+    if (keep)
+        *keep = r;
+    else
+        xt_result_cleanup(&r);
+    value_free(planned);
+    return v;
+}
+
 /* ReadResource: the refreshed state (NULL pointer when the object is gone). */
 static E2E_HELPER struct value *tf_read(struct xt_provider *p, const char *type, const struct value *state)
 {
@@ -404,6 +474,105 @@ static E2E_HELPER struct value *tf_read(struct xt_provider *p, const char *type,
         v = NULL;
     }
     return v;
+}
+
+/* The next `terraform apply` for one resource after tf_create_recorded: refresh what is
+ * in state, replace a tainted object that still exists (delete, then create), create
+ * what is missing, leave the rest. Returns the new state; frees state. */
+static E2E_HELPER struct value *tf_apply_again(struct xt_provider *p, const char *type,
+                                               struct value *state, bool tainted,
+                                               const struct value *config)
+{
+    struct value *now = state ? tf_read(p, type, state) : NULL;
+    value_free(state);
+    if (now && tainted) {
+        tf_destroy(p, type, now);
+        now = NULL;
+    }
+    return tf_converge(p, type, now, config);
+}
+
+/* ---- creates whose outcome may be unknown ------------------------------------------ */
+
+/* n resources of one type applied as Terraform does, `parallelism` at a time: a first
+ * apply that creates each (tf_create_recorded), then the next apply (tf_apply_again). */
+struct tf_batch {
+    struct xt_provider *p;
+    const char *type;
+    int n;
+    struct value **config;      /* n configurations (borrowed) */
+    struct value **state;       /* n states; NULL: nothing in state */
+    bool *failed;               /* the create answered an error (a state kept is tainted) */
+    atomic_int next;
+    bool again;
+};
+
+static E2E_HELPER void *tf_batch_worker(void *arg)
+{
+    struct tf_batch *b = arg;
+    for (int i; (i = atomic_fetch_add(&b->next, 1)) < b->n;) {
+        if (b->again)
+            b->state[i] = tf_apply_again(b->p, b->type, b->state[i], b->failed[i], b->config[i]);
+        else
+            b->state[i] = tf_create_recorded(b->p, b->type, b->config[i], &b->failed[i], NULL);
+    }
+    return NULL;
+}
+
+static E2E_HELPER void tf_batch_apply(struct tf_batch *b, bool again, int parallelism)
+{
+    pthread_t t[32];
+    assert_true(parallelism <= 32);
+    b->again = again;
+    atomic_store(&b->next, 0);
+    for (int i = 0; i < parallelism; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, tf_batch_worker, b), 0);
+    for (int i = 0; i < parallelism; i++)
+        pthread_join(t[i], NULL);
+}
+
+struct tf_stopped_create {
+    struct xt_provider *p;
+    const char *type;
+    const struct value *config;
+    struct value *state;
+    bool failed;
+    struct xt_result r;
+};
+
+static E2E_HELPER void *tf_stopped_create_thread(void *arg)
+{
+    struct tf_stopped_create *c = arg;
+    c->state = tf_create_recorded(c->p, c->type, c->config, &c->failed, &c->r);
+    return NULL;
+}
+
+/* Ctrl-C during a create whose AWS call `operation` the emulator carries out late (set
+ * its latency first): the create starts, StopProvider follows a second later, and once
+ * the create has answered, the emulator's log must show the operation done. Returns
+ * what Terraform records (see tf_create_recorded); r receives the answer (clean it up). */
+static E2E_HELPER struct value *tf_create_stopped(const struct emu *e, struct xt_provider *p,
+                                                  const char *type, const struct value *config,
+                                                  const char *operation, bool *failed,
+                                                  struct xt_result *r)
+{
+    struct tf_stopped_create c = {.p = p, .type = type, .config = config};
+    xt_result_init(&c.r);
+    assert_int_equal(emu_http(e, "DELETE", "/_emu/log", NULL, NULL, NULL), 200);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, tf_stopped_create_thread, &c), 0);
+    nanosleep(&(struct timespec){.tv_sec = 1}, NULL);
+    struct xt_result stop;
+    xt_result_init(&stop);
+    assert_int_equal(xt_stop_provider(p, &stop), 0);
+    xt_result_cleanup(&stop);
+    pthread_join(t, NULL);
+    for (int i = 0; i < 200 && emu_count_ops(e, operation) == 0; i++)
+        nanosleep(&(struct timespec){.tv_nsec = 50 * 1000000L}, NULL);
+    assert_int_equal(emu_count_ops(e, operation), 1);
+    *failed = c.failed;
+    *r = c.r;
+    return c.state;
 }
 
 /* ImportResourceState followed by ReadResource, as Terraform does. */
