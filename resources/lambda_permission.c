@@ -482,13 +482,14 @@ static void add_failed(struct diags *d, const struct aws_error *err, enum xa_sta
                       "generated) or remove that statement; to manage it with Terraform "
                       "instead, import it as FUNCTION_NAME/STATEMENT_ID.");
     } else if (outcome == LAMBDA_ADD_UNKNOWN) {
-        bool ok = xbuf_appendf(&remedy, "Statement %s may have been added all the same (%s). It "
+        bool ok = xbuf_appendf(&remedy, "Statement %s may have been added all the same: %s. It "
                                "is kept in the state as tainted: the next apply removes it if "
                                "it exists and adds it again.", sid,
-                               st == XA_ECANCELED ? "the provider was stopped before the answer "
-                                                    "came"
-                                                  : "an answer was lost, and the function's "
-                                                    "policy could not be read to tell") == XA_OK;
+                               st == XA_ECANCELED ? "the provider was stopped before Lambda "
+                                                    "answered"
+                                                  : "what became of an attempt is unknown, and "
+                                                    "the function's policy could not be read to "
+                                                    "tell") == XA_OK;
         meta_aws_diag(d, NULL, "Lambda permission not confirmed", err,
                       ok ? xbuf_cstr(&remedy) : NULL);
     } else {
