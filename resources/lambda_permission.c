@@ -488,8 +488,8 @@ static void add_failed(struct diags *d, const struct aws_error *err, enum xa_sta
                                st == XA_ECANCELED ? "the provider was stopped before Lambda "
                                                     "answered"
                                                   : "what became of an attempt is unknown, and "
-                                                    "the function's policy could not be read to "
-                                                    "tell") == XA_OK;
+                                                    "a look at the function's policy could not "
+                                                    "confirm it") == XA_OK;
         meta_aws_diag(d, NULL, "Lambda permission not confirmed", err,
                       ok ? xbuf_cstr(&remedy) : NULL);
     } else {

@@ -11,10 +11,8 @@
 #ifndef XA_TESTS_E2E_LAMBDA_COMMON_H
 #define XA_TESTS_E2E_LAMBDA_COMMON_H
 
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,7 +21,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -435,32 +432,6 @@ static E2E_HELPER void tf_destroy(struct xt_provider *p, const char *type, struc
     value_free(state);
 }
 
-/* A create as Terraform records it (plan, then ApplyResourceChange): the new state, or a
- * NULL pointer when the provider returned none; *failed when it answered an error. A state
- * returned with an error is what Terraform keeps as tainted. keep (optional) receives the
- * answer's diagnostics. */
-static E2E_HELPER struct value *tf_create_recorded(struct xt_provider *p, const char *type,
-                                                   const struct value *config, bool *failed,
-                                                   struct xt_result *keep)
-{
-    struct value *planned = tf_plan(p, type, NULL, config, NULL, NULL);
-    struct xt_result r;
-    xt_result_init(&r);
-    int st = xt_apply(p, type, NULL, planned, config, NULL, &r);
-    *failed = st != 0 || xt_has_error(&r);
-    struct value *v = xt_take_value(&r);
-    if (v && value_is_null(v)) {
-        value_free(v);
-        v = NULL;
-    }
-    if (keep)
-        *keep = r;
-    else
-        xt_result_cleanup(&r);
-    value_free(planned);
-    return v;
-}
-
 /* ReadResource: the refreshed state (NULL pointer when the object is gone). */
 static E2E_HELPER struct value *tf_read(struct xt_provider *p, const char *type, const struct value *state)
 {
@@ -474,105 +445,6 @@ static E2E_HELPER struct value *tf_read(struct xt_provider *p, const char *type,
         v = NULL;
     }
     return v;
-}
-
-/* The next `terraform apply` for one resource after tf_create_recorded: refresh what is
- * in state, replace a tainted object that still exists (delete, then create), create
- * what is missing, leave the rest. Returns the new state; frees state. */
-static E2E_HELPER struct value *tf_apply_again(struct xt_provider *p, const char *type,
-                                               struct value *state, bool tainted,
-                                               const struct value *config)
-{
-    struct value *now = state ? tf_read(p, type, state) : NULL;
-    value_free(state);
-    if (now && tainted) {
-        tf_destroy(p, type, now);
-        now = NULL;
-    }
-    return tf_converge(p, type, now, config);
-}
-
-/* ---- creates whose outcome may be unknown ------------------------------------------ */
-
-/* n resources of one type applied as Terraform does, `parallelism` at a time: a first
- * apply that creates each (tf_create_recorded), then the next apply (tf_apply_again). */
-struct tf_batch {
-    struct xt_provider *p;
-    const char *type;
-    int n;
-    struct value **config;      /* n configurations (borrowed) */
-    struct value **state;       /* n states; NULL: nothing in state */
-    bool *failed;               /* the create answered an error (a state kept is tainted) */
-    atomic_int next;
-    bool again;
-};
-
-static E2E_HELPER void *tf_batch_worker(void *arg)
-{
-    struct tf_batch *b = arg;
-    for (int i; (i = atomic_fetch_add(&b->next, 1)) < b->n;) {
-        if (b->again)
-            b->state[i] = tf_apply_again(b->p, b->type, b->state[i], b->failed[i], b->config[i]);
-        else
-            b->state[i] = tf_create_recorded(b->p, b->type, b->config[i], &b->failed[i], NULL);
-    }
-    return NULL;
-}
-
-static E2E_HELPER void tf_batch_apply(struct tf_batch *b, bool again, int parallelism)
-{
-    pthread_t t[32];
-    assert_true(parallelism <= 32);
-    b->again = again;
-    atomic_store(&b->next, 0);
-    for (int i = 0; i < parallelism; i++)
-        assert_int_equal(pthread_create(&t[i], NULL, tf_batch_worker, b), 0);
-    for (int i = 0; i < parallelism; i++)
-        pthread_join(t[i], NULL);
-}
-
-struct tf_stopped_create {
-    struct xt_provider *p;
-    const char *type;
-    const struct value *config;
-    struct value *state;
-    bool failed;
-    struct xt_result r;
-};
-
-static E2E_HELPER void *tf_stopped_create_thread(void *arg)
-{
-    struct tf_stopped_create *c = arg;
-    c->state = tf_create_recorded(c->p, c->type, c->config, &c->failed, &c->r);
-    return NULL;
-}
-
-/* Ctrl-C during a create whose AWS call `operation` the emulator carries out late (set
- * its latency first): the create starts, StopProvider follows a second later, and once
- * the create has answered, the emulator's log must show the operation done. Returns
- * what Terraform records (see tf_create_recorded); r receives the answer (clean it up). */
-static E2E_HELPER struct value *tf_create_stopped(const struct emu *e, struct xt_provider *p,
-                                                  const char *type, const struct value *config,
-                                                  const char *operation, bool *failed,
-                                                  struct xt_result *r)
-{
-    struct tf_stopped_create c = {.p = p, .type = type, .config = config};
-    xt_result_init(&c.r);
-    assert_int_equal(emu_http(e, "DELETE", "/_emu/log", NULL, NULL, NULL), 200);
-    pthread_t t;
-    assert_int_equal(pthread_create(&t, NULL, tf_stopped_create_thread, &c), 0);
-    nanosleep(&(struct timespec){.tv_sec = 1}, NULL);
-    struct xt_result stop;
-    xt_result_init(&stop);
-    assert_int_equal(xt_stop_provider(p, &stop), 0);
-    xt_result_cleanup(&stop);
-    pthread_join(t, NULL);
-    for (int i = 0; i < 200 && emu_count_ops(e, operation) == 0; i++)
-        nanosleep(&(struct timespec){.tv_nsec = 50 * 1000000L}, NULL);
-    assert_int_equal(emu_count_ops(e, operation), 1);
-    *failed = c.failed;
-    *r = c.r;
-    return c.state;
 }
 
 /* ImportResourceState followed by ReadResource, as Terraform does. */
