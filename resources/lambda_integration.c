@@ -8,8 +8,10 @@
  * GetResources once per API to map resource_path <-> resource_id (cached per API);
  * Update -> UpdateIntegration patch operations, or PutIntegration when the type changes;
  * Delete -> DeleteIntegration (not found is success). PutIntegration overwrites, so a
- * retried create after a lost answer never duplicates. API Gateway's concurrent
- * modification conflicts (ConflictException) are retried by aws/retry.
+ * retried create after a lost answer never duplicates; a create whose last answer is lost
+ * returns the planned object with its id and the error, so that Terraform keeps it as
+ * tainted and deletes it on the next apply. API Gateway's concurrent modification
+ * conflicts (ConflictException) are retried by aws/retry.
  * Plan: invoke_uri, function_account_id, function_region, source_arn, api_account_id and
  * id are computed from known inputs at plan time. source_arn's region follows AWS's rule
  * for Lambda permissions: the function's region (which differs from the API's when they
@@ -507,7 +509,18 @@ static bool integration_create(void *meta, const void *config, void *state, stru
         goto out;
     }
     if (apigw_put_integration(m->client, api_region(m, s), &req.put, &out, &err) != XA_OK) {
-        integration_diag(d, "Cannot create the API Gateway integration", &err);
+        if (!aws_error_may_have_applied(&err)) {
+            integration_diag(d, "Cannot create the API Gateway integration", &err);
+            goto out;
+        }
+        /* It may exist: the planned object stays in state with the error (tainted). */
+        meta_aws_diag(d, NULL, "API Gateway integration not confirmed", &err,
+                      "The integration may have been created all the same. It is kept in the "
+                      "state as tainted: the next apply deletes it if it exists and creates it "
+                      "again.");
+        created = true;
+        if (!integration_state_from_aws(s, &(struct apigw_integration){0}, rid, m))
+            diag_error(d, "Cannot record the integration", "Out of memory.");
         goto out;
     }
     created = true;

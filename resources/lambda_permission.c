@@ -12,6 +12,9 @@
  * handling are aws/'s (aws/lambda_wait.c): jittered, bounded, ended by StopProvider.
  * Lost answers: an AddPermission retried after its answer was lost meets "already
  * exists"; when the existing statement is ours (same principal and source) that is success.
+ * When the last attempt may have been carried out and no look at the policy can tell
+ * (retries spent, StopProvider), create returns the planned statement with its id and
+ * the error, so that Terraform keeps it as tainted and removes it on the next apply.
  * Equivalent forms (the schema's equivalences, applied by core): a function given by
  * name, partial ARN or ARN, its qualifier in function_name or in qualifier; an account id
  * and its root ARN as the principal.
@@ -464,6 +467,45 @@ static bool record_created(struct permission_model *s, const char *sid, const ch
     return ok;
 }
 
+/* The error of an AddPermission that did not succeed, with what to do about it: a
+ * statement id in use by another statement (at statement_id), a statement that may exist
+ * all the same, or a refusal. */
+static void add_failed(struct diags *d, const struct aws_error *err, enum xa_status st,
+                       enum lambda_add_outcome outcome, const char *sid)
+{
+    struct xbuf remedy;
+    xbuf_init(&remedy);
+    if (outcome == LAMBDA_ADD_SID_TAKEN) {
+        meta_aws_diag(d, NAME(statement_id), "Statement id already in use", err,
+                      "Another statement of the function's policy has this id and grants "
+                      "something else. Choose another statement_id (or leave it out to have one "
+                      "generated) or remove that statement; to manage it with Terraform "
+                      "instead, import it as FUNCTION_NAME/STATEMENT_ID.");
+    } else if (outcome == LAMBDA_ADD_UNKNOWN) {
+        bool ok = xbuf_appendf(&remedy, "Statement %s may have been added all the same: %s. It "
+                               "is kept in the state as tainted: the next apply removes it if "
+                               "it exists and adds it again.", sid,
+                               st == XA_ECANCELED ? "the provider was stopped before Lambda "
+                                                    "answered"
+                                                  : "what became of an attempt is unknown, and "
+                                                    "a look at the function's policy could not "
+                                                    "confirm it") == XA_OK;
+        meta_aws_diag(d, NULL, "Lambda permission not confirmed", err,
+                      ok ? xbuf_cstr(&remedy) : NULL);
+    } else {
+        meta_aws_diag(d, NULL, "Cannot add Lambda permission", err,
+                      aws_error_is(err, "AccessDeniedException")
+                          ? "The function account's principal needs lambda:AddPermission on the "
+                            "function; use the function account's provider."
+                      : aws_error_is(err, "ResourceConflictException")
+                          ? "Lambda kept answering that the function is being updated or that "
+                            "the statement id is in use, and the policy did not show this "
+                            "statement. Apply again, or choose another statement_id."
+                          : NULL);
+    }
+    xbuf_cleanup(&remedy);
+}
+
 static bool permission_create(void *meta, const void *config, void *state, struct diags *d)
 {
     struct xacct_meta *m = meta;
@@ -490,27 +532,24 @@ static bool permission_create(void *meta, const void *config, void *state, struc
         .principal_org_id = s->principal_org_id.value,
         .function_url_auth_type = s->function_url_auth_type.value,
     };
+    enum lambda_add_outcome outcome;
     caches_function_lock(m, t.region, t.name);
-    enum xa_status st = lambda_add_permission_settled(m->client, t.region, &req, &err);
+    enum xa_status st = lambda_add_permission_settled(m->client, t.region, &req, &outcome, &err);
     caches_policy_invalidate(m, t.region, t.function, t.qualifier);
     caches_function_unlock(m, t.region, t.name);
-    if (st != XA_OK) {
-        meta_aws_diag(d, NULL, "Cannot add Lambda permission", &err,
-                      aws_error_is(&err, "AccessDeniedException")
-                          ? "The function account's principal needs lambda:AddPermission on the "
-                            "function; use the function account's provider."
-                      : aws_error_is(&err, "ResourceConflictException")
-                          ? "A statement with this id exists and grants something else: choose "
-                            "another statement_id or import it."
-                          : NULL);
+    if (st != XA_OK)
+        add_failed(d, &err, st, outcome, sid);
+    /* A statement that may exist stays in state with the error: Terraform taints it. */
+    if (st != XA_OK && outcome != LAMBDA_ADD_UNKNOWN)
         goto out;
-    }
     created = true;
     if (!record_created(s, sid, t.region)) {
         diag_error(d, "Cannot record the Lambda permission",
                    "Out of memory after statement %s was added.", sid);
         goto out;
     }
+    if (st != XA_OK)
+        goto out;
     /* Read after create: Lambda's policy is eventually consistent. */
     const struct lambda_statement_ref ref = {.function = t.function, .qualifier = t.qualifier,
                                              .sid = sid};

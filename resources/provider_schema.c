@@ -195,20 +195,30 @@ const struct schema provider_schema = {
 
 /* ---- Names ------------------------------------------------------------------------- */
 
-const char *provider_schema_role_name(size_t offset)
+const char *provider_schema_nested_name(size_t block_offset, size_t offset)
 {
-    return model_name(&assume_role_block, offset);
+    for (size_t i = 0; i < sizeof provider_blocks / sizeof provider_blocks[0]; i++)
+        if (provider_blocks[i].field.offset == block_offset)
+            return model_name(provider_blocks[i].block, offset);
+    return NULL;
+}
+
+bool provider_schema_diag_at(struct diags *d, enum diag_severity severity, const char *name,
+                             int64_t i, const char *attr, const char *summary,
+                             const char *detail)
+{
+    struct attr_path p;
+    attr_path_init(&p);
+    bool ok = attr_path_push_attr(&p, name) && (i < 0 || attr_path_push_index(&p, i)) &&
+              (!attr || attr_path_push_attr(&p, attr));
+    if (ok)
+        diag_add(d, severity, &p, summary, "%s", detail);
+    attr_path_cleanup(&p);
+    return ok;
 }
 
 bool provider_schema_diag(struct diags *d, const char *block, size_t i, const char *attr,
                          const char *summary, const char *detail)
 {
-    struct attr_path p;
-    attr_path_init(&p);
-    bool ok = attr_path_push_attr(&p, block) && attr_path_push_index(&p, (int64_t)i) &&
-              attr_path_push_attr(&p, attr);
-    if (ok)
-        diag_add(d, DIAG_ERROR, &p, summary, "%s", detail);
-    attr_path_cleanup(&p);
-    return ok;
+    return provider_schema_diag_at(d, DIAG_ERROR, block, (int64_t)i, attr, summary, detail);
 }

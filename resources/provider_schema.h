@@ -10,6 +10,7 @@
 #define XA_RESOURCES_PROVIDER_SCHEMA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/diag.h"
 #include "core/model.h"
@@ -75,11 +76,22 @@ extern const struct schema provider_schema;
 /* Attribute names of the block's fields, for diagnostics. */
 #define PROVIDER_NAME(member) \
     MODEL_NAME(&provider_schema.block, struct provider_block_model, member)
-const char *provider_schema_role_name(size_t offset);
+/* Names of the nested blocks' attributes: PROVIDER_NESTED_NAME(endpoints, struct
+ * provider_endpoints_model, sts) is "sts"; NULL when the tables have no such field. */
+const char *provider_schema_nested_name(size_t block_offset, size_t offset);
+#define PROVIDER_NESTED_NAME(block, type, member)                                        \
+    provider_schema_nested_name(offsetof(struct provider_block_model, block),           \
+                                offsetof(type, member))
 #define PROVIDER_ROLE_NAME(member) \
-    provider_schema_role_name(offsetof(struct provider_assume_role_model, member))
+    PROVIDER_NESTED_NAME(assume_role, struct provider_assume_role_model, member)
 
-/* An error at block[i].attr (e.g. assume_role[1].role_arn); false on allocation failure. */
+/* A diagnostic at name[i].attr (an argument of a nested block, e.g. assume_role[1].role_arn),
+ * at name[i] when attr is NULL (an element of a list argument, e.g. shared_config_files[0])
+ * or at name when i is also negative (a top-level argument); false on allocation failure.
+ * provider_schema_diag is the error at block[i].attr. */
+bool provider_schema_diag_at(struct diags *d, enum diag_severity severity, const char *name,
+                             int64_t i, const char *attr, const char *summary,
+                             const char *detail);
 bool provider_schema_diag(struct diags *d, const char *block, size_t i, const char *attr,
                           const char *summary, const char *detail);
 

@@ -189,9 +189,8 @@ static enum xa_status settle_region(struct aws_client *c, struct aws_error *err)
         aws_error_set_message(err, "The AWS region is not set. Set `region` in the provider "
                                    "block, or AWS_REGION, or `region` in the profile.");
         st = XA_EINVAL;
-    } else if (!c->cfg.skip_region_validation && !aws_region_valid(r)) {
-        aws_error_set_messagef(err, "\"%.64s\" is not a valid AWS region name (for a region "
-                               "xacct does not know, set skip_region_validation = true).", r);
+    } else if (!c->cfg.skip_region_validation && !aws_client_check_region(r, &why)) {
+        aws_error_set_message(err, xbuf_cstr(&why));
         st = XA_EINVAL;
     } else {
         c->region = xa_strdup(r);
@@ -253,8 +252,18 @@ static enum xa_status learn_account(struct aws_client *c, struct aws_error *err)
     return st;
 }
 
-/* custom_ca_bundle, else AWS_CA_BUNDLE: read once here (a regular file of at most
- * CA_BUNDLE_MAX bytes, never a FIFO that would block), so that a bad path is a clear
+/* A CA bundle: a regular file of at most CA_BUNDLE_MAX bytes, never a FIFO that would
+ * block. why gets a sentence on every failure but XA_ENOMEM. */
+static enum xa_status read_ca_file(const char *path, const char *what, struct xbuf *out,
+                                   struct xbuf *why)
+{
+    enum xa_status st = xa_file_read(path, CA_BUNDLE_MAX, what, out, why);
+    if (st == XA_ENOTFOUND)
+        xbuf_appendf(why, "The %s %s does not exist.", what, path);
+    return st;
+}
+
+/* custom_ca_bundle, else AWS_CA_BUNDLE: read once here, so that a bad path is a clear
  * error at configure rather than a TLS failure on the first call. */
 static enum xa_status read_ca_bundle(const struct aws_client *c, struct xbuf *out,
                                      struct aws_error *err)
@@ -266,9 +275,7 @@ static enum xa_status read_ca_bundle(const struct aws_client *c, struct xbuf *ou
     const char *what = path == arg ? "CA bundle (custom_ca_bundle)" : "CA bundle (AWS_CA_BUNDLE)";
     struct xbuf why;
     xbuf_init(&why);
-    enum xa_status st = xa_file_read(path, CA_BUNDLE_MAX, what, out, &why);
-    if (st == XA_ENOTFOUND)
-        xbuf_appendf(&why, "The %s %s does not exist.", what, path);
+    enum xa_status st = read_ca_file(path, what, out, &why);
     if (st != XA_OK && st != XA_ENOMEM) {
         aws_error_set_message(err, xbuf_cstr(&why));
         st = XA_EINVAL;
@@ -382,6 +389,56 @@ void aws_client_stop(struct aws_client *c)
 bool aws_client_stopped(const struct aws_client *c) { return aws_http_stopped(c->http); }
 
 bool aws_client_wait_ms(struct aws_client *c, int64_t ms) { return aws_http_wait_ms(c->http, ms); }
+
+/* ------------------------------------------------------------- configuration checks */
+
+bool aws_client_check_region(const char *region, struct xbuf *why)
+{
+    if (aws_region_valid(region))
+        return true;
+    xbuf_appendf(why, "\"%.64s\" is not a valid AWS region name such as \"us-east-1\" (for a "
+                 "region xacct does not know, set skip_region_validation = true).",
+                 region ? region : "");
+    return false;
+}
+
+bool aws_client_check_endpoint(const char *url, struct xbuf *why)
+{
+    struct aws_endpoint_parts parts;
+    aws_endpoint_parts_init(&parts);
+    struct xbuf problem;
+    xbuf_init(&problem);
+    enum xa_status st = aws_endpoint_split(url, &parts, &problem);
+    if (st == XA_EINVAL)
+        xbuf_appendf(why, "The endpoint URL %s.", xbuf_cstr(&problem));
+    aws_endpoint_parts_cleanup(&parts);
+    xbuf_cleanup(&problem);
+    return st != XA_EINVAL;   /* out of memory: configure checks again */
+}
+
+enum xa_status aws_client_check_file(enum aws_config_file role, const char *path,
+                                     struct xbuf *why)
+{
+    struct xbuf ca;
+    xbuf_init(&ca);
+    enum xa_status st = XA_EINVAL;
+    switch (role) {
+    case AWS_CONFIG_FILE_SHARED_CONFIG:
+        st = creds_ini_check(path, "shared config file", why);
+        break;
+    case AWS_CONFIG_FILE_SHARED_CREDENTIALS:
+        st = creds_ini_check(path, "shared credentials file", why);
+        break;
+    case AWS_CONFIG_FILE_CA_BUNDLE:
+        st = read_ca_file(path, "CA bundle", &ca, why);
+        break;
+    case AWS_CONFIG_FILE_WEB_IDENTITY_TOKEN:
+        st = creds_token_file_check(path, "web identity token file", why);
+        break;
+    }
+    xbuf_cleanup(&ca);
+    return st;
+}
 
 /* One STS call with the client's own credentials: the endpoint of region (NULL: the
  * client's) and the current credentials. sts_end releases them whatever begin said. */

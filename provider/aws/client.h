@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "aws/config.h"
+#include "util/buf.h"
 #include "util/status.h"
 
 struct aws_error;   /* aws/errors.h */
@@ -70,6 +71,33 @@ bool aws_client_stopped(const struct aws_client *c);
 /* Sleeps ms (times retry_time_scale); false at once when the client is stopped. For the
  * waits between polls (aws/waiter.h). */
 bool aws_client_wait_ms(struct aws_client *c, int64_t ms);
+
+/* ---- Checks of configuration values ---------------------------------------------------
+ * Whether one value of the provider's configuration can be used as aws_client_new will
+ * use it, so that a mistake can be reported where the value is written, before any
+ * client is built. On failure why receives one sentence saying what is wrong (never a
+ * secret, nor a file's contents). */
+
+/* A region name ("us-east-1"); false when it is not one. (With skip_region_validation any
+ * name goes: the caller does not ask.) */
+bool aws_client_check_region(const char *region, struct xbuf *why);
+/* An endpoint URL as endpoints { } gives it: http(s), a host, no user info, query or
+ * fragment. */
+bool aws_client_check_endpoint(const char *url, struct xbuf *why);
+
+/* The files the configuration names, by role. */
+enum aws_config_file {
+    AWS_CONFIG_FILE_SHARED_CONFIG,          /* shared_config_files: "~/" is $HOME */
+    AWS_CONFIG_FILE_SHARED_CREDENTIALS,     /* shared_credentials_files */
+    AWS_CONFIG_FILE_CA_BUNDLE,              /* custom_ca_bundle */
+    AWS_CONFIG_FILE_WEB_IDENTITY_TOKEN,     /* web_identity_token_file */
+};
+/* Reads the file as configure will (a regular file within the role's size limit; a
+ * shared file must also parse). XA_OK; XA_ENOTFOUND when it does not exist (a missing
+ * shared file is skipped by configure, any other fails it); XA_EINVAL or XA_EIO when it
+ * cannot be used; XA_ENOMEM. why is filled for every failure but XA_ENOMEM. */
+enum xa_status aws_client_check_file(enum aws_config_file role, const char *path,
+                                     struct xbuf *why);
 
 /* ---- For aws/ service modules only (restjson.c for apigateway.c and lambda.c, sts.c) ---- */
 struct aws_http_response;

@@ -187,6 +187,28 @@ static enum xa_status home_path(const char *rel, struct xbuf *out)
     return xbuf_appendf(out, "%s/%s", home, rel);
 }
 
+/* A file as written in shared_config_files / shared_credentials_files: "~/" is $HOME. */
+static enum xa_status listed_path(const char *f, struct xbuf *out)
+{
+    return (f[0] == '~' && f[1] == '/') ? home_path(f + 2, out) : xbuf_append_str(out, f);
+}
+
+enum xa_status creds_ini_check(const char *path, const char *what, struct xbuf *why)
+{
+    struct xbuf full;
+    xbuf_init(&full);
+    struct creds_ini ini;
+    enum xa_status st = listed_path(path, &full);
+    if (st == XA_OK)
+        st = creds_ini_load(xbuf_cstr(&full), what, &ini, why);
+    if (st == XA_OK)
+        creds_ini_cleanup(&ini);
+    else if (st == XA_ENOTFOUND)
+        xbuf_appendf(why, "The %s %s does not exist, so it is skipped.", what, path);
+    xbuf_cleanup(&full);
+    return st;
+}
+
 /* Loads a list of files (explicit list, else env var, else the default under ~/.aws),
  * skipping those that do not exist. */
 static enum xa_status load_list(const char *const *files, size_t nfiles, const char *envname,
@@ -205,8 +227,7 @@ static enum xa_status load_list(const char *const *files, size_t nfiles, const c
     for (size_t i = 0; i < count && st == XA_OK; i++) {
         xbuf_clear(&one);
         if (nfiles) {
-            const char *f = files[i];
-            st = (f[0] == '~' && f[1] == '/') ? home_path(f + 2, &one) : xbuf_append_str(&one, f);
+            st = listed_path(files[i], &one);
         } else if (envv && *envv) {
             st = xbuf_append_str(&one, envv);
         } else {

@@ -105,19 +105,36 @@ static bool container_host_allowed(const char *uri)
 }
 
 /* A token file (web identity, container authorization): a regular file of at most
- * TOKEN_MAX_BYTES, trailing line breaks and blanks dropped. */
+ * TOKEN_MAX_BYTES, trailing line breaks and blanks dropped. A missing file is XA_EIO
+ * here (a source that is configured but fails), XA_ENOTFOUND for a check. */
+static enum xa_status token_file(const char *path, const char *what, struct xbuf *out,
+                                 struct xbuf *why)
+{
+    enum xa_status st = xa_file_read(path, TOKEN_MAX_BYTES, what, out, why);
+    if (st == XA_ENOTFOUND)
+        xbuf_appendf(why, "The %s %s does not exist.", what, path);
+    return st;
+}
+
 static enum xa_status read_token_file(const char *path, const char *what, struct xbuf *out,
                                       struct xbuf *why)
 {
-    enum xa_status st = xa_file_read(path, TOKEN_MAX_BYTES, what, out, why);
-    if (st == XA_ENOTFOUND) {
-        xbuf_appendf(why, "The %s %s does not exist.", what, path);
+    enum xa_status st = token_file(path, what, out, why);
+    if (st == XA_ENOTFOUND)
         st = XA_EIO;
-    }
     while (st == XA_OK && out->len && (out->data[out->len - 1] == '\n' ||
                                        out->data[out->len - 1] == '\r' ||
                                        out->data[out->len - 1] == ' '))
         out->data[--out->len] = '\0';
+    return st;
+}
+
+enum xa_status creds_token_file_check(const char *path, const char *what, struct xbuf *why)
+{
+    struct xbuf token;
+    xbuf_init(&token);
+    enum xa_status st = token_file(path, what, &token, why);
+    xbuf_cleanup_secret(&token);
     return st;
 }
 

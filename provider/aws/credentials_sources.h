@@ -39,6 +39,10 @@ enum xa_status creds_ini_parse(const char *text, const char *origin, struct cred
  * read (util/file.h); what names it in messages ("shared config file"). */
 enum xa_status creds_ini_load(const char *path, const char *what, struct creds_ini *out,
                               struct xbuf *why);
+/* Whether a file of shared_config_files or shared_credentials_files (as written: "~/"
+ * is the home directory) loads as configure loads it: XA_OK; XA_ENOTFOUND when it does
+ * not exist (configure skips it); else the failure. why receives a sentence on failure. */
+enum xa_status creds_ini_check(const char *path, const char *what, struct xbuf *why);
 
 /* The profile view over a list of config files and credentials files. */
 struct creds_profiles {
@@ -76,6 +80,10 @@ enum xa_status creds_from_container(const struct creds_ctx *ctx, struct aws_cred
                                     struct xbuf *why);
 enum xa_status creds_from_imds(const struct creds_ctx *ctx, struct aws_credentials *out,
                                struct xbuf *why);
+/* Whether a web identity token file reads as creds_web_identity reads it: XA_OK;
+ * XA_ENOTFOUND when it does not exist; else the failure. why receives a sentence on
+ * failure (never the token). */
+enum xa_status creds_token_file_check(const char *path, const char *what, struct xbuf *why);
 /* AssumeRoleWithWebIdentity with a token read from token_file. */
 enum xa_status creds_web_identity(const struct creds_ctx *ctx,
                                   const struct aws_assume_role_web_identity_config *wi,

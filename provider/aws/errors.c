@@ -132,6 +132,12 @@ bool aws_error_is(const struct aws_error *e, const char *code)
     return e && code && e->code && strcmp(e->code, code) == 0;
 }
 
+bool aws_error_may_have_applied(const struct aws_error *e)
+{
+    return e && e->attempts > 0 &&
+           (e->transport != XA_OK || e->http_status >= 500 || e->attempts > 1);
+}
+
 /* ---- shared parsing helpers --------------------------------------------------------- */
 
 /* Sets the code from a raw value: "Name:http://..." keeps "Name", "ns#Name" keeps "Name",

@@ -87,6 +87,14 @@ enum xa_status aws_error_parse_any(struct aws_error *e, long http_status,
 /* True when e carries exactly this AWS error code (case-sensitive). NULL-safe. */
 bool aws_error_is(const struct aws_error *e, const char *code);
 
+/* Whether the failed operation may have taken effect all the same, so that a create must
+ * not be reported as never made: an attempt was sent and no answer came to it (a lost or
+ * cut connection, a timeout, StopProvider), or AWS answered with a server error, or it
+ * was retried (what became of the earlier attempts is not kept: one of them may have
+ * been carried out with its answer lost). false for a failure found before anything was
+ * sent and for a client error (4xx) answered to the only attempt. NULL-safe. */
+bool aws_error_may_have_applied(const struct aws_error *e);
+
 /* Appends one or two sentences for a diagnostic detail, e.g.
  * "Lambda AddPermission failed: HTTP 404, ResourceNotFoundException: Function not
  *  found: arn:aws:lambda:... (request id 1f2e..., 1 attempt)."

@@ -127,15 +127,27 @@ enum xa_status lambda_wait_statement(struct aws_client *c, const char *region,
 enum xa_status lambda_wait_statement_gone(struct aws_client *c, const char *region,
                                           const struct lambda_statement_ref *ref,
                                           struct aws_error *err);
-/* AddPermission made safe to repeat. A ResourceConflictException is looked into: when
- * statement req->statement_id already grants req's principal and source ARN (an earlier
- * attempt whose answer was lost) that is XA_OK; when it grants something else, XA_EAWS
- * with the conflict in err; when there is no such statement yet (a function update in
- * progress) AddPermission is tried again after a jittered wait, until the wait budget is
- * spent (XA_EAWS, the conflict) or the provider stops (XA_ECANCELED). Other results as
- * lambda_add_permission. */
+/* What became of lambda_add_permission_settled's statement. */
+enum lambda_add_outcome {
+    LAMBDA_ADD_DONE = 0,    /* in the policy: added now, or by an attempt whose answer was lost */
+    LAMBDA_ADD_REFUSED,     /* refused, and no attempt can have added it */
+    LAMBDA_ADD_SID_TAKEN,   /* a different statement holds the statement id */
+    LAMBDA_ADD_UNKNOWN,     /* an attempt may have added it (its answer was lost, the provider
+                               stopped, ...) and no look at the policy could tell */
+};
+/* AddPermission made safe to repeat. XA_OK when the statement is in place (outcome DONE).
+ * A ResourceConflictException is looked into: when statement req->statement_id already
+ * grants req's principal and source ARN (an earlier attempt whose answer was lost) that
+ * is XA_OK; when it grants something else, XA_EAWS and SID_TAKEN, with the conflict in
+ * err; when there is no such statement yet (a function update in progress) AddPermission
+ * is tried again after a jittered wait, until the wait budget is spent (XA_EAWS, the
+ * conflict) or the provider stops (XA_ECANCELED). Any other failure of an attempt that
+ * may have been carried out (aws_error_may_have_applied) is looked into once the same
+ * way, unless the provider is stopping. On failure err holds AddPermission's last error
+ * and *outcome says whether the statement may exist (UNKNOWN) or not. */
 enum xa_status lambda_add_permission_settled(struct aws_client *c, const char *region,
                                              const struct lambda_add_permission_req *req,
+                                             enum lambda_add_outcome *outcome,
                                              struct aws_error *err);
 
 #endif

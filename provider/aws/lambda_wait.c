@@ -6,6 +6,10 @@
  * is being updated, and when a statement with the id exists - which is our own earlier
  * attempt when its answer was lost. The waits poll GetPolicy through aws/waiter.h
  * (jittered, within a budget, cut short by StopProvider).
+ * An AddPermission that fails after an attempt that may have been carried out (its answer
+ * lost, retries or the retry quota spent, StopProvider) is not called refused: the policy
+ * is looked at first, and when no look can tell, the caller learns that the statement may
+ * exist (LAMBDA_ADD_UNKNOWN) so that it keeps it in state rather than forget it.
  */
 #include <string.h>
 
@@ -81,12 +85,36 @@ static bool grants(const struct lambda_statement *s, const struct lambda_add_per
             (s->source_arn && req->source_arn && strcmp(s->source_arn, req->source_arn) == 0));
 }
 
+/* One look at statement ref: DONE when it grants what req asks, SID_TAKEN when it grants
+ * something else, REFUSED when it is not there (yet), UNKNOWN when the look failed or
+ * cannot be made (the provider is stopping: every call would fail at once). */
+static enum lambda_add_outcome look(struct aws_client *c, const char *region,
+                                    const struct lambda_statement_ref *ref,
+                                    const struct lambda_add_permission_req *req)
+{
+    if (aws_client_stopped(c))
+        return LAMBDA_ADD_UNKNOWN;
+    struct lambda_statement s;
+    struct aws_error err;
+    aws_error_init(&err);
+    enum xa_status st = find(c, region, ref, &s, &err);
+    enum lambda_add_outcome seen = st == XA_OK         ? (grants(&s, req) ? LAMBDA_ADD_DONE
+                                                                          : LAMBDA_ADD_SID_TAKEN)
+                                   : st == XA_ENOTFOUND ? LAMBDA_ADD_REFUSED
+                                                        : LAMBDA_ADD_UNKNOWN;
+    lambda_statement_cleanup(&s);
+    aws_error_cleanup(&err);
+    return seen;
+}
+
 enum xa_status lambda_add_permission_settled(struct aws_client *c, const char *region,
                                              const struct lambda_add_permission_req *req,
+                                             enum lambda_add_outcome *outcome,
                                              struct aws_error *err)
 {
     const struct lambda_statement_ref ref = {
         .function = req->function_name, .qualifier = req->qualifier, .sid = req->statement_id};
+    bool maybe_added = false;   /* some attempt so far may have been carried out */
     struct waiter w;
     waiter_start(&w, c, &conflict_clears);
     for (;;) {
@@ -94,19 +122,23 @@ enum xa_status lambda_add_permission_settled(struct aws_client *c, const char *r
         aws_error_reset(err);
         enum xa_status st = lambda_add_permission(c, region, req, &resp, err);
         lambda_add_permission_resp_cleanup(&resp);
-        if (st != XA_EAWS || !aws_error_is(err, "ResourceConflictException"))
+        *outcome = LAMBDA_ADD_DONE;
+        if (st == XA_OK)
             return st;
-        /* Our own earlier attempt whose answer was lost, another statement with this id,
-         * or a function update in progress: look before trying again. */
-        struct lambda_statement s;
-        struct aws_error look;
-        aws_error_init(&look);
-        enum xa_status fs = find(c, region, &ref, &s, &look);
-        bool ours = fs == XA_OK && grants(&s, req);
-        lambda_statement_cleanup(&s);
-        aws_error_cleanup(&look);
-        if (fs == XA_OK)
-            return ours ? XA_OK : XA_EAWS;
+        maybe_added |= aws_error_may_have_applied(err);
+        bool conflict = st == XA_EAWS && aws_error_is(err, "ResourceConflictException");
+        /* A conflict: our own earlier attempt whose answer was lost, another statement
+         * with this id, or a function update in progress. Any other failure after an
+         * attempt that may have been carried out: it may be there. Look before failing. */
+        enum lambda_add_outcome seen = conflict || maybe_added ? look(c, region, &ref, req)
+                                                               : LAMBDA_ADD_REFUSED;
+        if (seen == LAMBDA_ADD_DONE || seen == LAMBDA_ADD_SID_TAKEN) {
+            *outcome = seen;
+            return seen == LAMBDA_ADD_DONE ? XA_OK : XA_EAWS;
+        }
+        *outcome = maybe_added ? LAMBDA_ADD_UNKNOWN : LAMBDA_ADD_REFUSED;
+        if (!conflict)
+            return st;
         enum xa_status ws = waiter_sleep(&w);
         if (ws == XA_ECANCELED)
             return ws;

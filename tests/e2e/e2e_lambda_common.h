@@ -25,6 +25,7 @@
 
 #include <cmocka.h>
 #include <curl/curl.h>
+#include <jansson.h>
 
 #include "core/codec.h"
 #include "core/provider.h"
@@ -118,6 +119,29 @@ static E2E_HELPER bool emu_start_seed(struct emu *e, const char *seed_name)
     bool ok = emu_start(e, xbuf_cstr(&seed), NULL);
     xbuf_cleanup(&seed);
     return ok;
+}
+
+/* The tutorial's seed with n more resources of API_ID, each with a GET method: ids
+ * res0000000, res0000001, ..., paths /item00, /item01, ... (caller frees). */
+static E2E_HELPER char *emu_seed_with_resources(int n)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/awsemu/seeds/tutorial.json", XA_SOURCE_DIR);
+    json_error_t err;
+    json_t *seed = json_load_file(path, 0, &err);
+    assert_non_null(seed);
+    json_t *resources = json_object_get(json_array_get(json_object_get(seed, "rest_apis"), 0),
+                                        "resources");
+    for (int i = 0; i < n; i++) {
+        char id[16], p[16];
+        snprintf(id, sizeof id, "res%07d", i);
+        snprintf(p, sizeof p, "/item%02d", i);
+        json_array_append_new(resources, json_pack("{s:s,s:s,s:{s:{s:s}}}", "id", id, "path", p,
+                                                   "methods", "GET", "authorizationType", "NONE"));
+    }
+    char *text = json_dumps(seed, 0);
+    json_decref(seed);
+    return text;
 }
 
 static E2E_HELPER void emu_stop(struct emu *e)
@@ -276,19 +300,21 @@ static E2E_HELPER void check(const struct xt_result *r, int status, const char *
 }
 
 /* The API account's provider (its own keys) or the function account's (assume_role from
- * the API account's keys, as the tutorial's second configuration). */
-static E2E_HELPER struct xt_provider *start_provider_proto(const struct emu *e, bool function_account,
-                                                         const char *region, const char *const *env,
-                                                         const char *protocols)
+ * the API account's keys, as the tutorial's second configuration), speaking `protocols`
+ * (NULL: "5,6") with max_retries. */
+static E2E_HELPER struct xt_provider *start_provider_with(const struct emu *e, bool function_account,
+                                                        const char *region,
+                                                        const char *const *env,
+                                                        const char *protocols, int max_retries)
 {
     char json[2048];
     snprintf(json, sizeof json,
              "{\"region\":\"%s\",\"access_key\":\"" API_KEY "\",\"secret_key\":\"" API_SECRET "\","
              "%s\"endpoints\":[{\"apigateway\":\"%s\",\"lambda\":\"%s\",\"sts\":\"%s\"}],"
-             "\"max_retries\":8}",
+             "\"max_retries\":%d}",
              region ? region : (function_account ? "us-west-2" : "us-east-1"),
              function_account ? "\"assume_role\":[{\"role_arn\":\"" ROLE_ARN "\"}]," : "",
-             e->url, e->url, e->url);
+             e->url, e->url, e->url, max_retries);
     struct xt_provider *p = xt_start(&(struct xt_options){.extra_env = env,
                                                           .protocols = protocols,
                                                           .stderr_path = "/tmp/xacct-e2e-provider.log",
@@ -303,10 +329,25 @@ static E2E_HELPER struct xt_provider *start_provider_proto(const struct emu *e, 
     return p;
 }
 
+static E2E_HELPER struct xt_provider *start_provider_proto(const struct emu *e, bool function_account,
+                                                         const char *region, const char *const *env,
+                                                         const char *protocols)
+{
+    return start_provider_with(e, function_account, region, env, protocols, 8);
+}
+
+static E2E_HELPER struct xt_provider *start_provider_retries(const struct emu *e,
+                                                         bool function_account,
+                                                         const char *region,
+                                                         const char *const *env, int max_retries)
+{
+    return start_provider_with(e, function_account, region, env, NULL, max_retries);
+}
+
 static E2E_HELPER struct xt_provider *start_provider_env(const struct emu *e, bool function_account,
                                                      const char *region, const char *const *env)
 {
-    return start_provider_proto(e, function_account, region, env, NULL);
+    return start_provider_with(e, function_account, region, env, NULL, 8);
 }
 
 static E2E_HELPER struct xt_provider *start_provider(const struct emu *e, bool function_account,

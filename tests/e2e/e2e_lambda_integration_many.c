@@ -7,8 +7,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include <jansson.h>
-
 #include "tests/e2e/e2e_lambda_common.h"
 
 #define N 20
@@ -46,32 +44,10 @@ static void run_parallel(struct run *r, bool destroy)
         pthread_join(t[i], NULL);
 }
 
-/* The tutorial's world with N more resources, each with a GET method. */
-static char *many_resources_seed(void)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/tests/awsemu/seeds/tutorial.json", XA_SOURCE_DIR);
-    json_error_t err;
-    json_t *seed = json_load_file(path, 0, &err);
-    assert_non_null(seed);
-    json_t *resources = json_object_get(json_array_get(json_object_get(seed, "rest_apis"), 0),
-                                        "resources");
-    for (int i = 0; i < N; i++) {
-        char id[16], p[16];
-        snprintf(id, sizeof id, "res%07d", i);
-        snprintf(p, sizeof p, "/item%02d", i);
-        json_array_append_new(resources, json_pack("{s:s,s:s,s:{s:{s:s}}}", "id", id, "path", p,
-                                                   "methods", "GET", "authorizationType", "NONE"));
-    }
-    char *text = json_dumps(seed, 0);
-    json_decref(seed);
-    return text;
-}
-
 static void lambda_integration_many_under_faults(void **state)
 {
     struct emu e;
-    char *seed = many_resources_seed();
+    char *seed = emu_seed_with_resources(N);
     bool started = emu_start(&e, seed, NULL);
     free(seed);
     if (!started)

@@ -258,6 +258,22 @@ static void errors_describe_bounds_untrusted_text(void **state)
     xbuf_cleanup(&b);
 }
 
+static void errors_may_have_applied_unless_refused_outright(void **state)
+{
+    struct { const char *name; struct aws_error e; bool maybe; } cases[] = {
+        {"nothing sent", {.transport = XA_EINVAL}, false},
+        {"client error, one attempt", {.http_status = 400, .attempts = 1}, false},
+        {"connection reset", {.transport = XA_EIO, .attempts = 1}, true},
+        {"stopped while waiting", {.transport = XA_ECANCELED, .attempts = 1}, true},
+        {"server error", {.http_status = 500, .attempts = 1}, true},
+        {"throttled after a retry", {.http_status = 429, .attempts = 2}, true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (aws_error_may_have_applied(&cases[i].e) != cases[i].maybe)
+            fail_msg("%s: expected %d", cases[i].name, cases[i].maybe);
+    assert_false(aws_error_may_have_applied(NULL));
+}
+
 static void errors_move_transfers_ownership(void **state)
 {
     (void)state;
@@ -312,6 +328,7 @@ int main(void)
         cmocka_unit_test(errors_describe_transport_and_throttling),
         cmocka_unit_test(errors_describe_local_check_and_single_period),
         cmocka_unit_test(errors_describe_bounds_untrusted_text),
+        cmocka_unit_test(errors_may_have_applied_unless_refused_outright),
         cmocka_unit_test(errors_move_transfers_ownership),
         cmocka_unit_test(errors_survive_allocation_failures),
     };

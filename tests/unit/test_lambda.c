@@ -17,6 +17,8 @@
 #include "fake_aws_server.c"
 
 #include <jansson.h>
+#include <pthread.h>
+#include <time.h>
 
 #include "aws/lambda.h"
 #include "util/alloc.h"
@@ -235,30 +237,83 @@ static void lambda_wait_statement_gives_up_after_its_budget(void **state)
     assert_int_equal(lambda_wait_statement(f->c, NULL, &s1, &st, &f->err), XA_ECANCELED);
 }
 
+static const struct lambda_add_permission_req settled_req = {
+    .function_name = "my-fn", .statement_id = "s1", .action = "lambda:InvokeFunction",
+    .principal = "111111111111", .source_arn = SRC};
+
 static void lambda_add_permission_settled_reads_conflicts(void **state)
 {
     struct fake_fixture *f = *state;
-    const struct lambda_add_permission_req req = {
-        .function_name = "my-fn", .statement_id = "s1", .action = "lambda:InvokeFunction",
-        .principal = "111111111111", .source_arn = SRC};
+    enum lambda_add_outcome o;
     /* our own earlier attempt: the statement grants what we ask (root ARN = account) */
     struct fake_response ours[] = {CONFLICT, POLICY("arn:aws:iam::111111111111:root", SRC)};
     fake_server_script(f->srv, ours, 2);
-    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &req, &f->err), XA_OK);
+    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &settled_req, &o, &f->err), XA_OK);
+    assert_int_equal(o, LAMBDA_ADD_DONE);
     assert_int_equal(fake_server_count(f->srv), 2);
     /* another statement with our id */
     fake_server_reset(f->srv);
     struct fake_response theirs[] = {CONFLICT, POLICY("111111111111", "arn:aws:execute-api:"
                                                                       "us-east-1:1:b/*/*/*")};
     fake_server_script(f->srv, theirs, 2);
-    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &req, &f->err), XA_EAWS);
+    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &settled_req, &o, &f->err), XA_EAWS);
+    assert_int_equal(o, LAMBDA_ADD_SID_TAKEN);
     assert_true(aws_error_is(&f->err, "ResourceConflictException"));
     /* a function update in progress: no statement yet, the next attempt goes through */
     fake_server_reset(f->srv);
     struct fake_response busy[] = {CONFLICT, NOT_FOUND, {.status = 201, .body = "{}"}};
     fake_server_script(f->srv, busy, 3);
-    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &req, &f->err), XA_OK);
+    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &settled_req, &o, &f->err), XA_OK);
     assert_int_equal(fake_server_count(f->srv), 3);
+}
+
+#define SERVER_ERROR                                                                        \
+    {.status = 500, .headers = "x-amzn-ErrorType: ServiceException\r\n",                    \
+     .body = "{\"Type\":\"Service\",\"Message\":\"internal\"}"}
+
+static void *stop_soon(void *client)
+{
+    nanosleep(&(struct timespec){.tv_nsec = 200 * 1000000L}, NULL);
+    aws_client_stop(client);
+    return NULL;
+}
+
+static void lambda_add_permission_settled_looks_after_lost_answers(void **state)
+{
+    struct fake_fixture *f = *state;
+    enum lambda_add_outcome o;
+    /* answers lost on every attempt (3 with max_retries = 2); the statement is there */
+    struct fake_response added[] = {{.drop = true}, {.drop = true}, {.drop = true},
+                                    POLICY("111111111111", SRC)};
+    fake_server_script(f->srv, added, 4);
+    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &settled_req, &o, &f->err), XA_OK);
+    assert_int_equal(o, LAMBDA_ADD_DONE);
+    assert_int_equal(fake_server_count(f->srv), 4);
+    /* server errors throughout, and the policy cannot be read: it may be there */
+    fake_server_reset(f->srv);
+    struct fake_response unsure[] = {SERVER_ERROR};
+    fake_server_script(f->srv, unsure, 1);
+    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &settled_req, &o, &f->err), XA_EAWS);
+    assert_int_equal(o, LAMBDA_ADD_UNKNOWN);
+    assert_true(aws_error_is(&f->err, "ServiceException"));
+    /* a client error on the only attempt: refused, nothing to look for */
+    fake_server_reset(f->srv);
+    struct fake_response refused[] = {NOT_FOUND};
+    fake_server_script(f->srv, refused, 1);
+    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &settled_req, &o, &f->err), XA_EAWS);
+    assert_int_equal(o, LAMBDA_ADD_REFUSED);
+    assert_int_equal(fake_server_count(f->srv), 1);
+    /* stopped while the answer is awaited: no look can be made */
+    fake_server_reset(f->srv);
+    struct fake_response slow[] = {{.status = 201, .body = "{}", .delay_ms = 3000}};
+    fake_server_script(f->srv, slow, 1);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, stop_soon, f->c), 0);
+    assert_int_equal(lambda_add_permission_settled(f->c, NULL, &settled_req, &o, &f->err),
+                     XA_ECANCELED);
+    pthread_join(t, NULL);
+    assert_int_equal(o, LAMBDA_ADD_UNKNOWN);
+    assert_int_equal(fake_server_count(f->srv), 1);
 }
 
 static void lambda_survives_allocation_failures(void **state)
@@ -300,6 +355,7 @@ int main(void)
         T(lambda_wait_statement_gone_polls_until_gone),
         T(lambda_wait_statement_gives_up_after_its_budget),
         T(lambda_add_permission_settled_reads_conflicts),
+        T(lambda_add_permission_settled_looks_after_lost_answers),
         T(lambda_survives_allocation_failures),
     };
     return cmocka_run_group_tests_name("lambda", tests, NULL, NULL);

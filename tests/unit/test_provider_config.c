@@ -3,7 +3,8 @@
  *
  * The schema tables are well formed (sorted, hashicorp/aws's names, sensitive secrets,
  * every row of every registered table holding a model field of its type),
- * validation catches conflicting arguments, every assume_role block becomes one hop of
+ * validation catches conflicting arguments and reports region, endpoint and file
+ * mistakes at their attribute, every assume_role block becomes one hop of
  * the role chain in order, and a configuration with unknown values configures without a
  * client and makes resource calls answer with the reason.
  */
@@ -12,7 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -172,6 +176,133 @@ static void provider_validate_rejects_conflicts(void **state)
     }
 }
 
+/* Scratch files the block may name: a FIFO, a directory, an 18 MiB file (sparse: above
+ * every limit), a valid INI file and a path that does not exist. */
+struct scratch {
+    char dir[64], fifo[96], sub[96], big[96], ini[96], missing[96];
+};
+
+static void scratch_make(struct scratch *s)
+{
+    strcpy(s->dir, "/tmp/xacct-provider-config-XXXXXX");
+    assert_non_null(mkdtemp(s->dir));
+    snprintf(s->fifo, sizeof s->fifo, "%s/fifo", s->dir);
+    snprintf(s->sub, sizeof s->sub, "%s/sub", s->dir);
+    snprintf(s->big, sizeof s->big, "%s/big", s->dir);
+    snprintf(s->ini, sizeof s->ini, "%s/config", s->dir);
+    snprintf(s->missing, sizeof s->missing, "%s/missing", s->dir);
+    assert_int_equal(mkfifo(s->fifo, 0600), 0);
+    assert_int_equal(mkdir(s->sub, 0700), 0);
+    FILE *f = fopen(s->big, "w");
+    assert_non_null(f);
+    assert_int_equal(ftruncate(fileno(f), 18 << 20), 0);
+    fclose(f);
+    f = fopen(s->ini, "w");
+    assert_non_null(f);
+    fputs("[default]\nregion = us-east-1\n", f);
+    fclose(f);
+}
+
+static void scratch_remove(struct scratch *s)
+{
+    unlink(s->fifo);
+    rmdir(s->sub);
+    unlink(s->big);
+    unlink(s->ini);
+    rmdir(s->dir);
+}
+
+/* Validation of one configuration; the only diagnostic must be of `severity` at `path`
+ * and say `phrase` in one or more sentences (no doubled period); path NULL: none. */
+static void expect_one_diag(const char *name, const char *json, const char *path,
+                            enum diag_severity severity, const char *phrase)
+{
+    struct value *c = config_json(json);
+    struct diags d;
+    diags_init(&d);
+    struct provider *p = provider_new(&xacct_provider_type);
+    provider_validate_config(p, c, &d);
+    provider_free(p);
+    if (d.len != (path ? 1u : 0u))
+        fail_msg("%s: %zu diagnostics, the first \"%s\"", name, d.len,
+                 d.len ? d.items[0].detail : "");
+    if (path) {
+        char *at = attr_path_str(&d.items[0].path);
+        const char *detail = d.items[0].detail;
+        size_t n = strlen(detail);
+        if (!d.items[0].has_path || strcmp(at, path) != 0 || d.items[0].severity != severity ||
+            !strstr(detail, phrase) || strstr(detail, "..") || n < 2 || detail[n - 1] != '.')
+            fail_msg("%s: %s at %s: %s", name, d.items[0].severity == DIAG_ERROR ? "error"
+                                                                                : "warning",
+                     at, detail);
+        xa_free(at);
+    }
+    diags_cleanup(&d);
+    value_free(c);
+}
+
+static void provider_validate_reports_region_endpoint_and_file_mistakes(void **state)
+{
+    struct scratch s;
+    scratch_make(&s);
+    char j[1024];
+#define CASE(name, path, severity, phrase, ...)                                            \
+    do {                                                                                     \
+        snprintf(j, sizeof j, __VA_ARGS__);                                                  \
+        expect_one_diag(name, j, path, severity, phrase);                                    \
+    } while (0)
+    CASE("good", NULL, 0, NULL,
+         "{\"region\":\"us-east-1\",\"sts_region\":\"eu-west-1\",\"endpoints\":[{\"sts\":"
+         "\"http://127.0.0.1:4566\",\"lambda\":\"https://localhost/x/\"}],\"custom_ca_bundle\":"
+         "\"%s\",\"shared_config_files\":[\"%s\"]}", s.ini, s.ini);
+    CASE("region", "region", DIAG_ERROR, "not a valid AWS region name", "{\"region\":\"mars-1\"}");
+    CASE("region, unchecked", NULL, 0, NULL,
+         "{\"region\":\"mars-1\",\"skip_region_validation\":true}");
+    CASE("sts_region", "sts_region", DIAG_ERROR, "skip_region_validation",
+         "{\"region\":\"us-east-1\",\"sts_region\":\"x\"}");
+    CASE("user info", "endpoints[0].sts", DIAG_ERROR, "user name or password",
+         "{\"endpoints\":[{\"sts\":\"http://user:pass@127.0.0.1:47999\"}]}");
+    CASE("scheme", "endpoints[0].lambda", DIAG_ERROR, "must start with https://",
+         "{\"endpoints\":[{\"lambda\":\"ftp://127.0.0.1\"}]}");
+    CASE("query", "endpoints[0].apigateway", DIAG_ERROR, "query",
+         "{\"endpoints\":[{\"apigateway\":\"http://127.0.0.1:1/?a=b\"}]}");
+    CASE("CA FIFO", "custom_ca_bundle", DIAG_ERROR, "named pipe",
+         "{\"custom_ca_bundle\":\"%s\"}", s.fifo);
+    CASE("CA directory", "custom_ca_bundle", DIAG_ERROR, "a directory",
+         "{\"custom_ca_bundle\":\"%s\"}", s.sub);
+    CASE("CA missing", "custom_ca_bundle", DIAG_ERROR, "does not exist",
+         "{\"custom_ca_bundle\":\"%s\"}", s.missing);
+    CASE("CA too big", "custom_ca_bundle", DIAG_ERROR, "18.0 MiB",
+         "{\"custom_ca_bundle\":\"%s\"}", s.big);
+    CASE("config missing", "shared_config_files[1]", DIAG_WARNING, "skipped",
+         "{\"shared_config_files\":[\"%s\",\"%s\"]}", s.ini, s.missing);
+    CASE("config too big", "shared_config_files[0]", DIAG_ERROR, "too large",
+         "{\"shared_config_files\":[\"%s\"]}", s.big);
+    CASE("credentials FIFO", "shared_credentials_files[0]", DIAG_ERROR, "named pipe",
+         "{\"shared_credentials_files\":[\"%s\"]}", s.fifo);
+    CASE("token FIFO", "assume_role_with_web_identity[0].web_identity_token_file", DIAG_ERROR,
+         "named pipe", "{\"assume_role_with_web_identity\":[{\"role_arn\":"
+         "\"arn:aws:iam::222222222222:role/r\",\"web_identity_token_file\":\"%s\"}]}", s.fifo);
+    CASE("token missing", "assume_role_with_web_identity[0].web_identity_token_file",
+         DIAG_ERROR, "does not exist", "{\"assume_role_with_web_identity\":[{\"role_arn\":"
+         "\"arn:aws:iam::222222222222:role/r\",\"web_identity_token_file\":\"%s\"}]}",
+         s.missing);
+#undef CASE
+    /* Values unknown at validate time are left to configure. */
+    struct value *c = config_json("{\"skip_region_validation\":false}");
+    assert_true(value_object_set(c, "region", value_new_unknown(&type_string)));
+    assert_true(value_object_set(c, "custom_ca_bundle", value_new_unknown(&type_string)));
+    struct diags d;
+    diags_init(&d);
+    struct provider *p = provider_new(&xacct_provider_type);
+    provider_validate_config(p, c, &d);
+    provider_free(p);
+    assert_int_equal(d.len, 0);
+    diags_cleanup(&d);
+    value_free(c);
+    scratch_remove(&s);
+}
+
 /* Several assume_role blocks are one chain: every block is one hop, in block order, each
  * with its own arguments. */
 static void provider_assume_role_blocks_map_to_a_chain(void **state)
@@ -313,6 +444,7 @@ int main(void)
         cmocka_unit_test(provider_tables_are_typed_models),
         cmocka_unit_test(provider_schema_uses_hashicorp_names_and_hides_secrets),
         cmocka_unit_test(provider_validate_rejects_conflicts),
+        cmocka_unit_test(provider_validate_reports_region_endpoint_and_file_mistakes),
         cmocka_unit_test(provider_assume_role_blocks_map_to_a_chain),
         cmocka_unit_test(provider_assume_role_chain_survives_allocation_failures),
         cmocka_unit_test(provider_configure_with_unknown_defers_aws_calls),

@@ -21,7 +21,25 @@ provider "xacct" {
   }
 }
 
+# Region, endpoint and file mistakes are found at validate time, at their attribute.
+provider "xacct" {
+  alias            = "mistaken"
+  region           = "mars-1" # expect-error
+  custom_ca_bundle = "/" # expect-error
+  endpoints {
+    sts = "http://user:secret@127.0.0.1:47999" # expect-error
+  }
+}
+
 resource "xacct_lambda_integration" "ok" {
+  rest_api_id   = "a1b2c3d4e5"
+  resource_path = "/"
+  http_method   = "GET"
+  function_arn  = "arn:aws:lambda:us-west-2:222222222222:function:hello"
+}
+
+resource "xacct_lambda_integration" "mistaken" {
+  provider      = xacct.mistaken
   rest_api_id   = "a1b2c3d4e5"
   resource_path = "/"
   http_method   = "GET"
