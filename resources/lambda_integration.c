@@ -11,9 +11,9 @@
  * retried create after a lost answer never duplicates. API Gateway's concurrent
  * modification conflicts (ConflictException) are retried by aws/retry.
  * Plan: invoke_uri, function_account_id, function_region, source_arn, api_account_id and
- * id are computed from known inputs at plan time. source_arn's region follows AWS's rule
- * for Lambda permissions: the function's region (which differs from the API's when they
- * are in different regions).
+ * id are computed from known inputs at plan time. source_arn names the API's region (an
+ * execute-api ARN names the API; only a cross-region authorizer's names the function's,
+ * see aws/arn.h), invoke_uri the function's.
  * ID and import format: REST-API-ID/RESOURCE-ID/HTTP-METHOD (hashicorp/aws's).
  * Schema version 1; version 0 named invoke_uri "uri". MoveResourceState accepts
  * hashicorp/aws's aws_api_gateway_integration (both in integration_migrate.c).
@@ -210,13 +210,13 @@ XA_TESTABLE bool integration_compute(struct integration_model *m, const char *pa
         ok &= model_set_stringf(&m->id, "%s/%s/%s", api, rid, method);
     else
         model_set_unknown(&m->id);
-    /* The region rule (the function's region across regions) lives in arn.h. */
+    /* The region rule (a method's calls name the API's region) lives in arn.h. */
     if (api && path && method && acct && fn_ok)
         ok &= set_built(&m->source_arn, &b,
                         arn_integration_source_arn(
                             f.partition ? f.partition : (partition ? partition : "aws"),
-                            arn_source_arn_region(m->region.value, f.region), acct, api, method,
-                            path, &b));
+                            arn_source_arn_region(ARN_SOURCE_METHOD, m->region.value, f.region),
+                            acct, api, method, path, &b));
     else if (fn && !fn_ok && api && path && method && acct)
         model_take_string(&m->source_arn, NULL);   /* not a Lambda URI: nothing to grant */
     else

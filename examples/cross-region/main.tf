@@ -1,6 +1,7 @@
 # An API in us-east-1 calling a function in eu-west-1 of another account. The integration
-# computes source_arn with the function's region, as the tutorial's note requires when the
-# API and the function are in different regions; hand it to the permission unchanged.
+# computes invoke_uri in the function's region (API Gateway calls Lambda there) and
+# source_arn in the API's region (an execute-api ARN names the API); hand source_arn to the
+# permission unchanged.
 
 terraform {
   required_providers {

@@ -518,8 +518,13 @@ enum xa_status arn_execute_api_parse(const char *s, struct arn_execute_api *out,
         ;
     else if (strcmp(parts[2], "execute-api") != 0)
         fail(reason, "the ARN is not an execute-api ARN");
-    else if (!check_scope(parts[3], strcmp(parts[4], "*") == 0 ? NULL : parts[4], reason))
+    /* ArnLike: a "*" region matches every region (Lambda compares SourceArn so). */
+    else if (strcmp(parts[3], "*") != 0 &&
+             !check_scope(parts[3], strcmp(parts[4], "*") == 0 ? NULL : parts[4], reason))
         ;
+    else if (strcmp(parts[3], "*") == 0 && strcmp(parts[4], "*") != 0 &&
+             !arn_valid_account(parts[4]))
+        fail(reason, "the account ID must be 12 digits");
     else
         ok = split_execute_resource(parts[5], &x, reason);
     if (!ok) {
@@ -637,9 +642,10 @@ bool arn_same_principal(const char *a, const char *b)
 
 /* ---- region of a permission's source ARN ---------------------------------------------- */
 
-const char *arn_source_arn_region(const char *api_region, const char *function_region)
+const char *arn_source_arn_region(enum arn_source_kind kind, const char *api_region,
+                                  const char *function_region)
 {
-    if (api_region && function_region && strcmp(api_region, function_region) != 0)
+    if (kind == ARN_SOURCE_AUTHORIZER && function_region)
         return function_region;
     return api_region ? api_region : function_region;
 }

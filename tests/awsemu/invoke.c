@@ -7,9 +7,8 @@
  * invoke it: the integration's credentials name a role the function's account owns and
  * that trusts apigateway.amazonaws.com, or else the function's resource policy allows
  * apigateway.amazonaws.com for the execute-api source ARN
- * arn:aws:execute-api:{region}:{api account}:{api id}/{stage}/{VERB}/{path}, whose region
- * is the function's when the API and the function are in different regions (the rule of
- * the cross-account tutorial's note that the project follows; equal regions need no rule).
+ * arn:aws:execute-api:{API's region}:{api account}:{api id}/{stage}/{VERB}/{path}: an
+ * execute-api ARN names the API, in its region, wherever the function lives.
  * Anything else is 500 {"message": "Internal server error"}, as API Gateway answers; the
  * header x-awsemu-reason (emulator only) says which check failed.
  * Stages are not modelled: every stage name reaches the current configuration.
@@ -174,7 +173,7 @@ void invoke_execute_api(struct emu_server *s, struct emu_req *r, const char *pat
     }
     char source_arn[1400];
     snprintf(source_arn, sizeof source_arn, "arn:aws:execute-api:%s:%s:%s/%s/%s%s",
-             fr, jstr(api, "account"), api_id, stage, r->method, rest);
+             jstr(api, "region"), jstr(api, "account"), api_id, stage, r->method, rest);
     const char *creds = jstr(integ, "credentials");
     if (creds != NULL) {
         if (!role_may_invoke(s, creds, fn)) {

@@ -9,7 +9,7 @@
  */
 #include "tests/e2e/e2e_lambda_common.h"
 
-#define SOURCE "arn:aws:execute-api:us-west-2:111111111111:" API_ID "/*/GET/"
+#define SOURCE "arn:aws:execute-api:us-east-1:111111111111:" API_ID "/*/GET/"
 #define CONFIG                                                                               \
     "{\"function_name\":\"tutorial-hello\",\"statement_id\":\"AllowApiGateway\","          \
     "\"source_arn\":\"" SOURCE "\"}"

@@ -13,7 +13,7 @@
 
 #define N 100
 #define PARALLELISM 10
-#define SOURCE "arn:aws:execute-api:us-west-2:111111111111:" API_ID "/*/GET/"
+#define SOURCE "arn:aws:execute-api:us-east-1:111111111111:" API_ID "/*/GET/"
 
 struct run {
     struct xt_provider *p;

@@ -76,7 +76,7 @@ static void tutorial_apply_invoke_plan_destroy(void **state)
     emu_stop(&e);
     if (invoked != 200)
         fail_msg("API Gateway could not invoke the function (HTTP %ld: %s). The source ARN "
-                 "region rule of issue 5 (the function's region for a cross-region pair) and "
+                 "region rule (aws/arn.h: the API's region for a method's calls) and "
                  "the emulator's rule must agree.", invoked, reason);
 }
 

@@ -152,7 +152,7 @@ static void invoke_refuses_wrong_wiring(void **state)
          "us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:222222222222:"
          "function:nope/invocations\"}"},
     };
-    add_apigw_permission("apigw", "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e5/*");
+    add_apigw_permission("apigw", "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/*");
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct tc_reply r;
         tc_reply_init(&r);
@@ -182,16 +182,17 @@ static void invoke_arn_like_wildcards_and_source_account(void **state)
         const char *name, *source_arn, *source_account;
         long want;
     } cases[] = {
-        {"? in the api id", "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e?/*/GET/", NULL,
+        {"? in the api id", "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e?/*/GET/", NULL,
          200},
-        {"* for the account", "arn:aws:execute-api:us-west-2:*:a1b2c3d4e5/*", NULL, 200},
-        {"exact", "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e5/prod/GET/", NULL, 200},
-        {"other stage", "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e5/test/GET/", NULL,
+        {"* for the account", "arn:aws:execute-api:us-east-1:*:a1b2c3d4e5/*", NULL, 200},
+        {"* for the region", "arn:aws:execute-api:*:111111111111:a1b2c3d4e5/*/GET/", NULL, 200},
+        {"exact", "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/prod/GET/", NULL, 200},
+        {"other stage", "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/test/GET/", NULL,
          500},
-        {"other verb", "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e5/*/POST/", NULL,
+        {"other verb", "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/*/POST/", NULL,
          500},
-        /* API and function in different regions: the source ARN carries the function's. */
-        {"API's region", "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/*/GET/",
+        /* API and function in different regions: a method's calls carry the API's region. */
+        {"function's region", "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e5/*/GET/",
          NULL, 500},
         {"* cannot cross ':'", "arn:aws:execute-api:*:a1b2c3d4e5/*/GET/", NULL, 500},
         {"source account matches", SOURCE_ARN, "111111111111", 200},

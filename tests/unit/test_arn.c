@@ -420,8 +420,22 @@ static void arn_execute_api_knows_wildcard_accounts_and_authorizers(void **state
     assert_string_equal(x.account, "*");
     assert_null(x.authorizer_id);
     arn_execute_api_cleanup(&x);
+    /* Lambda compares SourceArn with ArnLike: "*" stands for every region. */
+    assert_int_equal(arn_execute_api_parse("arn:aws:execute-api:*:111111111111:e1e2e3e4e5/*/GET/",
+                                           &x, NULL), XA_OK);
+    assert_string_equal(x.region, "*");
+    assert_string_equal(x.api_id, "e1e2e3e4e5");
+    arn_execute_api_cleanup(&x);
+    assert_int_equal(arn_execute_api_parse("arn:aws:execute-api:*:*:abc/authorizers/xyz9", &x,
+                                           NULL), XA_OK);
+    assert_string_equal(x.authorizer_id, "xyz9");
+    arn_execute_api_cleanup(&x);
     const char *reason = NULL;
     assert_int_equal(arn_execute_api_parse("arn:aws:execute-api:us-west-2:**:abc/*/GET/", &x,
+                                           &reason), XA_EINVAL);
+    assert_int_equal(arn_execute_api_parse("arn:aws:execute-api:*:1:abc/*/GET/", &x, &reason),
+                     XA_EINVAL);
+    assert_int_equal(arn_execute_api_parse("arn:aws:execute-api:**:111111111111:abc/*", &x,
                                            &reason), XA_EINVAL);
     xbuf_cleanup(&b);
 }
@@ -438,14 +452,19 @@ static void arn_same_principal_knows_account_roots(void **state)
     assert_true(arn_same_principal(NULL, NULL));
 }
 
-static void arn_source_arn_region_uses_function_region_when_different(void **state)
+static void arn_source_arn_region_api_for_methods_function_for_authorizers(void **state)
 {
     (void)state;
-    assert_string_equal(arn_source_arn_region("us-east-1", "us-east-1"), "us-east-1");
-    assert_string_equal(arn_source_arn_region("us-east-1", "eu-west-1"), "eu-west-1");
-    assert_string_equal(arn_source_arn_region(NULL, "eu-west-1"), "eu-west-1");
-    assert_string_equal(arn_source_arn_region("us-east-1", NULL), "us-east-1");
-    assert_null(arn_source_arn_region(NULL, NULL));
+    const enum arn_source_kind M = ARN_SOURCE_METHOD, A = ARN_SOURCE_AUTHORIZER;
+    assert_string_equal(arn_source_arn_region(M, "us-east-1", "us-east-1"), "us-east-1");
+    assert_string_equal(arn_source_arn_region(M, "us-east-1", "eu-west-1"), "us-east-1");
+    assert_string_equal(arn_source_arn_region(M, NULL, "eu-west-1"), "eu-west-1");
+    assert_string_equal(arn_source_arn_region(M, "us-east-1", NULL), "us-east-1");
+    assert_null(arn_source_arn_region(M, NULL, NULL));
+    assert_string_equal(arn_source_arn_region(A, "us-east-1", "us-east-1"), "us-east-1");
+    assert_string_equal(arn_source_arn_region(A, "us-east-1", "eu-west-1"), "eu-west-1");
+    assert_string_equal(arn_source_arn_region(A, "us-east-1", NULL), "us-east-1");
+    assert_null(arn_source_arn_region(A, NULL, NULL));
 }
 
 /* ---- allocation failures -------------------------------------------------------------- */
@@ -498,7 +517,7 @@ int main(void)
         cmocka_unit_test(arn_invoke_uri_parse_rejects_other_uris),
         cmocka_unit_test(arn_execute_api_builds_with_wildcards),
         cmocka_unit_test(arn_execute_api_parse_reads_parts),
-        cmocka_unit_test(arn_source_arn_region_uses_function_region_when_different),
+        cmocka_unit_test(arn_source_arn_region_api_for_methods_function_for_authorizers),
         cmocka_unit_test(arn_survives_allocation_failures),
     };
     return cmocka_run_group_tests_name("arn", tests, NULL, NULL);

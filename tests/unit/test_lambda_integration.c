@@ -104,14 +104,15 @@ static void integration_plan_shows_values_known_at_plan_time(void **state)
     diags_cleanup(&d);
 }
 
-static void integration_plan_source_arn_uses_function_region(void **state)
+/* A method's calls name the API (us-east-1 here), wherever the function lives. */
+static void integration_plan_source_arn_uses_api_region(void **state)
 {
     struct {
         const char *name, *fn, *want;
     } cases[] = {
-        {"cross-region", FN_W2, "arn:aws:execute-api:us-west-2:111111111111:abc123/*/GET/"},
+        {"cross-region", FN_W2, "arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/"},
         {"same region, alias", FN_E1, "arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/"},
-        {"path parameters", FN_W2, "arn:aws:execute-api:us-west-2:111111111111:abc123/*/GET/pets/*/x"},
+        {"path parameters", FN_W2, "arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/pets/*/x"},
     };
     const char *paths[] = {"/", "/", "/pets/{id}/x"};
     for (size_t i = 0; i < 3; i++) {
@@ -186,7 +187,7 @@ static struct value *applied_state(void)
                      "\"function_region\":\"us-west-2\",\"function_account_id\":\"222222222222\","
                      "\"invoke_uri\":\"arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/"
                      "functions/" FN_W2 "/invocations\",\"source_arn\":\"arn:aws:execute-api:"
-                     "us-west-2:111111111111:abc123/*/GET/\"}");
+                     "us-east-1:111111111111:abc123/*/GET/\"}");
 }
 
 static void integration_plan_after_apply_is_empty_and_method_case_is_no_change(void **state)
@@ -445,7 +446,7 @@ int main(void)
         cmocka_unit_test(integration_validate_requires_exactly_one_resource),
         cmocka_unit_test(integration_validate_accepts_lowercase_method),
         cmocka_unit_test(integration_plan_shows_values_known_at_plan_time),
-        cmocka_unit_test(integration_plan_source_arn_uses_function_region),
+        cmocka_unit_test(integration_plan_source_arn_uses_api_region),
         cmocka_unit_test(integration_plan_unknown_function_stays_unknown),
         cmocka_unit_test(integration_plan_after_apply_is_empty_and_method_case_is_no_change),
         cmocka_unit_test(integration_plan_function_change_is_in_place),
