@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "apigw.h"
 #include "emu.h"
 
 #define SEED_FAIL(...)                                  \
@@ -205,6 +206,13 @@ static int build_api(const json_t *a, size_t i, json_t *root, char *err, size_t 
         set_str(r, "pathPart", strrchr(path, '/') + 1);
     }
     json_decref(by_path);
+    by_path = NULL;
+    /* Seeded stages serve a deployment of the API as seeded. */
+    json_array_foreach(json_object_get(a, "stages"), j, r) {
+        if (str(r, "name") == NULL)
+            SEED_FAIL("rest_apis[%zu].stages[%zu] needs a name", i, j);
+        apigw_deploy(api, str(r, "name"), str(r, "description"), (int64_t)time(NULL));
+    }
     return 0;
 fail:
     json_decref(by_path);

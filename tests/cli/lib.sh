@@ -133,6 +133,9 @@ emu() {
 # check); prints the HTTP status, and the emulator's reason for a refusal on stderr.
 emu_invoke() {
     local headers="$SCRATCH/tmp/invoke-headers" status
+    # The emulator's stages serve their last deployment; until the examples deploy their
+    # stage themselves, deploy the API as it stands (the console's "Deploy API").
+    emu POST /_emu/drift "{\"op\":\"deploy\",\"api_id\":\"$1\",\"stage\":\"prod\"}" >/dev/null
     status="$(curl -sS -o /dev/null -D "$headers" -w '%{http_code}' --noproxy '*' -X "$2" \
               "$emu_url/_emu/execute-api/$1/prod$3")" || status=000
     grep -i '^x-awsemu-reason' "$headers" | tr -d '\r' >&2 || true

@@ -25,6 +25,7 @@
 
 #include <cmocka.h>
 #include <curl/curl.h>
+#include <jansson.h>
 
 #include "core/codec.h"
 #include "core/provider.h"
@@ -159,6 +160,16 @@ static E2E_HELPER void emu_drift(const struct emu *e, const char *json)
     if (st != 200)
         fail_msg("drift %s: HTTP %ld %s", json, st, xbuf_cstr(&out));
     xbuf_cleanup(&out);
+}
+
+/* Deploys api to stage "prod" out of band (the emulator's drift op "deploy", as a person
+ * would in the console): the stage then serves the API as it is now. */
+static E2E_HELPER void emu_deploy(const struct emu *e, const char *api)
+{
+    char json[256];
+    snprintf(json, sizeof json, "{\"op\":\"deploy\",\"api_id\":\"%s\",\"stage\":\"prod\"}",
+             api);
+    emu_drift(e, json);
 }
 
 /* API Gateway invoking GET on a path of an API (stage "prod"): the tutorial's check.

@@ -82,6 +82,7 @@ static void cross_region_rule_warning_and_invoke(void **state)
     struct value *perm = tf_converge(fn, T_PERMISSION, NULL, pc);
     assert_string_equal(value_attr_string(perm, "region"), "eu-west-1");
     char reason[256];
+    emu_deploy(&e, BIG_API);
     long invoked = emu_invoke_path(&e, BIG_API, "/items/i29", reason, sizeof reason);
     assert_true(tf_plan_is_noop(api, T_INTEGRATION, integ, ic));
     assert_true(tf_plan_is_noop(fn, T_PERMISSION, perm, pc));
