@@ -27,6 +27,7 @@
 
 extern const struct resource_type xacct_lambda_integration_type;
 extern const struct resource_type xacct_lambda_permission_type;
+extern const struct resource_type xacct_stage_deployment_type;
 
 /* ---- Lifecycle --------------------------------------------------------------------- */
 
@@ -87,6 +88,7 @@ static void stop_provider(void *meta)
 static const struct resource_type *const xacct_resources[] = {
     &xacct_lambda_integration_type,
     &xacct_lambda_permission_type,
+    &xacct_stage_deployment_type,
 };
 
 const struct provider_type xacct_provider_type = {

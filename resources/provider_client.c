@@ -18,6 +18,7 @@
 #include "aws/errors.h"
 #include "core/model.h"
 #include "resources/caches.h"
+#include "resources/quotas.h"
 #include "resources/meta.h"
 #include "resources/provider_schema.h"
 #include "resources/provider_client.h"
@@ -230,7 +231,7 @@ bool provider_client_configure(struct xacct_meta *m, const struct provider_block
     xbuf_init(&reason);
     aws_client_config_init(&c);
     aws_error_init(&err);
-    if (!(m->partition = xa_strdup("aws")) || !caches_new(m)) {
+    if (!(m->partition = xa_strdup("aws")) || !caches_new(m) || !quotas_new(m)) {
         diag_error(d, "Cannot configure the xacct provider", "Out of memory.");
         goto out;
     }
@@ -283,6 +284,7 @@ void provider_client_free(struct xacct_meta *m)
     if (m->client)
         aws_client_free(m->client);
     caches_free(m);
+    quotas_free(m);
     xa_free(m->region);
     xa_free(m->account_id);
     xa_free(m->partition);

@@ -3,7 +3,7 @@
  *
  * Each docs page holds one generated section between the markers
  *   <!-- xacct-docgen:begin NAME -->  and  <!-- xacct-docgen:end -->
- * where NAME is "provider" or a resource type name. `xacct-docgen --write DOCS_DIR`
+ * where NAME is "provider", a resource type name or a data source type name. `xacct-docgen --write DOCS_DIR`
  * rewrites those sections; `--check DOCS_DIR` exits 1 when a page is out of date (a ctest
  * runs it). Everything outside the markers is prose written by hand.
  */
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/data_source.h"
 #include "core/provider.h"
 #include "core/schema.h"
 #include "resources/registry.h"
@@ -108,6 +109,9 @@ static const struct schema *schema_named(const char *name)
     for (size_t i = 0; i < xacct_provider_type.nresources; i++)
         if (strcmp(xacct_provider_type.resources[i]->name, name) == 0)
             return xacct_provider_type.resources[i]->schema;
+    for (size_t i = 0; i < xacct_provider_type.ndata_sources; i++)
+        if (strcmp(xacct_provider_type.data_sources[i]->name, name) == 0)
+            return xacct_provider_type.data_sources[i]->schema;
     return NULL;
 }
 
@@ -186,7 +190,8 @@ done:
 int main(int argc, char **argv)
 {
     static const char *const pages[] = {"index.md", "resources/lambda_integration.md",
-                                        "resources/lambda_permission.md"};
+                                        "resources/lambda_permission.md",
+                                        "resources/stage_deployment.md"};
     if (argc != 3 || (strcmp(argv[1], "--write") != 0 && strcmp(argv[1], "--check") != 0)) {
         fprintf(stderr, "usage: xacct-docgen --write|--check DOCS_DIR\n");
         return 2;

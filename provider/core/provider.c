@@ -114,6 +114,20 @@ static bool begin(struct provider *p, struct diags *d)
 
 static void end(struct provider *p) { pthread_rwlock_unlock(&p->lock); }
 
+bool provider_acquire(struct provider *p, void **meta, struct diags *d)
+{
+    *meta = NULL;
+    if (!begin(p, d))
+        return false;
+    *meta = p->meta;
+    return true;
+}
+
+void provider_release(struct provider *p)
+{
+    end(p);
+}
+
 static struct value *null_of(const struct resource_type *r, struct diags *d)
 {
     const struct type *t = schema_implied_type(&r->schema->block);

@@ -20,6 +20,8 @@
 #include "core/schema.h"
 #include "core/value.h"
 
+struct data_source_type;   /* core/data_source.h */
+
 struct provider_type {
     const char *name;                       /* "xacct" */
     const struct schema *schema;            /* the provider block; block.model_size is the
@@ -35,6 +37,8 @@ struct provider_type {
     void (*stop)(void *meta);
     const struct resource_type *const *resources;
     size_t nresources;
+    const struct data_source_type *const *data_sources;    /* core/data_source.h */
+    size_t ndata_sources;
 };
 
 struct provider;
@@ -89,6 +93,12 @@ struct value *provider_move_resource(struct provider *p, const char *source_prov
                                      const char *source_type, int64_t source_version,
                                      const char *json, size_t len, const char *target_type,
                                      struct diags *d);
+/* For calls served outside this file (core/data_source.c): true with *meta, the
+ * configured meta, and the provider's read lock held until provider_release; false with
+ * an error diagnostic (and no lock) when the provider is not configured. */
+bool provider_acquire(struct provider *p, void **meta, struct diags *d);
+void provider_release(struct provider *p);
+
 /* StopProvider: cancels in-flight work; the provider keeps serving. */
 void provider_stop(struct provider *p);
 

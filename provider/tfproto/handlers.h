@@ -48,11 +48,13 @@ enum xa_status tfproto_move_resource_state(struct provider *p, const uint8_t *re
 struct value *tfproto_validate_provider(struct provider *p, const Tfplugin6__DynamicValue *config,
                                         struct diags *d);
 
-/* unsupported_rpcs.c: what xacct does not offer answers with a diagnostic naming it */
+/* data_source_rpcs.c: ValidateDataResourceConfig, ReadDataSource */
 enum xa_status tfproto_validate_data_resource(struct provider *p, const uint8_t *req, size_t len,
                                               struct xbuf *out);
 enum xa_status tfproto_read_data_source(struct provider *p, const uint8_t *req, size_t len,
                                         struct xbuf *out);
+
+/* unsupported_rpcs.c: what xacct does not offer answers with a diagnostic naming it */
 enum xa_status tfproto_upgrade_resource_identity(struct provider *p, const uint8_t *req, size_t len,
                                                  struct xbuf *out);
 enum xa_status tfproto_generate_resource_config(struct provider *p, const uint8_t *req, size_t len,

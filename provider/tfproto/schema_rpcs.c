@@ -1,5 +1,6 @@
 /* tfproto/schema_rpcs.c - GetProviderSchema (v5: GetSchema), GetMetadata and
- * GetResourceIdentitySchemas: the schema tables as the protocol describes them.
+ * GetResourceIdentitySchemas: the schema tables (provider, resources, data sources) as the
+ * protocol describes them.
  *
  * The schema never changes while the process lives, and its bytes are the same for both
  * protocol versions (call.h): it is built once and answered from those bytes.
@@ -8,6 +9,7 @@
  */
 #include <pthread.h>
 
+#include "core/data_source.h"
 #include "core/provider.h"
 #include "core/schema.h"
 #include "tfproto/handlers.h"
@@ -123,6 +125,18 @@ static enum xa_status build_schema(struct provider *p, struct xbuf *out)
     }
     rs.n_resource_schemas = entries ? pt->nresources : 0;
     rs.resource_schemas = entries;
+    Tfplugin6__GetProviderSchema__Response__DataSourceSchemasEntry **ds =
+        tfproto_alloc(&c.a, (pt->ndata_sources + 1) * sizeof *ds);
+    for (size_t i = 0; ds && i < pt->ndata_sources; i++) {
+        if (!(ds[i] = tfproto_alloc(&c.a, sizeof *ds[i])))
+            break;
+        tfplugin6__get_provider_schema__response__data_source_schemas_entry__init(ds[i]);
+        ds[i]->key = tfproto_strdup(&c.a, pt->data_sources[i]->name);
+        if (!(ds[i]->value = schema_to_pb(&c, pt->data_sources[i]->schema)))
+            c.a.failed = true;
+    }
+    rs.n_data_source_schemas = ds ? pt->ndata_sources : 0;
+    rs.data_source_schemas = ds;
     if (!rs.provider || !rs.server_capabilities)
         c.a.failed = true;
     return tfproto_call_finish(&c, &rs.base, out);
@@ -176,6 +190,16 @@ enum xa_status tfproto_get_metadata(struct provider *p, const uint8_t *req, size
     }
     rs.n_resources = res ? pt->nresources : 0;
     rs.resources = res;
+    Tfplugin6__GetMetadata__DataSourceMetadata **ds =
+        tfproto_alloc(&c.a, (pt->ndata_sources + 1) * sizeof *ds);
+    for (size_t i = 0; ds && i < pt->ndata_sources; i++) {
+        if (!(ds[i] = tfproto_alloc(&c.a, sizeof *ds[i])))
+            break;
+        tfplugin6__get_metadata__data_source_metadata__init(ds[i]);
+        ds[i]->type_name = tfproto_strdup(&c.a, pt->data_sources[i]->name);
+    }
+    rs.n_data_sources = ds ? pt->ndata_sources : 0;
+    rs.data_sources = ds;
     return tfproto_call_finish(&c, &rs.base, out);
 }
 

@@ -1,5 +1,4 @@
-/* tfproto/unsupported_rpcs.c - what xacct does not offer: data sources, resource
- * identities, configuration generation, ephemeral resources, list resources, provider
+/* tfproto/unsupported_rpcs.c - what xacct does not offer: resource identities, configuration generation, ephemeral resources, list resources, provider
  * functions, actions and (tfplugin6) state stores.
  *
  * Each RPC still decodes its request (garbage gets INVALID_ARGUMENT, as for every RPC)
@@ -30,25 +29,9 @@ static enum xa_status unsupported(const ProtobufCMessageDescriptor *req_desc,
     protobuf_c_message_init(resp_desc, rs);
     if (summary)
         diag_error(&c.d, summary,
-                   "The xacct provider has no %s. It manages the resources "
-                   "xacct_lambda_integration and xacct_lambda_permission only.", what);
+                   "The xacct provider has no %s: it offers resources and data sources only.",
+                   what);
     return tfproto_call_finish(&c, rs, out);
-}
-
-enum xa_status tfproto_validate_data_resource(struct provider *p, const uint8_t *req, size_t len,
-                                              struct xbuf *out)
-{
-    return unsupported(&tfplugin6__validate_data_resource_config__request__descriptor,
-                       &tfplugin6__validate_data_resource_config__response__descriptor,
-                       "Unsupported data source", "data sources", req, len, out);
-}
-
-enum xa_status tfproto_read_data_source(struct provider *p, const uint8_t *req, size_t len,
-                                        struct xbuf *out)
-{
-    return unsupported(&tfplugin6__read_data_source__request__descriptor,
-                       &tfplugin6__read_data_source__response__descriptor,
-                       "Unsupported data source", "data sources", req, len, out);
 }
 
 enum xa_status tfproto_upgrade_resource_identity(struct provider *p, const uint8_t *req, size_t len,
@@ -217,8 +200,7 @@ enum xa_status tfproto_invoke_action(struct provider *p, const uint8_t *req, siz
     tfproto_unpacked_free(rq);
     tfproto_call_init(&c);
     diag_error(&c.d, "Unsupported action",
-               "The xacct provider has no actions. It manages the resources "
-               "xacct_lambda_integration and xacct_lambda_permission only.");
+               "The xacct provider has no actions: it offers resources and data sources only.");
     tfproto_call_set_diags(&c, &done.base);
     ev.type_case = TFPLUGIN6__INVOKE_ACTION__EVENT__TYPE_COMPLETED;
     ev.completed = &done;
