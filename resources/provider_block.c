@@ -1,5 +1,6 @@
 /* resources/provider_block.c - xacct's provider type: the provider block's validation
- * and configuration, and the list of resource types that main.c registers.
+ * and configuration, and the lists of resource and data source types that main.c
+ * registers.
  * (core/provider.c is the provider model every provider shares; this is xacct's block.
  * Its schema table is resources/provider_schema.c.)
  *
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/data_source.h"
 #include "core/model.h"
 #include "core/provider.h"
 #include "core/schema.h"
@@ -25,9 +27,11 @@
 #include "resources/registry.h"
 #include "util/alloc.h"
 
+extern const struct resource_type xacct_lambda_authorizer_type;
 extern const struct resource_type xacct_lambda_integration_type;
 extern const struct resource_type xacct_lambda_permission_type;
 extern const struct resource_type xacct_stage_deployment_type;
+extern const struct data_source_type xacct_invoke_check_type;
 
 /* ---- Lifecycle --------------------------------------------------------------------- */
 
@@ -86,9 +90,14 @@ static void stop_provider(void *meta)
 /* ---- The table --------------------------------------------------------------------- */
 
 static const struct resource_type *const xacct_resources[] = {
+    &xacct_lambda_authorizer_type,
     &xacct_lambda_integration_type,
     &xacct_lambda_permission_type,
     &xacct_stage_deployment_type,
+};
+
+static const struct data_source_type *const xacct_data_sources[] = {
+    &xacct_invoke_check_type,
 };
 
 const struct provider_type xacct_provider_type = {
@@ -100,4 +109,6 @@ const struct provider_type xacct_provider_type = {
     .stop = stop_provider,
     .resources = xacct_resources,
     .nresources = sizeof xacct_resources / sizeof xacct_resources[0],
+    .data_sources = xacct_data_sources,
+    .ndata_sources = sizeof xacct_data_sources / sizeof xacct_data_sources[0],
 };

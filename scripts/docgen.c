@@ -189,9 +189,11 @@ done:
 
 int main(int argc, char **argv)
 {
-    static const char *const pages[] = {"index.md", "resources/lambda_integration.md",
+    static const char *const pages[] = {"index.md", "resources/lambda_authorizer.md",
+                                        "resources/lambda_integration.md",
                                         "resources/lambda_permission.md",
-                                        "resources/stage_deployment.md"};
+                                        "resources/stage_deployment.md",
+                                        "data-sources/invoke_check.md"};
     if (argc != 3 || (strcmp(argv[1], "--write") != 0 && strcmp(argv[1], "--check") != 0)) {
         fprintf(stderr, "usage: xacct-docgen --write|--check DOCS_DIR\n");
         return 2;

@@ -340,6 +340,8 @@ enum xa_status arn_lambda_function_arn(const char *partition, const char *region
 
 #define INVOKE_PREFIX "path/2015-03-31/functions/"
 #define INVOKE_SUFFIX "/invocations"
+#define STREAM_PREFIX "path/2021-11-15/functions/"
+#define STREAM_SUFFIX "/response-streaming-invocations"
 
 enum xa_status arn_lambda_invoke_uri(const char *partition, const char *region,
                                      const char *function_arn, struct xbuf *out)
@@ -353,6 +355,20 @@ enum xa_status arn_lambda_invoke_uri(const char *partition, const char *region,
     if (st != XA_OK)
         return st;
     return xbuf_appendf(out, "arn:%s:apigateway:%s:lambda:" INVOKE_PREFIX "%s" INVOKE_SUFFIX,
+                        partition, region, function_arn);
+}
+
+enum xa_status arn_lambda_streaming_invoke_uri(const char *partition, const char *region,
+                                               const char *function_arn, struct xbuf *out)
+{
+    struct xbuf b;
+    xbuf_init(&b);
+    /* The same checks as the buffered form, then the streaming path around the ARN. */
+    enum xa_status st = arn_lambda_invoke_uri(partition, region, function_arn, &b);
+    xbuf_cleanup(&b);
+    if (st != XA_OK)
+        return st;
+    return xbuf_appendf(out, "arn:%s:apigateway:%s:lambda:" STREAM_PREFIX "%s" STREAM_SUFFIX,
                         partition, region, function_arn);
 }
 
@@ -384,6 +400,12 @@ void arn_invoke_uri_cleanup(struct arn_invoke_uri *u)
     arn_invoke_uri_init(u);
 }
 
+/* The two Lambda integration URI paths: buffered invocations and response streaming. */
+static const struct {
+    const char *prefix, *suffix;
+} invoke_forms[] = {{INVOKE_PREFIX, INVOKE_SUFFIX},
+                    {STREAM_PREFIX, STREAM_SUFFIX}};
+
 /* Checks the generic parts of an invoke URI and cuts out the function ARN. */
 static bool split_invoke_uri(char *copy, struct arn_invoke_uri *u, const char **reason)
 {
@@ -395,16 +417,22 @@ static bool split_invoke_uri(char *copy, struct arn_invoke_uri *u, const char **
         return fail(reason, "the URI is not an API Gateway Lambda integration URI");
     if (!check_scope(parts[3], NULL, reason))
         return false;
-    size_t plen = strlen(INVOKE_PREFIX), slen = strlen(INVOKE_SUFFIX), n = strlen(parts[5]);
-    if (n <= plen + slen || strncmp(parts[5], INVOKE_PREFIX, plen) != 0 ||
-        strcmp(parts[5] + n - slen, INVOKE_SUFFIX) != 0)
-        return fail(reason,
-                    "the URI path must be path/2015-03-31/functions/FUNCTION_ARN/invocations");
-    parts[5][n - slen] = '\0';
-    u->partition = parts[1];
-    u->region = parts[3];
-    u->function_arn = parts[5] + plen;
-    return true;
+    size_t n = strlen(parts[5]);
+    for (size_t i = 0; i < sizeof invoke_forms / sizeof invoke_forms[0]; i++) {
+        size_t plen = strlen(invoke_forms[i].prefix), slen = strlen(invoke_forms[i].suffix);
+        if (n <= plen + slen || strncmp(parts[5], invoke_forms[i].prefix, plen) != 0 ||
+            strcmp(parts[5] + n - slen, invoke_forms[i].suffix) != 0)
+            continue;
+        parts[5][n - slen] = '\0';
+        u->partition = parts[1];
+        u->region = parts[3];
+        u->function_arn = parts[5] + plen;
+        u->streaming = i == 1;
+        return true;
+    }
+    return fail(reason, "the URI path must be path/2015-03-31/functions/FUNCTION_ARN/invocations "
+                        "(or, streaming, path/2021-11-15/functions/FUNCTION_ARN/"
+                        "response-streaming-invocations)");
 }
 
 enum xa_status arn_invoke_uri_parse(const char *uri, struct arn_invoke_uri *out,
@@ -600,6 +628,16 @@ enum xa_status arn_integration_source_arn(const char *partition, const char *reg
                                    xbuf_cstr(&path), out);
     xbuf_cleanup(&path);
     return st;
+}
+
+enum xa_status arn_api_source_arn(const char *partition, const char *region,
+                                  const char *account, const char *api_id, struct xbuf *out)
+{
+    account = account_or_wildcard(account);
+    if (!execute_api_scope(partition, region, account, api_id) || strcmp(api_id, "*") == 0)
+        return XA_EINVAL;
+    return xbuf_appendf(out, "arn:%s:execute-api:%s:%s:%s/*", partition, region, account,
+                        api_id);
 }
 
 enum xa_status arn_authorizer_source_arn(const char *partition, const char *region,

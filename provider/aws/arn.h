@@ -7,7 +7,8 @@
  *     a partial ARN "222222222222:function:name[:q]");
  *   - the Lambda integration URI API Gateway calls:
  *     arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}
- *     /invocations  (one string)
+ *     /invocations  (one string), or for response streaming
+ *     ...:lambda:path/2021-11-15/functions/{function_arn}/response-streaming-invocations
  *   - execute-api ARNs used as a permission's source ARN:
  *     arn:{partition}:execute-api:{region}:{account}:{api_id}/{stage}/{METHOD}/{path}
  *     where region, account, stage, METHOD and path may be "*" (Lambda matches a
@@ -106,6 +107,11 @@ enum xa_status arn_lambda_function_arn(const char *partition, const char *region
  * own region there, which is what arn_lambda_invoke_uri_for_function does. */
 enum xa_status arn_lambda_invoke_uri(const char *partition, const char *region,
                                      const char *function_arn, struct xbuf *out);
+/* The response-streaming URI (API Gateway's responseTransferMode STREAM):
+ * arn:{partition}:apigateway:{region}:lambda:path/2021-11-15/functions/{function_arn}
+ * /response-streaming-invocations. Same arguments and checks as arn_lambda_invoke_uri. */
+enum xa_status arn_lambda_streaming_invoke_uri(const char *partition, const char *region,
+                                               const char *function_arn, struct xbuf *out);
 /* The URI for a fully qualified function reference (a full ARN), in its own region. */
 enum xa_status arn_lambda_invoke_uri_for_function(const struct arn_lambda_function *f,
                                                   struct xbuf *out);
@@ -114,6 +120,7 @@ struct arn_invoke_uri {
     const char *partition;
     const char *region;         /* the apigateway:{region} part */
     const char *function_arn;   /* as written, qualifier included */
+    bool streaming;             /* the response-streaming form (2021-11-15) */
     struct arn_lambda_function function;   /* function_arn parsed */
     char *storage;
 };
@@ -156,6 +163,11 @@ enum xa_status arn_integration_source_arn(const char *partition, const char *reg
                                           const char *account, const char *api_id,
                                           const char *method, const char *resource_path,
                                           struct xbuf *out);
+/* "arn:{partition}:execute-api:{region}:{account}:{api_id}" + "/" + "*": every call of
+ * the API (every stage, method and path, and its authorizers), for one permission per
+ * API. account as above. */
+enum xa_status arn_api_source_arn(const char *partition, const char *region,
+                                  const char *account, const char *api_id, struct xbuf *out);
 /* arn:{partition}:execute-api:{region}:{account}:{api_id}/authorizers/{authorizer_id}: the
  * source ARN of calls from a Lambda authorizer. account as above. */
 enum xa_status arn_authorizer_source_arn(const char *partition, const char *region,

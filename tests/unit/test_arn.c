@@ -273,6 +273,33 @@ static void arn_invoke_uri_round_trips(void **state)
     xbuf_cleanup(&b);
 }
 
+/* Response streaming: the 2021-11-15 path, built and read back; the API-wide source ARN. */
+static void arn_streaming_uri_and_api_source_arn(void **state)
+{
+    (void)state;
+    static const char fn[] = "arn:aws:lambda:us-west-2:222222222222:function:f:live";
+    struct xbuf b;
+    xbuf_init(&b);
+    assert_int_equal(arn_lambda_streaming_invoke_uri("aws", "us-west-2", fn, &b), XA_OK);
+    assert_string_equal(xbuf_cstr(&b), "arn:aws:apigateway:us-west-2:lambda:path/2021-11-15/"
+                                       "functions/arn:aws:lambda:us-west-2:222222222222:"
+                                       "function:f:live/response-streaming-invocations");
+    struct arn_invoke_uri u;
+    assert_int_equal(arn_invoke_uri_parse(xbuf_cstr(&b), &u, NULL), XA_OK);
+    assert_true(u.streaming);
+    assert_string_equal(u.function_arn, fn);
+    arn_invoke_uri_cleanup(&u);
+    assert_int_equal(arn_lambda_streaming_invoke_uri("aws", "us-west-2", "f", &b), XA_EINVAL);
+    xbuf_clear(&b);
+    assert_int_equal(arn_api_source_arn("aws", "us-east-1", "111111111111", "abc", &b), XA_OK);
+    assert_string_equal(xbuf_cstr(&b), "arn:aws:execute-api:us-east-1:111111111111:abc/*");
+    xbuf_clear(&b);
+    assert_int_equal(arn_api_source_arn("aws", "us-east-1", "", "abc", &b), XA_OK);
+    assert_string_equal(xbuf_cstr(&b), "arn:aws:execute-api:us-east-1:*:abc/*");
+    assert_int_equal(arn_api_source_arn("aws", "us-east-1", NULL, "*", &b), XA_EINVAL);
+    xbuf_cleanup(&b);
+}
+
 static void arn_invoke_uri_parse_rejects_other_uris(void **state)
 {
     (void)state;
@@ -514,6 +541,7 @@ int main(void)
         cmocka_unit_test(arn_invoke_uri_round_trips),
         cmocka_unit_test(arn_execute_api_knows_wildcard_accounts_and_authorizers),
         cmocka_unit_test(arn_same_principal_knows_account_roots),
+        cmocka_unit_test(arn_streaming_uri_and_api_source_arn),
         cmocka_unit_test(arn_invoke_uri_parse_rejects_other_uris),
         cmocka_unit_test(arn_execute_api_builds_with_wildcards),
         cmocka_unit_test(arn_execute_api_parse_reads_parts),

@@ -42,8 +42,8 @@ static void provider_schemas_are_sorted_tables(void **state)
     static const struct {
         const char *name;
         int64_t version;
-    } resources[] = {{"xacct_lambda_integration", 1}, {"xacct_lambda_permission", 1},
-                     {"xacct_stage_deployment", 0}};
+    } resources[] = {{"xacct_lambda_authorizer", 0}, {"xacct_lambda_integration", 1},
+                     {"xacct_lambda_permission", 1}, {"xacct_stage_deployment", 0}};
     check_sorted(&xacct_provider_type.schema->block, "provider");
     assert_int_equal(xacct_provider_type.nresources, sizeof resources / sizeof resources[0]);
     for (size_t i = 0; i < xacct_provider_type.nresources; i++) {
