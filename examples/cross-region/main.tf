@@ -39,3 +39,31 @@ resource "xacct_lambda_permission" "orders" {
   qualifier     = "live"
   source_arn    = xacct_lambda_integration.orders.source_arn
 }
+
+# The stage serves the integration once the API is deployed to it again.
+resource "xacct_stage_deployment" "prod" {
+  provider    = xacct.api
+  rest_api_id = "a1b2c3d4e5"
+  stage_name  = "prod"
+  triggers = {
+    orders_id  = xacct_lambda_integration.orders.id
+    orders_uri = xacct_lambda_integration.orders.invoke_uri
+  }
+}
+
+# API Gateway's test invoke: a permission naming the wrong region fails here, not in
+# production.
+check "orders_answers" {
+  data "xacct_invoke_check" "orders" {
+    provider      = xacct.api
+    rest_api_id   = "a1b2c3d4e5"
+    resource_path = "/orders"
+    http_method   = "POST"
+    body          = "{}"
+    depends_on    = [xacct_lambda_permission.orders, xacct_stage_deployment.prod]
+  }
+  assert {
+    condition     = data.xacct_invoke_check.orders.status == 200
+    error_message = "POST /orders answered ${data.xacct_invoke_check.orders.status}: ${data.xacct_invoke_check.orders.log}"
+  }
+}
