@@ -157,6 +157,7 @@ static enum xa_status deploy(struct xacct_meta *m, struct stage_deployment_model
     enum xa_status st = apigw_create_deployment(m->client, api_region(m, s), s->rest_api_id.value,
                                                 s->stage_name.value, s->description.value, &out,
                                                 err);
+    quotas_done(m, QUOTA_CREATE_DEPLOYMENT);
     if (st == XA_OK && (!model_set_string(&s->deployment_id, out.id) ||
                         !model_set_string(&s->created_deployment_id, out.id)))
         st = XA_ENOMEM;

@@ -3,8 +3,8 @@
  *    error says what to do; once the method is integrated the stage serves it;
  *  - CreateDeployment's quota (1 request per 5 s per account): one provider process
  *    deploying two stages at once paces them (no TooManyRequestsException in the
- *    emulator's log); two processes deploying at once meet the quota and the one refused
- *    retries (a 429 in the log, both stages deployed, no error);
+ *    emulator's log); another process deploying right after meets the quota and retries
+ *    (a 429 in the log, both stages deployed, no error);
  *  - a CreateDeployment whose every answer is lost: the stage stays in the state with the
  *    error, the next refresh adopts what the stage serves and the next apply deploys.
  */
@@ -93,12 +93,13 @@ static void deploy_refused_then_paced(void **state)
     assert_int_equal(log_count(&e, "CreateDeployment", 429), 0);
     bool created = false;
     assert_true(value_get_bool(value_attr(one[0].state, "created_stage"), &created) && created);
-    /* Two processes at once: the quota refuses one, which retries after Retry-After. */
+    /* Another process right after: the quota refuses it, and it retries after Retry-After. */
     struct xt_provider *other = start_provider(&e, false, NULL);
     assert_int_equal(emu_http(&e, "DELETE", "/_emu/log", NULL, NULL, NULL), 200);
     struct deploy_job two[2] = {{api, STAGE_CONFIG("gamma"), NULL},
                                 {other, STAGE_CONFIG("delta"), NULL}};
-    deploy_together(two, 2);
+    deploy_thread(&two[0]);
+    deploy_thread(&two[1]);
     assert_int_equal(log_count(&e, "CreateDeployment", 201), 2);
     assert_true(log_count(&e, "CreateDeployment", 429) >= 1);
     tf_destroy(api, T_STAGE, one[0].state);
