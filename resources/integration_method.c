@@ -6,9 +6,11 @@
  * or closed as it was: a method that was AWS_IAM goes back to AWS_IAM, never to NONE.
  *
  * Split from lambda_integration.c because it changes with API Gateway's method
- * authorization, not with the integration. previous_authorization holds "NONE",
+ * authorization, not with the integration. Also here: the method's verb in upper case,
+ * which both files use. previous_authorization holds "NONE",
  * "AWS_IAM", or "TYPE/AUTHORIZER-ID" for an authorizer of the method's own.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +18,14 @@
 #include "aws/errors.h"
 #include "resources/integration_internal.h"
 #include "util/alloc.h"
+
+char *integration_method_upper(const char *s)
+{
+    char *u = xa_strdup(s);
+    for (char *p = u; p && *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return u;
+}
 
 /* UpdateMethod to type (and authorizer id, "" for none). */
 static enum xa_status set_method(struct xacct_meta *m, const struct integration_model *s,

@@ -23,7 +23,6 @@
 /* This file defines the XA_TESTABLE conversions of resources/integration_internal.h. */
 #define XA_INTEGRATION_OWNER 1
 
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -184,14 +183,6 @@ XA_TESTABLE bool integration_method_valid(const char *s)
         if (strcasecmp(s, http_methods[i]) == 0)
             return true;
     return false;
-}
-
-char *integration_method_upper(const char *s)
-{
-    char *u = xa_strdup(s);
-    for (char *p = u; p && *p; p++)
-        *p = (char)toupper((unsigned char)*p);
-    return u;
 }
 
 /* Sets f to what a builder appended to b: the string on XA_OK, null when the inputs
