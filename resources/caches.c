@@ -24,6 +24,7 @@
 #include "aws/lambda.h"
 #include "resources/caches.h"
 #include "resources/meta.h"
+#include "resources/quotas.h"
 #include "util/alloc.h"
 
 /* The head every table entry starts with: each table is a list keyed by string. */
@@ -338,7 +339,13 @@ static enum xa_status api_lookup(struct xacct_meta *m, const char *region, const
         e->loading = true;
         pthread_mutex_unlock(&c->mu);
         struct apigw_resource_list l = {0};
-        st = apigw_get_resources(m->client, region, api, &l, err);
+        /* GetResources: 5 requests per 2 s per account (resources/quotas.h). */
+        if (quotas_wait(m, QUOTA_GET_RESOURCES)) {
+            st = apigw_get_resources(m->client, region, api, &l, err);
+        } else {
+            aws_error_set_transport(err, XA_ECANCELED, "the provider is stopping");
+            st = XA_ECANCELED;
+        }
         pthread_mutex_lock(&c->mu);
         e->loading = false;
         if (st == XA_OK) {

@@ -79,9 +79,9 @@ static bool execution_arn(const char *s, struct arn_execute_api *ea, struct func
     return false;
 }
 
-/* The API an execution ARN names, and the region its source ARNs carry: the API's, or -
- * where aws/arn.c's rule says so - the function's, given as an ARN (optional, argument
- * fn_arg). */
+/* The API an execution ARN names, and the region its authorizers' source ARNs carry: the
+ * API's, or - where aws/arn.c's rule says so - the function's, given as an ARN (optional,
+ * argument fn_arg). */
 struct source_scope {
     struct arn_execute_api api;
     struct arn_lambda_function function;
@@ -100,7 +100,7 @@ static bool scope_open(struct source_scope *s, const struct model_string *exec,
         return true;
     if (!full_function_arn(fn->value, fn_arg, &s->function, err))
         return false;
-    s->region = arn_source_arn_region(s->api.region, s->function.region);
+    s->region = arn_source_arn_region(ARN_SOURCE_AUTHORIZER, s->api.region, s->function.region);
     return true;
 }
 
@@ -116,7 +116,6 @@ struct source_arn_args {
     struct model_string execution_arn;
     struct model_string http_method;
     struct model_string resource_path;
-    struct model_string function_arn;
 };
 
 #define SA(member) MODEL_FIELD(struct source_arn_args, member)
@@ -134,39 +133,37 @@ static const struct schema_attribute source_arn_params[] = {
      .field = SA(resource_path),
      .description = "The API resource's path, e.g. `/pets/{id}` (path parameters match any "
                     "segment); null for every path."},
-    {.name = "function_arn", .type = &type_string, .flags = ATTR_OPTIONAL,
-     .field = SA(function_arn),
-     .description = "The integrated function's full ARN, for the region rule across "
-                    "regions; null when the function is in the API's region."},
 };
 
+/* A method's source ARN names the API's region (aws/arn.h), so the execution ARN is all
+ * it needs. */
 static bool source_arn_call(const void *args, void *result, struct function_error *err)
 {
     const struct source_arn_args *a = args;
-    struct source_scope sc;
+    struct arn_execute_api api;
     struct xbuf b;
     bool ok = false;
+    arn_execute_api_init(&api);
     xbuf_init(&b);
-    if (!scope_open(&sc, &a->execution_arn, &a->function_arn, 3, err))
+    if (!execution_arn(a->execution_arn.value, &api, err))
         goto out;
     const char *method = a->http_method.value ? a->http_method.value : "ANY";
     const char *path = a->resource_path.value ? a->resource_path.value : "/*";
-    const struct arn_execute_api *api = &sc.api;
     /* The verb alone first, so that an error names the argument at fault. */
     if (!set_built(result, &b,
-                   arn_integration_source_arn(api->partition, sc.region, api->account,
-                                              api->api_id, method, "/", &b),
+                   arn_integration_source_arn(api.partition, api.region, api.account,
+                                              api.api_id, method, "/", &b),
                    1, "the method must be ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST or PUT",
                    err))
         goto out;
     xbuf_clear(&b);
     ok = set_built(result, &b,
-                   arn_integration_source_arn(api->partition, sc.region, api->account,
-                                              api->api_id, method, path, &b),
+                   arn_integration_source_arn(api.partition, api.region, api.account,
+                                              api.api_id, method, path, &b),
                    2, "the resource path must start with \"/\", e.g. \"/\" or \"/pets/{id}\"",
                    err);
 out:
-    scope_close(&sc);
+    arn_execute_api_cleanup(&api);
     xbuf_cleanup(&b);
     return ok;
 }

@@ -22,6 +22,8 @@
 /* One field per attribute of the schema (lambda_integration.c), in its order. */
 struct integration_model {
     struct model_string api_account_id;
+    struct model_string api_source_arn;
+    struct model_string authorizer_id;
     struct model_strings cache_key_parameters;
     struct model_string cache_namespace;
     struct model_string content_handling;
@@ -33,11 +35,13 @@ struct integration_model {
     struct model_string id;
     struct model_string invoke_uri;
     struct model_string passthrough_behavior;
+    struct model_string previous_authorization;
     struct model_string region;
     struct model_string_map request_parameters;
     struct model_string_map request_templates;
     struct model_string resource_id;
     struct model_string resource_path;
+    struct model_string response_transfer_mode;
     struct model_string rest_api_id;
     struct model_string source_arn;
     struct model_int64 timeout_milliseconds;
@@ -68,6 +72,24 @@ void integration_patch_cleanup(struct integration_patch *p);
 bool integration_patch_build(struct integration_patch *p, const struct integration_model *prior,
                              const struct integration_model *planned);
 
+/* resources/integration_method.c: the method's authorization when authorizer_id is set.
+ * _apply moves the method from prior (NULL on create) to s: sets authorizationType CUSTOM
+ * and the authorizer (recording what was there in previous_authorization), changes it,
+ * or restores previous_authorization when authorizer_id goes; on failure s keeps the
+ * prior's values and d the error. _read refreshes authorizer_id from the method (null
+ * when it no longer uses a Lambda authorizer); false with an error when there is no
+ * answer. _restore puts previous_authorization back (delete); false with an error. */
+struct xacct_meta;
+void integration_method_apply(struct xacct_meta *m, const struct integration_model *prior,
+                              struct integration_model *s, const char *region,
+                              const char *resource_id, const char *attr, struct diags *d);
+bool integration_method_read(struct xacct_meta *m, struct integration_model *s,
+                             const char *region, const char *resource_id, struct diags *d);
+bool integration_method_restore(struct xacct_meta *m, const struct integration_model *prior,
+                                const char *region, const char *attr, struct diags *d);
+/* The HTTP method in upper case (caller frees), NULL when s is NULL or memory runs out. */
+char *integration_method_upper(const char *s);
+
 /* resources/integration_migrate.c: raw JSON state of schema version 0/1 (read with the
  * current schema's table and version 0's other name), or of hashicorp/aws's
  * aws_api_gateway_integration, into the model. false + diagnostic. */
@@ -91,7 +113,6 @@ bool integration_state_read(struct integration_model *m, const struct apigw_inte
  * only (other files would see static declarations without definitions). */
 #if defined(XA_TESTING) || defined(XA_INTEGRATION_OWNER)
 XA_TESTABLE bool integration_method_valid(const char *s);
-XA_TESTABLE char *integration_method_upper(const char *s);
 XA_TESTABLE bool integration_compute(struct integration_model *m, const char *partition);
 XA_TESTABLE void integration_req_init(struct integration_req *r);
 XA_TESTABLE void integration_req_cleanup(struct integration_req *r);

@@ -137,6 +137,8 @@ bool integration_patch_build(struct integration_patch *p, const struct integrati
         return true;
     }
     return patch_string(p, &prior->invoke_uri, &planned->invoke_uri, "/uri") &&
+           patch_string(p, &prior->response_transfer_mode, &planned->response_transfer_mode,
+                        "/responseTransferMode") &&
            patch_int64(p, &prior->timeout_milliseconds, &planned->timeout_milliseconds,
                        "/timeoutInMillis") &&
            patch_string(p, &prior->credentials, &planned->credentials, "/credentials") &&

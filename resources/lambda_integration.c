@@ -13,9 +13,9 @@
  * tainted and deletes it on the next apply. API Gateway's concurrent modification
  * conflicts (ConflictException) are retried by aws/retry.
  * Plan: invoke_uri, function_account_id, function_region, source_arn, api_account_id and
- * id are computed from known inputs at plan time. source_arn's region follows AWS's rule
- * for Lambda permissions: the function's region (which differs from the API's when they
- * are in different regions).
+ * id are computed from known inputs at plan time. source_arn names the API's region (an
+ * execute-api ARN names the API; only a cross-region authorizer's names the function's,
+ * see aws/arn.h), invoke_uri the function's.
  * ID and import format: REST-API-ID/RESOURCE-ID/HTTP-METHOD (hashicorp/aws's). Identity:
  * hashicorp/aws's attributes (account_id, region, rest_api_id, resource_id, http_method in
  * upper case), a table core derives from; integration_list.c lists integrations.
@@ -27,7 +27,6 @@
 /* This file defines the XA_TESTABLE conversions of resources/integration_internal.h. */
 #define XA_INTEGRATION_OWNER 1
 
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -39,6 +38,7 @@
 #include "core/model.h"
 #include "core/resource.h"
 #include "resources/caches.h"
+#include "resources/function_arn.h"
 #include "resources/integration_internal.h"
 #include "resources/requests.h"
 #include "util/alloc.h"
@@ -61,10 +61,22 @@ static void validate_http_method(const char *s, const struct attr_path *path,
 #define F_KEEP (ATTR_COMPUTED | ATTR_KEEP_STATE_WHEN_UNKNOWN)
 #define F(member) MODEL_FIELD(struct integration_model, member)
 
+static const char *const transfer_modes[] = {"BUFFERED", "STREAM", NULL};
+
 static const struct schema_attribute integration_attrs[] = {
     {.name = "api_account_id", .type = &type_string, .flags = ATTR_COMPUTED,
      .field = F(api_account_id),
      .description = "Account of the REST API (the provider's account), known at plan time."},
+    {.name = "api_source_arn", .type = &type_string, .flags = ATTR_COMPUTED,
+     .field = F(api_source_arn),
+     .description = "The execute-api ARN of the whole API (every stage, method and path, "
+                    "`arn:aws:execute-api:REGION:ACCOUNT:API/*`): one permission per API "
+                    "instead of one per method keeps the function's 20 KB policy small."},
+    {.name = "authorizer_id", .type = &type_string, .flags = ATTR_OPTIONAL,
+     .field = F(authorizer_id),
+     .description = "A Lambda authorizer of the API (`xacct_lambda_authorizer.id`) for this "
+                    "method: sets the method's authorizationType to CUSTOM and its "
+                    "authorizerId; removing it puts back what the method had before."},
     {.name = "cache_key_parameters", .type = &type_set_string, .flags = ATTR_OPTIONAL,
      .field = F(cache_key_parameters),
      .description = "Cache key parameters of the integration."},
@@ -102,6 +114,11 @@ static const struct schema_attribute integration_attrs[] = {
                    .message = "must be WHEN_NO_MATCH, WHEN_NO_TEMPLATES or NEVER"},
      .field = F(passthrough_behavior),
      .description = "Pass-through of unmapped request bodies."},
+    {.name = "previous_authorization", .type = &type_string, .flags = F_KEEP,
+     .field = F(previous_authorization),
+     .description = "The method's authorization before `authorizer_id` set it (`NONE`, "
+                    "`AWS_IAM` or `TYPE/AUTHORIZER-ID`), put back when `authorizer_id` is "
+                    "removed or the integration destroyed; null when never set."},
     {.name = "region", .type = &type_string, .flags = ATTR_OPTIONAL | F_KEEP | F_RR,
      .field = F(region),
      .description = "Region of the REST API; the provider's region by default."},
@@ -120,6 +137,13 @@ static const struct schema_attribute integration_attrs[] = {
                    .message = "must start with \"/\"; \"/\" is the API's top-level resource"},
      .field = F(resource_path),
      .description = "The API resource's path, e.g. `/`. Give this or `resource_id`."},
+    {.name = "response_transfer_mode", .type = &type_string,
+     .flags = ATTR_OPTIONAL | ATTR_COMPUTED, .default_json = "\"BUFFERED\"",
+     .validator = {.kind = VALIDATE_ONE_OF, .one_of = transfer_modes,
+                   .message = "must be BUFFERED or STREAM"},
+     .field = F(response_transfer_mode),
+     .description = "`BUFFERED` (default) or `STREAM`: Lambda response streaming, through the "
+                    "`.../2021-11-15/functions/ARN/response-streaming-invocations` URI."},
     {.name = "rest_api_id", .type = &type_string, .flags = ATTR_REQUIRED | F_RR,
      .field = F(rest_api_id),
      .description = "ID of the REST API."},
@@ -127,10 +151,11 @@ static const struct schema_attribute integration_attrs[] = {
      .description = "The execute-api ARN to use as the permission's `source_arn` (all stages)."},
     {.name = "timeout_milliseconds", .type = &type_number, .flags = ATTR_OPTIONAL | ATTR_COMPUTED,
      .default_json = "29000",
-     .validator = {.kind = VALIDATE_INT_RANGE, .min = 50, .max = 300000,
-                   .message = "must be between 50 and 300000 milliseconds"},
+     .validator = {.kind = VALIDATE_INT_RANGE, .min = 50, .max = 900000,
+                   .message = "must be between 50 and 900000 milliseconds"},
      .field = F(timeout_milliseconds),
-     .description = "Integration timeout, 50 to 29000 ms (more with a quota increase)."},
+     .description = "Integration timeout: 50 to 29000 ms by default, up to 300000 with a "
+                    "quota increase, up to 900000 with `response_transfer_mode = \"STREAM\"`."},
     {.name = "type", .type = &type_string, .flags = ATTR_OPTIONAL | ATTR_COMPUTED,
      .default_json = "\"AWS_PROXY\"",
      .validator = {.kind = VALIDATE_ONE_OF, .one_of = integration_types,
@@ -189,14 +214,6 @@ XA_TESTABLE bool integration_method_valid(const char *s)
     return false;
 }
 
-XA_TESTABLE char *integration_method_upper(const char *s)
-{
-    char *u = xa_strdup(s);
-    for (char *p = u; p && *p; p++)
-        *p = (char)toupper((unsigned char)*p);
-    return u;
-}
-
 /* Sets f to what a builder appended to b: the string on XA_OK, null when the inputs
  * cannot form one (XA_EINVAL); false on allocation failure. Clears b. */
 static bool set_built(struct model_string *f, struct xbuf *b, enum xa_status st)
@@ -223,12 +240,16 @@ XA_TESTABLE bool integration_compute(struct integration_model *m, const char *pa
     enum xa_status st = fn ? arn_lambda_function_parse(fn, &f, NULL) : XA_EINVAL;
     ok &= st != XA_ENOMEM;
     bool fn_ok = st == XA_OK && f.region;
+    const char *mode = m->response_transfer_mode.value;
+    if (m->response_transfer_mode.state == MODEL_UNKNOWN)
+        model_set_unknown(&m->invoke_uri);
+    else if (fn_ok || m->function_arn.state == MODEL_UNKNOWN)
+        ok &= function_arn_invoke_uri(&m->function_arn, mode && strcmp(mode, "STREAM") == 0,
+                                      &m->invoke_uri);
     if (fn_ok) {
-        ok &= set_built(&m->invoke_uri, &b, arn_lambda_invoke_uri(f.partition, f.region, fn, &b));
         ok &= model_set_string(&m->function_account_id, f.account);
         ok &= model_set_string(&m->function_region, f.region);
     } else if (m->function_arn.state == MODEL_UNKNOWN) {
-        model_set_unknown(&m->invoke_uri);
         model_set_unknown(&m->function_account_id);
         model_set_unknown(&m->function_region);
     }
@@ -239,17 +260,24 @@ XA_TESTABLE bool integration_compute(struct integration_model *m, const char *pa
         ok &= model_set_stringf(&m->id, "%s/%s/%s", api, rid, method);
     else
         model_set_unknown(&m->id);
-    /* The region rule (the function's region across regions) lives in arn.h. */
+    /* The region rule (a method's calls name the API's region) lives in arn.h. */
     if (api && path && method && acct && fn_ok)
         ok &= set_built(&m->source_arn, &b,
                         arn_integration_source_arn(
                             f.partition ? f.partition : (partition ? partition : "aws"),
-                            arn_source_arn_region(m->region.value, f.region), acct, api, method,
-                            path, &b));
+                            arn_source_arn_region(ARN_SOURCE_METHOD, m->region.value, f.region),
+                            acct, api, method, path, &b));
     else if (fn && !fn_ok && api && path && method && acct)
         model_take_string(&m->source_arn, NULL);   /* not a Lambda URI: nothing to grant */
     else
         model_set_unknown(&m->source_arn);
+    if (api && acct && m->region.value)
+        ok &= set_built(&m->api_source_arn, &b,
+                        arn_api_source_arn(f.partition ? f.partition
+                                                       : (partition ? partition : "aws"),
+                                           m->region.value, acct, api, &b));
+    else
+        model_set_unknown(&m->api_source_arn);
     xa_free(method);
     arn_lambda_function_cleanup(&f);
     xbuf_cleanup(&b);
@@ -288,6 +316,7 @@ XA_TESTABLE bool integration_req_fill(struct integration_req *r, const struct in
         .content_handling = m->content_handling.value,
         .cache_namespace = m->cache_namespace.value,
         .timeout_in_millis = (int)m->timeout_milliseconds.value,
+        .response_transfer_mode = m->response_transfer_mode.value,
     };
     bool ok = request_strings(&m->cache_key_parameters, &r->ckp, &r->put.ncache_key_parameters) &&
               request_kvs(&m->request_parameters, &r->params, &r->put.nrequest_parameters) &&
@@ -327,6 +356,10 @@ XA_TESTABLE bool integration_state_from_aws(struct integration_model *m,
         ok &= model_set_string(&m->cache_namespace, out->cache_namespace);
     if (m->passthrough_behavior.state == MODEL_UNKNOWN)
         ok &= model_set_string(&m->passthrough_behavior, out->passthrough_behavior);
+    if (m->response_transfer_mode.state == MODEL_UNKNOWN)
+        ok &= model_set_string(&m->response_transfer_mode, out->response_transfer_mode
+                                                               ? out->response_transfer_mode
+                                                               : "BUFFERED");
     if (m->api_account_id.state == MODEL_UNKNOWN)
         ok &= model_set_string(&m->api_account_id,
                                meta && meta->account_id ? meta->account_id : "");
@@ -363,6 +396,9 @@ bool integration_state_read(struct integration_model *m, const struct apigw_inte
     ok &= model_set_string(&m->content_handling, out->content_handling);
     ok &= model_set_string(&m->passthrough_behavior, out->passthrough_behavior);
     ok &= model_set_string(&m->cache_namespace, out->cache_namespace);
+    ok &= model_set_string(&m->response_transfer_mode, out->response_transfer_mode
+                                                           ? out->response_transfer_mode
+                                                           : "BUFFERED");
     ok &= set_strings_from_aws(&m->cache_key_parameters, out->cache_key_parameters,
                                out->ncache_key_parameters);
     ok &= set_map_from_aws(&m->request_parameters, out->request_parameters,
@@ -452,23 +488,28 @@ static void integration_validate(const void *config, struct diags *d)
         diag_error_attr(d, NAME(resource_path), "Conflicting API resource",
                         "Give exactly one of \"resource_id\" or \"resource_path\", not both: "
                         "the other is computed.");
-    const char *fn = c->function_arn.value;
-    struct arn_lambda_function f;
-    const char *why = NULL;
-    arn_lambda_function_init(&f);
-    enum xa_status st = fn ? arn_lambda_function_parse(fn, &f, &why) : XA_OK;
-    if (st == XA_OK && fn && !f.region) {
-        why = "a name or partial ARN does not say the function's region";
-        st = XA_EINVAL;
-    }
-    if (st == XA_ENOMEM)
-        diag_error(d, "Cannot validate the integration", "Out of memory.");
-    else if (st != XA_OK)
-        diag_error_attr(d, NAME(function_arn), "Invalid function ARN",
-                        "\"%s\" is not a full Lambda function ARN: %s. Give the full ARN, e.g. "
-                        "\"arn:aws:lambda:us-west-2:222222222222:function:my-function\".",
-                        fn, why ? why : "unrecognised form");
-    arn_lambda_function_cleanup(&f);
+    function_arn_validate(&c->function_arn, NAME(function_arn), d);
+    const char *mode = c->response_transfer_mode.value;
+    bool stream = mode && strcmp(mode, "STREAM") == 0;
+    if (c->timeout_milliseconds.state == MODEL_KNOWN && c->response_transfer_mode.state !=
+        MODEL_UNKNOWN && !stream && c->timeout_milliseconds.value > 300000)
+        diag_error_attr(d, NAME(timeout_milliseconds), "Timeout too long",
+                        "%lld ms is more than API Gateway allows a buffered integration (300000 "
+                        "ms, and 29000 ms without a quota increase). Up to 900000 ms needs "
+                        "response_transfer_mode = \"STREAM\" (Lambda response streaming).",
+                        (long long)c->timeout_milliseconds.value);
+}
+
+/* previous_authorization: learnt when authorizer_id is first set, kept while it stays,
+ * gone when it is removed (the method gets it back). */
+static void plan_authorization(const struct integration_model *prior, struct integration_model *p)
+{
+    bool had = prior && prior->authorizer_id.state != MODEL_NULL;
+    bool has = p->authorizer_id.state != MODEL_NULL;
+    if (has && !had)
+        model_set_unknown(&p->previous_authorization);
+    else if (!has)
+        model_take_string(&p->previous_authorization, NULL);
 }
 
 static void integration_plan(void *meta, const void *prior_model, const void *config_model,
@@ -487,6 +528,7 @@ static void integration_plan(void *meta, const void *prior_model, const void *co
         ok &= model_set_string(&p->api_account_id, m->account_id);
     else if (!prior)
         model_set_unknown(&p->api_account_id);
+    plan_authorization(prior, p);
     if (!ok || !integration_compute(p, m ? m->partition : NULL))
         diag_error(d, "Cannot plan the integration", "Out of memory.");
 }
@@ -532,6 +574,7 @@ static bool integration_create(void *meta, const void *config, void *state, stru
                       "The integration was created and is recorded in the state.");
     if (path)
         model_take_string(&s->resource_path, path);
+    integration_method_apply(m, NULL, s, api_region(m, s), rid, NAME(authorizer_id), d);
     if (!integration_state_from_aws(s, &out, rid, m))
         diag_error(d, "Cannot record the integration",
                    "Out of memory after the integration was created; it exists in AWS and "
@@ -575,6 +618,8 @@ static bool integration_read(void *meta, void *state, struct diags *d)
     }
     if (!(found = integration_state_read(s, &out, rid, path, m)))
         diag_error(d, "Cannot read the API Gateway integration", "Out of memory.");
+    else if (s->authorizer_id.value)
+        found = integration_method_read(m, s, api_region(m, s), rid, d);
 out:
     xa_free(rid);
     xa_free(path);
@@ -618,6 +663,7 @@ static bool integration_update(void *meta, const void *prior_model, const void *
         goto out;
     }
     updated = true;
+    integration_method_apply(m, prior, s, region, rid, NAME(authorizer_id), d);
     if (!integration_state_from_aws(s, &out, rid, m))
         diag_error(d, "Cannot record the integration", "Out of memory.");
 out:
@@ -640,7 +686,10 @@ static void integration_delete(void *meta, const void *prior_model, struct diags
         .resource_id = prior->resource_id.value,
         .http_method = method,
     };
-    if (meta_client(m, "delete the integration", d) && method) {
+    /* The method's authorization goes back first, while the authorizer still exists. */
+    if (meta_client(m, "delete the integration", d) && method &&
+        (!prior->authorizer_id.value ||
+         integration_method_restore(m, prior, api_region(m, prior), NAME(authorizer_id), d))) {
         enum xa_status st = apigw_delete_integration(m->client, api_region(m, prior), &key, &err);
         if (st != XA_OK && !(st == XA_EAWS && aws_error_is(&err, "NotFoundException")))
             integration_diag(d, "Cannot delete the API Gateway integration", &err);

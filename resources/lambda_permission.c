@@ -346,10 +346,9 @@ static enum xa_status find_statement(struct xacct_meta *m, const struct permissi
 
 /* ---- Lifecycle --------------------------------------------------------------------- */
 
-/* The source ARN checks of permission_validate: for API Gateway, an execute-api ARN whose
- * region follows AWS's cross-region rule. fregion: the function's region when known. */
-static void validate_source_arn(const struct permission_model *c, const char *fregion,
-                                struct diags *d)
+/* For API Gateway, source_arn must be an execute-api ARN (a method's or an authorizer's);
+ * anything else could never match a call. Static: checked at validate time. */
+static void validate_source_arn(const struct permission_model *c, struct diags *d)
 {
     const char *principal = c->principal.value, *src = c->source_arn.value;
     bool principal_null = c->principal.state == MODEL_NULL;
@@ -358,23 +357,37 @@ static void validate_source_arn(const struct permission_model *c, const char *fr
     struct arn_execute_api ea;
     const char *why = NULL;
     enum xa_status st = arn_execute_api_parse(src, &ea, &why);
-    if (st == XA_ENOMEM) {
+    if (st == XA_ENOMEM)
         diag_error(d, "Cannot validate the permission", "Out of memory.");
-    } else if (st != XA_OK) {
+    else if (st != XA_OK)
         diag_error_attr(d, NAME(source_arn), "Not an execute-api ARN",
                         "For principal " APIGW_PRINCIPAL ", source_arn must be the API's "
                         "execute-api ARN, e.g. \"arn:aws:execute-api:us-east-1:111111111111:"
                         "a1b2c3d4e5/*/GET/\" (the integration's source_arn); \"%s\" would never "
                         "match a call from API Gateway (%s).", src, why ? why : "not an ARN");
-    } else {
-        const char *want = arn_source_arn_region(ea.region, fregion);
-        if (want && strcmp(want, ea.region) != 0)
-            diag_warning_attr(d, NAME(source_arn), "Source ARN region cannot match the function",
-                              "source_arn names region %s but the function is in %s. AWS's rule "
-                              "for cross-region integrations: the permission's source ARN names "
-                              "the function's region (%s), not the API's. Use the integration's "
-                              "source_arn attribute.", ea.region, fregion, want);
-    }
+    arn_execute_api_cleanup(&ea);
+}
+
+/* The region rule, at plan time when the function's region is known (its ARN's, the
+ * resource's or the provider's): an authorizer's source ARN must name the function's
+ * region (aws/arn.h); a method's names the API's, which the permission cannot know. */
+static void plan_source_arn_region(const struct permission_model *p, const char *fregion,
+                                   struct diags *d)
+{
+    const char *principal = p->principal.value, *src = p->source_arn.value;
+    struct arn_execute_api ea;
+    if (!src || !fregion || !principal || strcmp(principal, APIGW_PRINCIPAL) != 0 ||
+        arn_execute_api_parse(src, &ea, NULL) != XA_OK)
+        return;
+    const char *want = arn_source_arn_region(ARN_SOURCE_AUTHORIZER, NULL, fregion);
+    if (ea.authorizer_id && strcmp(ea.region, "*") != 0 && strcmp(ea.region, want) != 0)
+        diag_warning_attr(d, NAME(source_arn), "Source ARN region cannot match the function",
+                          "source_arn is the authorizer ARN of region %s but the authorizer's "
+                          "function is in %s. When a Lambda authorizer's function is in another "
+                          "region, API Gateway calls it with a source ARN in the function's "
+                          "region (AWS: \"Configure a cross-account API Gateway Lambda "
+                          "authorizer\"), so this statement never matches. Use the "
+                          "xacct_lambda_authorizer's source_arn attribute.", ea.region, want);
     arn_execute_api_cleanup(&ea);
 }
 
@@ -399,8 +412,14 @@ static void permission_validate(const void *config, struct diags *d)
     if (c->statement_id.state != MODEL_NULL && c->statement_id_prefix.state != MODEL_NULL)
         diag_error_attr(d, NAME(statement_id_prefix), "Conflicting statement ids",
                         "Give \"statement_id\" or \"statement_id_prefix\", not both.");
-    /* Without a usable function_name the region rule has nothing to compare with. */
-    validate_source_arn(c, st != XA_OK ? NULL : f.region ? f.region : c->region.value, d);
+    const char *qual = q ? q : st == XA_OK ? f.qualifier : NULL;
+    if (qual && strcmp(qual, "$LATEST") == 0)
+        diag_error_attr(d, q ? NAME(qualifier) : NAME(function_name), "$LATEST cannot be granted",
+                        "Lambda refuses a resource-policy statement for the $LATEST qualifier "
+                        "(AddPermission answers InvalidParameterValueException). Grant the "
+                        "unqualified function, which $LATEST uses, or a published version or "
+                        "alias.");
+    validate_source_arn(c, d);
     arn_lambda_function_cleanup(&f);
 }
 
@@ -445,7 +464,10 @@ static void permission_plan(void *meta, const void *prior_model, const void *con
     if (!ok)
         diag_error(d, "Cannot plan the Lambda permission", "Out of memory.");
     struct permission_target t = {0};
-    if (!prior && m && m->account_id && m->account_id[0] && permission_target(p, m->region, &t) &&
+    bool have_target = permission_target(p, m ? m->region : NULL, &t);
+    if (have_target && t.region[0])
+        plan_source_arn_region(p, t.region, d);
+    if (!prior && m && m->account_id && m->account_id[0] && have_target &&
         t.account[0] && strcmp(t.account, m->account_id) != 0)
         diag_error_attr(d, NAME(function_name), "Wrong provider for this permission",
                         "The function is in account %s but this provider's credentials are "
@@ -492,6 +514,14 @@ static void add_failed(struct diags *d, const struct aws_error *err, enum xa_sta
                                                     "confirm it") == XA_OK;
         meta_aws_diag(d, NULL, "Lambda permission not confirmed", err,
                       ok ? xbuf_cstr(&remedy) : NULL);
+    } else if (aws_error_is(err, "PolicyLengthExceededException")) {
+        meta_aws_diag(d, NAME(source_arn), "The function's resource policy is full", err,
+                      "Lambda keeps a function's resource policy under 20 KB, about 50 to 80 "
+                      "statements of one method each. Grant the whole API with one statement "
+                      "instead: source_arn = the integration's api_source_arn (every stage, "
+                      "method and path of the API), one xacct_lambda_permission per API, and "
+                      "remove the per-method statements; or remove statements that are no "
+                      "longer used (aws lambda get-policy lists them).");
     } else {
         meta_aws_diag(d, NULL, "Cannot add Lambda permission", err,
                       aws_error_is(err, "AccessDeniedException")

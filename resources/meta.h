@@ -17,6 +17,7 @@
 struct aws_client;
 struct aws_error;
 struct xacct_caches;
+struct xacct_quotas;
 
 struct xacct_meta {
     struct aws_client *client;      /* NULL when configuration could not build one */
@@ -26,6 +27,7 @@ struct xacct_meta {
     char *unusable_reason;          /* why AWS calls cannot be made, or NULL */
     struct xacct_caches *caches;    /* shared GetPolicy results, per-function locks,
                                        API resource paths (resources/caches.c) */
+    struct xacct_quotas *quotas;    /* pacing of quota-limited calls (resources/quotas.c) */
 };
 
 /* Adds an error and returns NULL when meta cannot make AWS calls; else the client.

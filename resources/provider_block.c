@@ -1,6 +1,6 @@
 /* resources/provider_block.c - xacct's provider type: the provider block's validation
- * and configuration, and the lists of resource types, list resources, functions and
- * actions that main.c registers.
+ * and configuration, and the lists of resource types, data sources, list resources,
+ * functions and actions that main.c registers.
  * (core/provider.c is the provider model every provider shares; this is xacct's block.
  * Its schema table is resources/provider_schema.c.)
  *
@@ -23,6 +23,7 @@
 
 #include "aws/client.h"
 #include "core/action.h"
+#include "core/data_source.h"
 #include "core/function.h"
 #include "core/list_resource.h"
 #include "core/model.h"
@@ -35,8 +36,11 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 
+extern const struct resource_type xacct_lambda_authorizer_type;
 extern const struct resource_type xacct_lambda_integration_type;
 extern const struct resource_type xacct_lambda_permission_type;
+extern const struct resource_type xacct_stage_deployment_type;
+extern const struct data_source_type xacct_invoke_check_type;
 extern const struct list_resource_type xacct_lambda_integration_list;
 extern const struct list_resource_type xacct_lambda_permission_list;
 extern const struct function_type xacct_function_source_arn;
@@ -191,8 +195,14 @@ static void stop_provider(void *meta)
 /* ---- The table --------------------------------------------------------------------- */
 
 static const struct resource_type *const xacct_resources[] = {
+    &xacct_lambda_authorizer_type,
     &xacct_lambda_integration_type,
     &xacct_lambda_permission_type,
+    &xacct_stage_deployment_type,
+};
+
+static const struct data_source_type *const xacct_data_sources[] = {
+    &xacct_invoke_check_type,
 };
 
 static const struct list_resource_type *const xacct_list_resources[] = {
@@ -221,6 +231,8 @@ const struct provider_type xacct_provider_type = {
     .stop = stop_provider,
     .resources = xacct_resources,
     .nresources = sizeof xacct_resources / sizeof xacct_resources[0],
+    .data_sources = xacct_data_sources,
+    .ndata_sources = sizeof xacct_data_sources / sizeof xacct_data_sources[0],
     .scope = meta_scope,
     .list_resources = xacct_list_resources,
     .nlist_resources = sizeof xacct_list_resources / sizeof xacct_list_resources[0],

@@ -25,6 +25,7 @@
 #include "aws/errors.h"
 #include "core/model.h"
 #include "resources/caches.h"
+#include "resources/quotas.h"
 #include "resources/meta.h"
 #include "resources/provider_schema.h"
 #include "resources/provider_client.h"
@@ -304,7 +305,7 @@ bool provider_client_configure(struct xacct_meta *m, const struct provider_block
     aws_client_config_init(&c);
     aws_error_init(&err);
     unsigned long stops_at = stops_so_far();
-    if (!(m->partition = xa_strdup("aws")) || !caches_new(m)) {
+    if (!(m->partition = xa_strdup("aws")) || !caches_new(m) || !quotas_new(m)) {
         diag_error(d, "Cannot configure the xacct provider", "Out of memory.");
         goto out;
     }
@@ -366,6 +367,7 @@ void provider_client_free(struct xacct_meta *m)
     if (m->client)
         aws_client_free(m->client);
     caches_free(m);
+    quotas_free(m);
     xa_free(m->region);
     xa_free(m->account_id);
     xa_free(m->partition);

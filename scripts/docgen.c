@@ -3,13 +3,13 @@
  *
  * Each docs page holds generated sections between the markers
  *   <!-- xacct-docgen:begin NAME -->  and  <!-- xacct-docgen:end -->
- * where NAME is "provider", a resource type name, "identity:TYPE" (the resource type's
- * identity), "list:TYPE" (a list resource's config block), "action:TYPE" or
- * "function:NAME" (signature, arguments, return type) - tfplugindocs' sections.
- * `xacct-docgen --write DOCS_DIR` rewrites those sections in index.md and every page of
- * resources/, functions/, list-resources/, actions/ and guides/; `--check DOCS_DIR`
- * exits 1 when a page is out of date (a ctest runs it). Everything outside the markers
- * is prose written by hand.
+ * where NAME is "provider", a resource type name, a data source type name, "identity:TYPE"
+ * (the resource type's identity), "list:TYPE" (a list resource's config block),
+ * "action:TYPE" or "function:NAME" (signature, arguments, return type) - tfplugindocs'
+ * sections. `xacct-docgen --write DOCS_DIR` rewrites those sections in index.md and every
+ * page of resources/, data-sources/, functions/, list-resources/, actions/ and guides/;
+ * `--check DOCS_DIR` exits 1 when a page is out of date (a ctest runs it). Everything
+ * outside the markers is prose written by hand.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/action.h"
+#include "core/data_source.h"
 #include "core/function.h"
 #include "core/identity.h"
 #include "core/list_resource.h"
@@ -118,6 +119,14 @@ static const struct resource_type *resource_named(const char *name)
     return NULL;
 }
 
+static const struct schema *data_source_named(const char *name)
+{
+    for (size_t i = 0; i < xacct_provider_type.ndata_sources; i++)
+        if (strcmp(xacct_provider_type.data_sources[i]->name, name) == 0)
+            return xacct_provider_type.data_sources[i]->schema;
+    return NULL;
+}
+
 static const struct schema *list_named(const char *name)
 {
     for (size_t i = 0; i < xacct_provider_type.nlist_resources; i++)
@@ -210,6 +219,8 @@ static bool render(const char *name, struct xbuf *out)
         function_reference(f, out);
     else if ((r = resource_named(name)))
         block_reference(&r->schema->block, "Schema", 2, out);
+    else if ((s = data_source_named(name)))
+        block_reference(&s->block, "Schema", 2, out);
     else
         return false;
     return true;
@@ -314,8 +325,8 @@ static int process_folder(const char *docs, const char *folder, bool write)
 
 int main(int argc, char **argv)
 {
-    static const char *const folders[] = {"resources", "functions", "list-resources", "actions",
-                                          "guides"};
+    static const char *const folders[] = {"resources", "data-sources", "functions",
+                                          "list-resources", "actions", "guides"};
     if (argc != 3 || (strcmp(argv[1], "--write") != 0 && strcmp(argv[1], "--check") != 0)) {
         fprintf(stderr, "usage: xacct-docgen --write|--check DOCS_DIR\n");
         return 2;

@@ -49,3 +49,13 @@ resource "xacct_lambda_permission" "hello" {
   function_name = "hello"
   source_arn    = xacct_lambda_integration.hello.source_arn
 }
+
+resource "xacct_stage_deployment" "prod" {
+  provider    = xacct.api
+  rest_api_id = "a1b2c3d4e5"
+  stage_name  = "prod"
+  triggers = {
+    hello_id  = xacct_lambda_integration.hello.id
+    hello_uri = xacct_lambda_integration.hello.invoke_uri
+  }
+}

@@ -31,17 +31,17 @@ output "streaming_invoke_uri" {
 }
 
 # aws_lambda_permission.hello.source_arn for GET /pets/{id}: every stage, the method,
-# path parameters as "*", and the region rule across regions.
+# path parameters as "*", in the API's region (wherever the function is).
 output "source_arn" {
-  value = provider::xacct::source_arn(local.execution_arn, "GET", "/pets/{id}", local.function_arn)
+  value = provider::xacct::source_arn(local.execution_arn, "GET", "/pets/{id}")
 }
 
 # Every method and path of the API (null method and path).
 output "source_arn_any" {
-  value = provider::xacct::source_arn(local.execution_arn, null, null, null)
+  value = provider::xacct::source_arn(local.execution_arn, null, null)
 }
 
-# A Lambda authorizer's permission.
+# A Lambda authorizer's permission: across regions, in the function's region.
 output "authorizer_source_arn" {
   value = provider::xacct::authorizer_source_arn(local.execution_arn, "abc123", local.function_arn)
 }

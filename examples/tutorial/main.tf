@@ -1,7 +1,9 @@
 # The AWS tutorial "Build an API Gateway API with cross-account Lambda proxy integration",
-# declared with xacct. The REST API lives in account A (var.api_account), the function in
-# account B (var.function_account). Terraform runs with account A's credentials and
-# assumes a role in account B for the permission.
+# declared with xacct. The REST API lives in account A, the function in account B.
+# Terraform runs with account A's credentials and assumes a role in account B for the
+# permission. Then the two steps the tutorial leaves to the reader: the stage is
+# redeployed whenever the integration changes, and a check block proves on every plan
+# (and every scheduled drift-detection run) that API Gateway can call the function.
 
 terraform {
   required_providers {
@@ -63,6 +65,35 @@ resource "xacct_lambda_permission" "hello" {
   function_name = var.function_arn
   principal     = "apigateway.amazonaws.com"
   source_arn    = xacct_lambda_integration.hello.source_arn
+}
+
+# Step 3: the stage serves the integration only once the API is deployed to it again.
+resource "xacct_stage_deployment" "prod" {
+  provider    = xacct.api
+  rest_api_id = var.rest_api_id
+  stage_name  = "prod"
+
+  triggers = {
+    hello_id  = xacct_lambda_integration.hello.id
+    hello_uri = xacct_lambda_integration.hello.invoke_uri
+  }
+}
+
+# Proof that the call goes through: API Gateway's test invoke of the method, from the API
+# account. A missing statement or a wrong region shows as a warning with the log line.
+check "hello_answers" {
+  data "xacct_invoke_check" "hello" {
+    provider      = xacct.api
+    rest_api_id   = var.rest_api_id
+    resource_path = "/"
+    http_method   = "GET"
+    depends_on    = [xacct_lambda_permission.hello, xacct_stage_deployment.prod]
+  }
+
+  assert {
+    condition     = data.xacct_invoke_check.hello.status == 200
+    error_message = "API Gateway cannot call the function behind GET /: status ${data.xacct_invoke_check.hello.status}. ${data.xacct_invoke_check.hello.log}"
+  }
 }
 
 output "invoke_uri" {

@@ -1,4 +1,6 @@
-/* aws/apigateway.c - API Gateway REST API calls: paths, JSON bodies, JSON answers.
+/* aws/apigateway.c - API Gateway REST API calls: REST APIs, resources, methods and
+ * integrations (authorizers: apigateway_authorizer.c; deployments and stages:
+ * apigateway_deploy.c; method authorization and test invokes: apigateway_method.c).
  *
  * Every path label is URI-encoded (by aws/restjson: ids are [a-z0-9] in practice, but a
  * hostile or mistyped id must not change the path). Answers are parsed with jansson;
@@ -11,12 +13,11 @@
 
 #include <jansson.h>
 
+#include "aws/apigateway_internal.h"
 #include "aws/restjson.h"
 #include "util/alloc.h"
 
-static const struct rj_service apigw = {.id = "apigateway", .name = "API Gateway"};
-
-#define BAD_LABEL "an id or method in the request is empty"
+const struct rj_service apigw = {.id = "apigateway", .name = "API Gateway"};
 
 /* ------------------------------------------------------------------------- JSON helpers */
 
@@ -304,18 +305,13 @@ void apigw_method_cleanup(struct apigw_method *m)
     *m = (struct apigw_method){0};
 }
 
-enum xa_status apigw_get_method(struct aws_client *c, const char *region,
-                                const char *rest_api_id, const char *resource_id,
-                                const char *http_method, struct apigw_method *out,
-                                struct aws_error *err)
+enum xa_status apigw_method_call(struct aws_client *c, const char *region,
+                                 const struct rj_request *req, struct apigw_method *out,
+                                 struct aws_error *err)
 {
     *out = (struct apigw_method){0};
-    const struct rj_request req = {.op = "GetMethod", .method = "GET",
-                                   .path = "/restapis/{}/resources/{}/methods/{}",
-                                   .labels = {rest_api_id, resource_id, http_method},
-                                   .bad_label = BAD_LABEL};
     json_t *o;
-    enum xa_status st = rj_call(c, region, &apigw, &req, &o, err);
+    enum xa_status st = rj_call(c, region, &apigw, req, &o, err);
     if (o) {
         bool oom = false;
         out->http_method = rj_str(&oom, o, "httpMethod");
@@ -337,13 +333,25 @@ enum xa_status apigw_get_method(struct aws_client *c, const char *region,
     return st;
 }
 
+enum xa_status apigw_get_method(struct aws_client *c, const char *region,
+                                const char *rest_api_id, const char *resource_id,
+                                const char *http_method, struct apigw_method *out,
+                                struct aws_error *err)
+{
+    const struct rj_request req = {.op = "GetMethod", .method = "GET",
+                                   .path = "/restapis/{}/resources/{}/methods/{}",
+                                   .labels = {rest_api_id, resource_id, http_method},
+                                   .bad_label = BAD_LABEL};
+    return apigw_method_call(c, region, &req, out, err);
+}
+
 /* ------------------------------------------------------------------------- Integration */
 
 void apigw_integration_cleanup(struct apigw_integration *i)
 {
     char **strs[] = {&i->type, &i->http_method, &i->uri, &i->credentials,
                      &i->passthrough_behavior, &i->content_handling, &i->connection_type,
-                     &i->connection_id, &i->cache_namespace};
+                     &i->connection_id, &i->cache_namespace, &i->response_transfer_mode};
     for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++)
         xa_free(*strs[k]);
     free_strv(i->cache_key_parameters, i->ncache_key_parameters);
@@ -364,6 +372,7 @@ static enum xa_status read_integration(json_t *o, struct apigw_integration *out)
     out->connection_type = rj_str(&oom, o, "connectionType");
     out->connection_id = rj_str(&oom, o, "connectionId");
     out->cache_namespace = rj_str(&oom, o, "cacheNamespace");
+    out->response_transfer_mode = rj_str(&oom, o, "responseTransferMode");
     out->cache_key_parameters = jstrv(&oom, json_object_get(o, "cacheKeyParameters"),
                                       &out->ncache_key_parameters);
     out->request_parameters = jmap(&oom, json_object_get(o, "requestParameters"),
@@ -400,7 +409,7 @@ static enum xa_status integration_call(struct aws_client *c, const char *region,
     return st;
 }
 
-static int set_str(json_t *o, const char *key, const char *v)
+int apigw_json_set_str(json_t *o, const char *key, const char *v)
 {
     return v ? json_object_set_new(o, key, json_string(v)) : 0;
 }
@@ -422,15 +431,16 @@ static char *put_body(const struct apigw_put_integration_req *q)
     json_t *o = json_object();
     int bad = !o;
     if (!bad) {
-        bad |= set_str(o, "type", q->type);
-        bad |= set_str(o, "httpMethod", q->integration_http_method);
-        bad |= set_str(o, "uri", q->uri);
-        bad |= set_str(o, "credentials", q->credentials);
-        bad |= set_str(o, "passthroughBehavior", q->passthrough_behavior);
-        bad |= set_str(o, "contentHandling", q->content_handling);
-        bad |= set_str(o, "connectionType", q->connection_type);
-        bad |= set_str(o, "connectionId", q->connection_id);
-        bad |= set_str(o, "cacheNamespace", q->cache_namespace);
+        bad |= apigw_json_set_str(o, "type", q->type);
+        bad |= apigw_json_set_str(o, "httpMethod", q->integration_http_method);
+        bad |= apigw_json_set_str(o, "uri", q->uri);
+        bad |= apigw_json_set_str(o, "credentials", q->credentials);
+        bad |= apigw_json_set_str(o, "passthroughBehavior", q->passthrough_behavior);
+        bad |= apigw_json_set_str(o, "contentHandling", q->content_handling);
+        bad |= apigw_json_set_str(o, "connectionType", q->connection_type);
+        bad |= apigw_json_set_str(o, "connectionId", q->connection_id);
+        bad |= apigw_json_set_str(o, "cacheNamespace", q->cache_namespace);
+        bad |= apigw_json_set_str(o, "responseTransferMode", q->response_transfer_mode);
         if (q->timeout_in_millis > 0)
             bad |= json_object_set_new(o, "timeoutInMillis", json_integer(q->timeout_in_millis));
         if (q->ncache_key_parameters) {
@@ -475,21 +485,17 @@ enum xa_status apigw_get_integration(struct aws_client *c, const char *region,
     return integration_call(c, region, "GetIntegration", "GET", key, NULL, out, err);
 }
 
-enum xa_status apigw_update_integration(struct aws_client *c, const char *region,
-                                        const struct apigw_integration_key *key,
-                                        const struct apigw_patch_op *ops, size_t nops,
-                                        struct apigw_integration *out, struct aws_error *err)
+char *apigw_patch_json(const struct apigw_patch_op *ops, size_t nops)
 {
-    *out = (struct apigw_integration){0};
     json_t *o = json_object(), *a = json_array();
     int bad = !o || !a;
     for (size_t i = 0; !bad && i < nops; i++) {
         json_t *op = json_object();
         bad |= !op || !ops[i].op || !ops[i].path;
         if (!bad) {
-            bad |= set_str(op, "op", ops[i].op);
-            bad |= set_str(op, "path", ops[i].path);
-            bad |= set_str(op, "value", ops[i].value);
+            bad |= apigw_json_set_str(op, "op", ops[i].op);
+            bad |= apigw_json_set_str(op, "path", ops[i].path);
+            bad |= apigw_json_set_str(op, "value", ops[i].value);
         }
         bad |= json_array_append_new(a, op);
     }
@@ -497,6 +503,16 @@ enum xa_status apigw_update_integration(struct aws_client *c, const char *region
     char *body = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(a);
     json_decref(o);
+    return body;
+}
+
+enum xa_status apigw_update_integration(struct aws_client *c, const char *region,
+                                        const struct apigw_integration_key *key,
+                                        const struct apigw_patch_op *ops, size_t nops,
+                                        struct apigw_integration *out, struct aws_error *err)
+{
+    *out = (struct apigw_integration){0};
+    char *body = apigw_patch_json(ops, nops);
     if (!body)
         return rj_fail(err, &apigw, "UpdateIntegration", "cannot encode the patch operations "
                                                          "(missing op/path or a value that is "

@@ -118,6 +118,7 @@ struct apigw_put_integration_req {
     const struct aws_kv_ref *request_templates;
     size_t nrequest_templates;
     int timeout_in_millis;               /* 0: AWS default (29000) */
+    const char *response_transfer_mode;  /* "BUFFERED", "STREAM" */
 };
 
 struct apigw_integration {
@@ -137,6 +138,7 @@ struct apigw_integration {
     struct aws_kv *request_templates;
     size_t nrequest_templates;
     int timeout_in_millis;               /* 0 when absent */
+    char *response_transfer_mode;        /* NULL when absent (BUFFERED) */
 };
 void apigw_integration_cleanup(struct apigw_integration *i);
 
@@ -147,7 +149,8 @@ enum xa_status apigw_get_integration(struct aws_client *c, const char *region,
                                      const struct apigw_integration_key *key,
                                      struct apigw_integration *out, struct aws_error *err);
 
-/* UpdateIntegration: PATCH with {"patchOperations":[{"op","path","value"}...]}.
+/* UpdateIntegration: PATCH with {"patchOperations":[{"op","path","value"}...]} (the
+ * shape of every API Gateway update: UpdateMethod, UpdateAuthorizer, ...).
  * value NULL is sent without a "value" member (for "remove"). */
 struct apigw_patch_op {
     const char *op;      /* "replace", "add", "remove" */
@@ -163,5 +166,124 @@ enum xa_status apigw_update_integration(struct aws_client *c, const char *region
 enum xa_status apigw_delete_integration(struct aws_client *c, const char *region,
                                         const struct apigw_integration_key *key,
                                         struct aws_error *err);
+
+/* ---- UpdateMethod: PATCH /restapis/{id}/resources/{rid}/methods/{http} ---- */
+/* Patch operations such as replace /authorizationType and /authorizerId; out is the
+ * method as it is after the update. (apigateway_method.c) */
+enum xa_status apigw_update_method(struct aws_client *c, const char *region,
+                                   const char *rest_api_id, const char *resource_id,
+                                   const char *http_method, const struct apigw_patch_op *ops,
+                                   size_t nops, struct apigw_method *out, struct aws_error *err);
+
+/* ---- Test invokes (apigateway_method.c) ---- */
+/* TestInvokeMethod (POST .../methods/{http}) and TestInvokeAuthorizer (POST
+ * /restapis/{id}/authorizers/{aid}): API Gateway calls the method or the authorizer with
+ * the API's current configuration, through the stage "test-invoke-stage". NULL / 0
+ * fields are not sent. AWS answers 200 whatever the call's own status: that is in out. */
+struct apigw_test_invoke_req {
+    const char *rest_api_id;
+    const char *path_with_query_string;
+    const char *body;
+    const struct aws_kv_ref *headers;
+    size_t nheaders;
+};
+struct apigw_test_invoke {
+    int status;              /* the call's status (TestInvokeAuthorizer: clientStatus) */
+    char *body;              /* the method's answer body, or NULL */
+    char *log;               /* API Gateway's execution log, or NULL */
+    int64_t latency_ms;
+    char *principal_id;      /* TestInvokeAuthorizer: the authorizer's principal, or NULL */
+};
+enum xa_status apigw_test_invoke_method(struct aws_client *c, const char *region,
+                                        const struct apigw_test_invoke_req *req,
+                                        const char *resource_id, const char *http_method,
+                                        struct apigw_test_invoke *out, struct aws_error *err);
+enum xa_status apigw_test_invoke_authorizer(struct aws_client *c, const char *region,
+                                            const struct apigw_test_invoke_req *req,
+                                            const char *authorizer_id,
+                                            struct apigw_test_invoke *out, struct aws_error *err);
+void apigw_test_invoke_cleanup(struct apigw_test_invoke *t);
+
+/* ---- Authorizers: /restapis/{id}/authorizers[/{aid}] (apigateway_authorizer.c) ---- */
+/* CreateAuthorizer (201). NULL fields and ttl_seconds < 0 are not sent. */
+struct apigw_authorizer_req {
+    const char *rest_api_id;
+    const char *name;
+    const char *type;                        /* "TOKEN", "REQUEST" */
+    const char *authorizer_uri;
+    const char *identity_source;
+    const char *identity_validation_expression;
+    const char *authorizer_credentials;
+    int ttl_seconds;                         /* authorizerResultTtlInSeconds */
+};
+struct apigw_authorizer {
+    char *id;
+    char *name;
+    char *type;
+    char *authorizer_uri;
+    char *identity_source;
+    char *identity_validation_expression;
+    char *authorizer_credentials;
+    int ttl_seconds;                         /* -1 when absent */
+};
+struct apigw_authorizer_list {
+    struct apigw_authorizer *items;
+    size_t count;
+};
+enum xa_status apigw_create_authorizer(struct aws_client *c, const char *region,
+                                       const struct apigw_authorizer_req *req,
+                                       struct apigw_authorizer *out, struct aws_error *err);
+enum xa_status apigw_get_authorizer(struct aws_client *c, const char *region,
+                                    const char *rest_api_id, const char *authorizer_id,
+                                    struct apigw_authorizer *out, struct aws_error *err);
+/* GetAuthorizers, following `position` to the end. */
+enum xa_status apigw_get_authorizers(struct aws_client *c, const char *region,
+                                     const char *rest_api_id, struct apigw_authorizer_list *out,
+                                     struct aws_error *err);
+enum xa_status apigw_update_authorizer(struct aws_client *c, const char *region,
+                                       const char *rest_api_id, const char *authorizer_id,
+                                       const struct apigw_patch_op *ops, size_t nops,
+                                       struct apigw_authorizer *out, struct aws_error *err);
+enum xa_status apigw_delete_authorizer(struct aws_client *c, const char *region,
+                                       const char *rest_api_id, const char *authorizer_id,
+                                       struct aws_error *err);
+void apigw_authorizer_cleanup(struct apigw_authorizer *a);
+void apigw_authorizer_list_cleanup(struct apigw_authorizer_list *l);
+
+/* ---- Deployments and stages (apigateway_deploy.c) ---- */
+struct apigw_deployment {
+    char *id;
+    char *description;
+    int64_t created;                         /* createdDate, epoch seconds (0: absent) */
+};
+/* CreateDeployment (201): POST /restapis/{id}/deployments; with stage_name the stage is
+ * created or moved to the new deployment. description may be NULL. Not idempotent:
+ * a retried call after a lost answer makes a second deployment (see the resource). */
+enum xa_status apigw_create_deployment(struct aws_client *c, const char *region,
+                                       const char *rest_api_id, const char *stage_name,
+                                       const char *description, struct apigw_deployment *out,
+                                       struct aws_error *err);
+enum xa_status apigw_get_deployment(struct aws_client *c, const char *region,
+                                    const char *rest_api_id, const char *deployment_id,
+                                    struct apigw_deployment *out, struct aws_error *err);
+/* DeleteDeployment (202); BadRequestException while a stage serves it. */
+enum xa_status apigw_delete_deployment(struct aws_client *c, const char *region,
+                                       const char *rest_api_id, const char *deployment_id,
+                                       struct aws_error *err);
+void apigw_deployment_cleanup(struct apigw_deployment *d);
+
+struct apigw_stage {
+    char *stage_name;
+    char *deployment_id;
+    char *description;
+};
+enum xa_status apigw_get_stage(struct aws_client *c, const char *region,
+                               const char *rest_api_id, const char *stage_name,
+                               struct apigw_stage *out, struct aws_error *err);
+/* DeleteStage (202). */
+enum xa_status apigw_delete_stage(struct aws_client *c, const char *region,
+                                  const char *rest_api_id, const char *stage_name,
+                                  struct aws_error *err);
+void apigw_stage_cleanup(struct apigw_stage *s);
 
 #endif

@@ -400,6 +400,12 @@ void arn_invoke_uri_cleanup(struct arn_invoke_uri *u)
     arn_invoke_uri_init(u);
 }
 
+/* The two Lambda integration URI paths: buffered invocations and response streaming. */
+static const struct {
+    const char *prefix, *suffix;
+} invoke_forms[] = {{INVOKE_PREFIX, INVOKE_SUFFIX},
+                    {STREAMING_PREFIX, STREAMING_SUFFIX}};
+
 /* Checks the generic parts of an invoke URI and cuts out the function ARN. */
 static bool split_invoke_uri(char *copy, struct arn_invoke_uri *u, const char **reason)
 {
@@ -411,16 +417,22 @@ static bool split_invoke_uri(char *copy, struct arn_invoke_uri *u, const char **
         return fail(reason, "the URI is not an API Gateway Lambda integration URI");
     if (!check_scope(parts[3], NULL, reason))
         return false;
-    size_t plen = strlen(INVOKE_PREFIX), slen = strlen(INVOKE_SUFFIX), n = strlen(parts[5]);
-    if (n <= plen + slen || strncmp(parts[5], INVOKE_PREFIX, plen) != 0 ||
-        strcmp(parts[5] + n - slen, INVOKE_SUFFIX) != 0)
-        return fail(reason,
-                    "the URI path must be path/2015-03-31/functions/FUNCTION_ARN/invocations");
-    parts[5][n - slen] = '\0';
-    u->partition = parts[1];
-    u->region = parts[3];
-    u->function_arn = parts[5] + plen;
-    return true;
+    size_t n = strlen(parts[5]);
+    for (size_t i = 0; i < sizeof invoke_forms / sizeof invoke_forms[0]; i++) {
+        size_t plen = strlen(invoke_forms[i].prefix), slen = strlen(invoke_forms[i].suffix);
+        if (n <= plen + slen || strncmp(parts[5], invoke_forms[i].prefix, plen) != 0 ||
+            strcmp(parts[5] + n - slen, invoke_forms[i].suffix) != 0)
+            continue;
+        parts[5][n - slen] = '\0';
+        u->partition = parts[1];
+        u->region = parts[3];
+        u->function_arn = parts[5] + plen;
+        u->streaming = i == 1;
+        return true;
+    }
+    return fail(reason, "the URI path must be path/2015-03-31/functions/FUNCTION_ARN/invocations "
+                        "(or, streaming, path/2021-11-15/functions/FUNCTION_ARN/"
+                        "response-streaming-invocations)");
 }
 
 enum xa_status arn_invoke_uri_parse(const char *uri, struct arn_invoke_uri *out,
@@ -534,8 +546,13 @@ enum xa_status arn_execute_api_parse(const char *s, struct arn_execute_api *out,
         ;
     else if (strcmp(parts[2], "execute-api") != 0)
         fail(reason, "the ARN is not an execute-api ARN");
-    else if (!check_scope(parts[3], strcmp(parts[4], "*") == 0 ? NULL : parts[4], reason))
+    /* ArnLike: a "*" region matches every region (Lambda compares SourceArn so). */
+    else if (strcmp(parts[3], "*") != 0 &&
+             !check_scope(parts[3], strcmp(parts[4], "*") == 0 ? NULL : parts[4], reason))
         ;
+    else if (strcmp(parts[3], "*") == 0 && strcmp(parts[4], "*") != 0 &&
+             !arn_valid_account(parts[4]))
+        fail(reason, "the account ID must be 12 digits");
     else
         ok = split_execute_resource(parts[5], &x, reason);
     if (!ok) {
@@ -613,6 +630,16 @@ enum xa_status arn_integration_source_arn(const char *partition, const char *reg
     return st;
 }
 
+enum xa_status arn_api_source_arn(const char *partition, const char *region,
+                                  const char *account, const char *api_id, struct xbuf *out)
+{
+    account = account_or_wildcard(account);
+    if (!execute_api_scope(partition, region, account, api_id) || strcmp(api_id, "*") == 0)
+        return XA_EINVAL;
+    return xbuf_appendf(out, "arn:%s:execute-api:%s:%s:%s/*", partition, region, account,
+                        api_id);
+}
+
 enum xa_status arn_authorizer_source_arn(const char *partition, const char *region,
                                          const char *account, const char *api_id,
                                          const char *authorizer_id, struct xbuf *out)
@@ -653,9 +680,10 @@ bool arn_same_principal(const char *a, const char *b)
 
 /* ---- region of a permission's source ARN ---------------------------------------------- */
 
-const char *arn_source_arn_region(const char *api_region, const char *function_region)
+const char *arn_source_arn_region(enum arn_source_kind kind, const char *api_region,
+                                  const char *function_region)
 {
-    if (api_region && function_region && strcmp(api_region, function_region) != 0)
+    if (kind == ARN_SOURCE_AUTHORIZER && function_region)
         return function_region;
     return api_region ? api_region : function_region;
 }

@@ -7,11 +7,12 @@
  *     a partial ARN "222222222222:function:name[:q]");
  *   - the Lambda integration URI API Gateway calls:
  *     arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}
- *     /invocations  (one string)
+ *     /invocations  (one string), or for response streaming
+ *     ...:lambda:path/2021-11-15/functions/{function_arn}/response-streaming-invocations
  *   - execute-api ARNs used as a permission's source ARN:
  *     arn:{partition}:execute-api:{region}:{account}:{api_id}/{stage}/{METHOD}/{path}
- *     where account, stage, METHOD and path may be "*" (Lambda matches a permission's
- *     SourceArn with ArnLike), the form an integration's method is called with, and
+ *     where region, account, stage, METHOD and path may be "*" (Lambda matches a
+ *     permission's SourceArn with ArnLike), the form an integration's method is called with, and
  *     arn:{partition}:execute-api:{region}:{account}:{api_id}/authorizers/{authorizer_id}
  *     the form a Lambda authorizer is called with;
  *   - principals: an account id and its root ARN arn:{partition}:iam::{account}:root are
@@ -106,19 +107,20 @@ enum xa_status arn_lambda_function_arn(const char *partition, const char *region
  * own region there, which is what arn_lambda_invoke_uri_for_function does. */
 enum xa_status arn_lambda_invoke_uri(const char *partition, const char *region,
                                      const char *function_arn, struct xbuf *out);
+/* The response-streaming URI (API Gateway's responseTransferMode STREAM):
+ * arn:{partition}:apigateway:{region}:lambda:path/2021-11-15/functions/{function_arn}
+ * /response-streaming-invocations. Same arguments and checks as arn_lambda_invoke_uri. */
+enum xa_status arn_lambda_streaming_invoke_uri(const char *partition, const char *region,
+                                               const char *function_arn, struct xbuf *out);
 /* The URI for a fully qualified function reference (a full ARN), in its own region. */
 enum xa_status arn_lambda_invoke_uri_for_function(const struct arn_lambda_function *f,
                                                   struct xbuf *out);
-/* As arn_lambda_invoke_uri, for API Gateway's response-streaming Lambda proxy integrations:
- * arn:{partition}:apigateway:{region}:lambda:path/2021-11-15/functions/{function_arn}
- * /response-streaming-invocations. */
-enum xa_status arn_lambda_streaming_invoke_uri(const char *partition, const char *region,
-                                               const char *function_arn, struct xbuf *out);
 
 struct arn_invoke_uri {
     const char *partition;
     const char *region;         /* the apigateway:{region} part */
     const char *function_arn;   /* as written, qualifier included */
+    bool streaming;             /* the response-streaming form (2021-11-15) */
     struct arn_lambda_function function;   /* function_arn parsed */
     char *storage;
 };
@@ -131,7 +133,7 @@ enum xa_status arn_invoke_uri_parse(const char *uri, struct arn_invoke_uri *out,
 
 struct arn_execute_api {
     const char *partition;
-    const char *region;
+    const char *region;     /* a region, or "*" (any region) */
     const char *account;    /* 12 digits, or "*" */
     const char *api_id;     /* [a-z0-9]+ or "*" */
     const char *stage;      /* NULL when absent, or "*" */
@@ -161,6 +163,11 @@ enum xa_status arn_integration_source_arn(const char *partition, const char *reg
                                           const char *account, const char *api_id,
                                           const char *method, const char *resource_path,
                                           struct xbuf *out);
+/* "arn:{partition}:execute-api:{region}:{account}:{api_id}" + "/" + "*": every call of
+ * the API (every stage, method and path, and its authorizers), for one permission per
+ * API. account as above. */
+enum xa_status arn_api_source_arn(const char *partition, const char *region,
+                                  const char *account, const char *api_id, struct xbuf *out);
 /* arn:{partition}:execute-api:{region}:{account}:{api_id}/authorizers/{authorizer_id}: the
  * source ARN of calls from a Lambda authorizer. account as above. */
 enum xa_status arn_authorizer_source_arn(const char *partition, const char *region,
@@ -175,14 +182,23 @@ bool arn_same_principal(const char *a, const char *b);
 
 /* ---- region of a permission's source ARN ------------------------------------------ */
 
+/* What API Gateway presents to Lambda when it invokes a function: the method's call
+ * (arn:...:{api_id}/{stage}/{METHOD}/{path}) or a Lambda authorizer's call
+ * (arn:...:{api_id}/authorizers/{authorizer_id}). */
+enum arn_source_kind { ARN_SOURCE_METHOD, ARN_SOURCE_AUTHORIZER };
+
 /* Which region the execute-api source ARN of a Lambda permission must carry when the API
- * lives in api_region and the function in function_region.
- * Choice: the project's tutorial (cross-account, possibly cross-region integration) says
- * that when the two regions differ the source ARN uses the FUNCTION's region, so this
- * returns function_region when both are given and differ, and whichever is non-NULL
- * otherwise (NULL when both are NULL). Note that an execute-api ARN otherwise names the
- * API's own region; should AWS be observed to match on the API's region instead, this one
- * function is the place to change. */
-const char *arn_source_arn_region(const char *api_region, const char *function_region);
+ * lives in api_region and the function in function_region:
+ *   - a method's integration: the API's region, always. An execute-api ARN names the API,
+ *     which lives in its own region; this is what hashicorp/aws's execution_arn and every
+ *     CDK grant use. (The cross-region failures users report come from an invoke URI
+ *     built with the API's region; the invoke URI names the function's region.)
+ *   - a Lambda authorizer: the function's region when the two differ. AWS's pages "Build
+ *     an API Gateway API with cross-account Lambda proxy integration" (its note) and
+ *     "Configure a cross-account API Gateway Lambda authorizer" say that for a
+ *     cross-region, cross-account authorizer the source ARN uses the function's region.
+ * When one region is NULL the other is returned (NULL when both are). */
+const char *arn_source_arn_region(enum arn_source_kind kind, const char *api_region,
+                                  const char *function_region);
 
 #endif

@@ -24,6 +24,7 @@ struct identity_scope;
 struct list_resource_type;
 struct function_type;
 struct action_type;
+struct data_source_type;
 
 struct provider_type {
     const char *name;                       /* "xacct" */
@@ -44,9 +45,11 @@ struct provider_type {
     size_t nresources;
     /* Where a configured meta is (its account and region), for identities. */
     void (*scope)(const void *meta, struct identity_scope *out);
-    /* Beside the resource types, tables of the same kind: list resources
-     * (core/list_resource.h), provider functions (core/function.h), actions
-     * (core/action.h). */
+    /* Beside the resource types, tables of the same kind: data sources
+     * (core/data_source.h), list resources (core/list_resource.h), provider functions
+     * (core/function.h), actions (core/action.h). */
+    const struct data_source_type *const *data_sources;
+    size_t ndata_sources;
     const struct list_resource_type *const *list_resources;
     size_t nlist_resources;
     const struct function_type *const *functions;

@@ -90,11 +90,13 @@ enum xa_status tfproto_invoke_action(struct provider *p, const uint8_t *req, siz
 enum xa_status tfproto_validate_action(struct provider *p, const uint8_t *req, size_t len,
                                        struct xbuf *out);
 
-/* unsupported_rpcs.c: what xacct does not offer answers with a diagnostic naming it */
+/* data_source_rpcs.c: ValidateDataResourceConfig, ReadDataSource */
 enum xa_status tfproto_validate_data_resource(struct provider *p, const uint8_t *req, size_t len,
                                               struct xbuf *out);
 enum xa_status tfproto_read_data_source(struct provider *p, const uint8_t *req, size_t len,
                                         struct xbuf *out);
+
+/* unsupported_rpcs.c: what xacct does not offer answers with a diagnostic naming it */
 enum xa_status tfproto_validate_ephemeral(struct provider *p, const uint8_t *req, size_t len,
                                           struct xbuf *out);
 enum xa_status tfproto_open_ephemeral(struct provider *p, const uint8_t *req, size_t len,

@@ -23,9 +23,8 @@ static const struct resource_type *resource_or_diag(struct provider *p, const ch
     *t = rt ? schema_implied_type(&rt->schema->block) : NULL;
     if (!rt)
         diag_error(d, "Unknown resource type",
-                   "The xacct provider has no resource type \"%s\". It manages "
-                   "xacct_lambda_integration and xacct_lambda_permission; check the "
-                   "resource block's type.", name ? name : "");
+                   "The xacct provider has no resource type \"%s\"; check the resource "
+                   "block's type.", name ? name : "");
     else if (!*t)
         diag_error(d, "Out of memory", "The provider could not build the type of %s.", name);
     return *t ? rt : NULL;

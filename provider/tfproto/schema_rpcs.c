@@ -1,7 +1,7 @@
 /* tfproto/schema_rpcs.c - GetProviderSchema (v5: GetSchema) and GetMetadata: the schema
- * tables as the protocol describes them - the provider block, resource types, list
- * resources, actions and functions (function_rpcs.c builds those) - and the server
- * capabilities. Identity schemas are identity_rpcs.c's.
+ * tables as the protocol describes them - the provider block, resource types, data
+ * sources, list resources, actions and functions (function_rpcs.c builds those) - and the
+ * server capabilities. Identity schemas are identity_rpcs.c's.
  *
  * The schema never changes while the process lives, and its bytes are the same for both
  * protocol versions (call.h): it is built once and answered from those bytes.
@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include "core/action.h"
+#include "core/data_source.h"
 #include "core/function.h"
 #include "core/list_resource.h"
 #include "core/provider.h"
@@ -144,6 +145,14 @@ static const struct schema *resource_schema(const void *t, size_t i)
 {
     return ((const struct resource_type *const *)t)[i]->schema;
 }
+static const char *data_source_name(const void *t, size_t i)
+{
+    return ((const struct data_source_type *const *)t)[i]->name;
+}
+static const struct schema *data_source_schema(const void *t, size_t i)
+{
+    return ((const struct data_source_type *const *)t)[i]->schema;
+}
 static const char *list_name(const void *t, size_t i)
 {
     return ((const struct list_resource_type *const *)t)[i]->name;
@@ -203,6 +212,10 @@ static enum xa_status build_schema(struct provider *p, struct xbuf *out)
     rs.resource_schemas = schema_map(
         &c, &tfplugin6__get_provider_schema__response__resource_schemas_entry__descriptor,
         resource_name, resource_schema, pt->resources, pt->nresources, &rs.n_resource_schemas);
+    rs.data_source_schemas = schema_map(
+        &c, &tfplugin6__get_provider_schema__response__data_source_schemas_entry__descriptor,
+        data_source_name, data_source_schema, pt->data_sources, pt->ndata_sources,
+        &rs.n_data_source_schemas);
     rs.list_resource_schemas = schema_map(
         &c, &tfplugin6__get_provider_schema__response__list_resource_schemas_entry__descriptor,
         list_name, list_schema, pt->list_resources, pt->nlist_resources,
@@ -210,7 +223,8 @@ static enum xa_status build_schema(struct provider *p, struct xbuf *out)
     rs.action_schemas = action_map(&c, pt, &rs.n_action_schemas);
     rs.functions = function_map(&c, p, &rs.n_functions);
     if (!rs.provider || !rs.server_capabilities || !rs.resource_schemas ||
-        !rs.list_resource_schemas || !rs.action_schemas || !rs.functions)
+        !rs.data_source_schemas || !rs.list_resource_schemas || !rs.action_schemas ||
+        !rs.functions)
         c.a.failed = true;
     return tfproto_call_finish(&c, &rs.base, out);
 }
@@ -283,6 +297,9 @@ enum xa_status tfproto_get_metadata(struct provider *p, const uint8_t *req, size
     rs.server_capabilities = capabilities(&c);
     rs.resources = name_list(&c, &tfplugin6__get_metadata__resource_metadata__descriptor,
                              resource_name, pt->resources, pt->nresources, &rs.n_resources);
+    rs.data_sources = name_list(&c, &tfplugin6__get_metadata__data_source_metadata__descriptor,
+                                data_source_name, pt->data_sources, pt->ndata_sources,
+                                &rs.n_data_sources);
     rs.list_resources = name_list(&c, &tfplugin6__get_metadata__list_resource_metadata__descriptor,
                                   list_name, pt->list_resources, pt->nlist_resources,
                                   &rs.n_list_resources);

@@ -1,5 +1,5 @@
-/* tfproto/unsupported_rpcs.c - what xacct does not offer: data sources, ephemeral
- * resources and (tfplugin6) state stores.
+/* tfproto/unsupported_rpcs.c - what xacct does not offer: ephemeral resources and
+ * (tfplugin6) state stores.
  *
  * Each RPC still decodes its request (garbage gets INVALID_ARGUMENT, as for every RPC)
  * and answers an empty response with one error diagnostic that names what is missing.
@@ -28,28 +28,10 @@ static enum xa_status unsupported(const ProtobufCMessageDescriptor *req_desc,
     }
     protobuf_c_message_init(resp_desc, rs);
     diag_error(&c.d, summary,
-               "The xacct provider has no %s. It manages the resources "
-               "xacct_lambda_integration and xacct_lambda_permission only.", what);
+               "The xacct provider has no %s: it offers resources, data sources, list "
+               "resources, provider functions and actions.", what);
     return tfproto_call_finish(&c, rs, out);
 }
-
-enum xa_status tfproto_validate_data_resource(struct provider *p, const uint8_t *req, size_t len,
-                                              struct xbuf *out)
-{
-    return unsupported(&tfplugin6__validate_data_resource_config__request__descriptor,
-                       &tfplugin6__validate_data_resource_config__response__descriptor,
-                       "Unsupported data source", "data sources", req, len, out);
-}
-
-enum xa_status tfproto_read_data_source(struct provider *p, const uint8_t *req, size_t len,
-                                        struct xbuf *out)
-{
-    return unsupported(&tfplugin6__read_data_source__request__descriptor,
-                       &tfplugin6__read_data_source__response__descriptor,
-                       "Unsupported data source", "data sources", req, len, out);
-}
-
-
 
 enum xa_status tfproto_validate_ephemeral(struct provider *p, const uint8_t *req, size_t len,
                                           struct xbuf *out)

@@ -10,18 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apigw.h"
 #include "route.h"
 #include "world.h"
 
-static const char *jstr(const json_t *o, const char *k)
+#define jstr apigw_str
+
+const char *apigw_str(const json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
 }
 
 /* ------------------------------------------------------------------ lookups */
 
-static json_t *find_api(struct emu_server *s, const struct emu_req *r, const char *id,
-                        struct emu_resp *resp)
+json_t *apigw_find_api(struct emu_server *s, const struct emu_req *r, const char *id,
+                       struct emu_resp *resp)
 {
     json_t *api = world_api(s->world, id);
     if (api == NULL || strcmp(jstr(api, "account"), r->account) != 0 ||
@@ -33,10 +36,10 @@ static json_t *find_api(struct emu_server *s, const struct emu_req *r, const cha
     return api;
 }
 
-static json_t *find_resource(struct emu_server *s, const struct emu_req *r, char *const *p,
-                             struct emu_resp *resp)
+json_t *apigw_find_resource(struct emu_server *s, const struct emu_req *r, char *const *p,
+                            struct emu_resp *resp)
 {
-    json_t *api = find_api(s, r, p[0], resp);
+    json_t *api = apigw_find_api(s, r, p[0], resp);
     if (api == NULL)
         return NULL;
     json_t *res = json_object_get(json_object_get(api, "resources"), p[1]);
@@ -45,10 +48,10 @@ static json_t *find_resource(struct emu_server *s, const struct emu_req *r, char
     return res;
 }
 
-static json_t *find_method(struct emu_server *s, const struct emu_req *r, char *const *p,
-                           struct emu_resp *resp)
+json_t *apigw_find_method(struct emu_server *s, const struct emu_req *r, char *const *p,
+                          struct emu_resp *resp)
 {
-    json_t *res = find_resource(s, r, p, resp);
+    json_t *res = apigw_find_resource(s, r, p, resp);
     if (res == NULL)
         return NULL;
     json_t *m = json_object_get(json_object_get(res, "resourceMethods"), p[2]);
@@ -60,7 +63,7 @@ static json_t *find_method(struct emu_server *s, const struct emu_req *r, char *
 static json_t *find_integration(struct emu_server *s, const struct emu_req *r,
                                 char *const *p, struct emu_resp *resp)
 {
-    json_t *m = find_method(s, r, p, resp);
+    json_t *m = apigw_find_method(s, r, p, resp);
     if (m == NULL)
         return NULL;
     json_t *integ = json_object_get(m, "methodIntegration");
@@ -74,7 +77,7 @@ static json_t *find_integration(struct emu_server *s, const struct emu_req *r,
 static void get_rest_api(struct emu_server *s, struct emu_req *r, char *const *p,
                          struct emu_resp *resp)
 {
-    json_t *api = find_api(s, r, p[0], resp);
+    json_t *api = apigw_find_api(s, r, p[0], resp);
     if (api == NULL)
         return;
     json_t *out = json_pack(
@@ -116,7 +119,7 @@ static int by_path(const void *a, const void *b)
 static void get_resources(struct emu_server *s, struct emu_req *r, char *const *p,
                           struct emu_resp *resp)
 {
-    json_t *api = find_api(s, r, p[0], resp);
+    json_t *api = apigw_find_api(s, r, p[0], resp);
     if (api == NULL)
         return;
     struct xbuf v;
@@ -168,7 +171,7 @@ done:
 static void get_resource(struct emu_server *s, struct emu_req *r, char *const *p,
                          struct emu_resp *resp)
 {
-    json_t *res = find_resource(s, r, p, resp);
+    json_t *res = apigw_find_resource(s, r, p, resp);
     if (res == NULL)
         return;
     struct xbuf v;
@@ -182,7 +185,7 @@ static void get_resource(struct emu_server *s, struct emu_req *r, char *const *p
 static void get_method(struct emu_server *s, struct emu_req *r, char *const *p,
                        struct emu_resp *resp)
 {
-    json_t *m = find_method(s, r, p, resp);
+    json_t *m = apigw_find_method(s, r, p, resp);
     if (m != NULL)
         emu_resp_json(resp, 200, m);
 }
@@ -232,10 +235,21 @@ static const char *integration_invalid(const json_t *in)
         return "Invalid content handling specified";
     if (jstr(in, "connectionType") && !one_of(jstr(in, "connectionType"), conn))
         return "Invalid connection type specified";
+    static const char *const modes[] = {"BUFFERED", "STREAM", NULL};
+    const char *mode = jstr(in, "responseTransferMode");
+    if (mode && !one_of(mode, modes))
+        return "Invalid response transfer mode specified. Valid values are BUFFERED, STREAM";
+    bool stream = mode && strcmp(mode, "STREAM") == 0;
+    /* Lambda streams through the 2021-11-15 response-streaming-invocations action only. */
+    bool stream_uri = uri && strstr(uri, ":lambda:path/2021-11-15/functions/") &&
+                      strstr(uri, "/response-streaming-invocations");
+    if (remote && stream_uri && !stream)
+        return "The response-streaming-invocations URI needs responseTransferMode STREAM";
     json_t *t = json_object_get(in, "timeoutInMillis");
     if (t != NULL && (!json_is_integer(t) || json_integer_value(t) < 50 ||
-                      json_integer_value(t) > 29000))
-        return "Timeout should be between 50 ms and 29000 ms";
+                      json_integer_value(t) > (stream ? 900000 : 29000)))
+        return stream ? "Timeout should be between 50 ms and 900000 ms for STREAM"
+                      : "Timeout should be between 50 ms and 29000 ms";
     return NULL;
 }
 
@@ -247,7 +261,7 @@ static json_t *integration_from_request(const json_t *in, const char *resource_i
                                          "requestTemplates", "passthroughBehavior",
                                          "contentHandling", "timeoutInMillis",
                                          "cacheNamespace", "cacheKeyParameters", "tlsConfig",
-                                         NULL};
+                                         "responseTransferMode", NULL};
     json_t *out = json_object();
     for (const char *const *k = copied; *k != NULL; k++) {
         json_t *v = json_object_get(in, *k);
@@ -264,10 +278,12 @@ static json_t *integration_from_request(const json_t *in, const char *resource_i
         json_object_set_new(out, "cacheNamespace", json_string(resource_id));
     if (json_object_get(out, "cacheKeyParameters") == NULL)
         json_object_set_new(out, "cacheKeyParameters", json_array());
+    if (json_object_get(out, "responseTransferMode") == NULL)
+        json_object_set_new(out, "responseTransferMode", json_string("BUFFERED"));
     return out;
 }
 
-static json_t *parse_body(const struct emu_req *r, struct emu_resp *resp)
+json_t *apigw_body(const struct emu_req *r, struct emu_resp *resp)
 {
     json_error_t je;
     json_t *in = json_loadb(r->body.data ? r->body.data : "{}", r->body.len ? r->body.len : 2,
@@ -284,8 +300,8 @@ static json_t *parse_body(const struct emu_req *r, struct emu_resp *resp)
 static void put_integration(struct emu_server *s, struct emu_req *r, char *const *p,
                             struct emu_resp *resp)
 {
-    json_t *m = find_method(s, r, p, resp);
-    json_t *in = m ? parse_body(r, resp) : NULL;
+    json_t *m = apigw_find_method(s, r, p, resp);
+    json_t *in = m ? apigw_body(r, resp) : NULL;
     if (in == NULL)
         return;
     const char *bad = integration_invalid(in);
@@ -310,7 +326,7 @@ static void get_integration(struct emu_server *s, struct emu_req *r, char *const
 static void delete_integration(struct emu_server *s, struct emu_req *r, char *const *p,
                                struct emu_resp *resp)
 {
-    json_t *m = find_method(s, r, p, resp);
+    json_t *m = apigw_find_method(s, r, p, resp);
     if (m != NULL && find_integration(s, r, p, resp) != NULL) {
         json_object_del(m, "methodIntegration");
         emu_resp_text(resp, 204, "", "");
@@ -341,7 +357,8 @@ static const char *apply_patch(json_t *integ, const json_t *op, char *msg, size_
     static const char *const scalars[] = {"/uri", "/httpMethod", "/type", "/credentials",
                                           "/passthroughBehavior", "/contentHandling",
                                           "/connectionType", "/connectionId",
-                                          "/cacheNamespace", "/timeoutInMillis", NULL};
+                                          "/cacheNamespace", "/timeoutInMillis",
+                                          "/responseTransferMode", NULL};
     static const char *const maps[] = {"/requestParameters/", "/requestTemplates/",
                                        "/cacheKeyParameters/", NULL};
     const char *verb = jstr(op, "op"), *path = jstr(op, "path"), *value = jstr(op, "value");
@@ -421,7 +438,8 @@ static const char *apply_patch(json_t *integ, const json_t *op, char *msg, size_
     snprintf(msg, n, "Invalid patch path '%s' specified for op '%s'. Must be one of: [/uri, "
                      "/httpMethod, /type, /credentials, /passthroughBehavior, /contentHandling, "
                      "/connectionType, /connectionId, /cacheNamespace, /timeoutInMillis, "
-                     "/requestParameters/*, /requestTemplates/*, /cacheKeyParameters/*]",
+                     "/responseTransferMode, /requestParameters/*, /requestTemplates/*, "
+                     "/cacheKeyParameters/*]",
              path, verb);
     return msg;
 }
@@ -429,9 +447,9 @@ static const char *apply_patch(json_t *integ, const json_t *op, char *msg, size_
 static void update_integration(struct emu_server *s, struct emu_req *r, char *const *p,
                                struct emu_resp *resp)
 {
-    json_t *m = find_method(s, r, p, resp);
+    json_t *m = apigw_find_method(s, r, p, resp);
     json_t *integ = m ? find_integration(s, r, p, resp) : NULL;
-    json_t *in = integ ? parse_body(r, resp) : NULL;
+    json_t *in = integ ? apigw_body(r, resp) : NULL;
     if (in == NULL)
         return;
     json_t *copy = json_deep_copy(integ), *op;

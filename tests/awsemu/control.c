@@ -1,6 +1,6 @@
 /* awsemu/control.c - the test-control endpoints under /_emu/ (README.md lists them):
- * health, state dump, reset, request log, faults, clock offset, out-of-band drift, and
- * the execute-api invoke check (invoke.c). Plain JSON, no signature.
+ * health, state dump, reset, request log, faults, clock offset, out-of-band drift
+ * (control_drift.c), and the execute-api invoke check (invoke.c). Plain JSON, no signature.
  */
 #include "control.h"
 
@@ -10,11 +10,6 @@
 #include "faults.h"
 #include "reqlog.h"
 #include "world.h"
-
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
 
 static void ok(struct emu_resp *resp)
 {
@@ -34,110 +29,11 @@ static json_t *body_json(const struct emu_req *r, struct emu_resp *resp)
     return in;
 }
 
-/* ------------------------------------------------------------------- drift */
-
-/* The method named by api_id + (resource_id | path) + http_method. */
-static json_t *drift_method(struct emu_server *s, const json_t *in)
-{
-    json_t *api = world_api(s->world, jstr(in, "api_id") ? jstr(in, "api_id") : "");
-    json_t *resources = json_object_get(api, "resources"), *res = NULL, *x;
-    const char *id;
-    if (jstr(in, "resource_id") != NULL) {
-        res = json_object_get(resources, jstr(in, "resource_id"));
-    } else if (jstr(in, "path") != NULL) {
-        json_object_foreach(resources, id, x) {
-            if (strcmp(jstr(x, "path"), jstr(in, "path")) == 0)
-                res = x;
-        }
-    }
-    const char *verb = jstr(in, "http_method") ? jstr(in, "http_method") : "GET";
-    return json_object_get(json_object_get(res, "resourceMethods"), verb);
-}
-
-/* The function named by function_arn, or account + region + function. */
-static json_t *drift_function(struct emu_server *s, const json_t *in, char *key, size_t n)
-{
-    char account[16] = "", region[32] = "", name[128] = "";
-    const char *arn = jstr(in, "function_arn");
-    if (arn != NULL) {
-        if (sscanf(arn, "arn:aws:lambda:%31[^:]:%15[^:]:function:%127[^:]", region, account,
-                   name) != 3)
-            return NULL;
-    } else if (jstr(in, "account") && jstr(in, "region") && jstr(in, "function")) {
-        snprintf(account, sizeof account, "%s", jstr(in, "account"));
-        snprintf(region, sizeof region, "%s", jstr(in, "region"));
-        snprintf(name, sizeof name, "%s", jstr(in, "function"));
-    }
-    snprintf(key, n, "%s/%s/%s", account, region, name);
-    return world_function(s->world, account, region, name);
-}
-
 static void drift(struct emu_server *s, struct emu_req *r, struct emu_resp *resp)
 {
     json_t *in = body_json(r, resp);
-    if (in == NULL)
-        return;
-    const char *op = jstr(in, "op") ? jstr(in, "op") : "";
-    char key[512];
-    world_lock(s->world);
-    if (strcmp(op, "set_integration_uri") == 0 || strcmp(op, "patch_integration") == 0 ||
-        strcmp(op, "delete_integration") == 0) {
-        json_t *m = drift_method(s, in);
-        json_t *integ = json_object_get(m, "methodIntegration");
-        if (integ == NULL) {
-            emu_error(resp, r, 404, "NotFound", "no such method or integration");
-        } else if (strcmp(op, "delete_integration") == 0) {
-            json_object_del(m, "methodIntegration");
-            ok(resp);
-        } else if (strcmp(op, "patch_integration") == 0) {
-            json_object_update(integ, json_object_get(in, "integration"));
-            ok(resp);
-        } else if (jstr(in, "uri") == NULL) {
-            emu_error(resp, r, 400, "BadRequest", "uri is required");
-        } else {
-            json_object_set_new(integ, "uri", json_string(jstr(in, "uri")));
-            ok(resp);
-        }
-    } else if (strcmp(op, "delete_statement") == 0 || strcmp(op, "add_statement") == 0) {
-        json_t *fn = drift_function(s, in, key, sizeof key);
-        const char *q = jstr(in, "qualifier") ? jstr(in, "qualifier") : "";
-        json_t *qual = json_object_get(json_object_get(fn, "quals"), q);
-        json_t *statements = json_object_get(qual, "statements"), *st;
-        size_t i, found = (size_t)-1;
-        json_array_foreach(statements, i, st) {
-            if (jstr(in, "sid") && jstr(st, "Sid") && strcmp(jstr(st, "Sid"), jstr(in, "sid")) == 0)
-                found = i;
-        }
-        if (qual == NULL) {
-            emu_error(resp, r, 404, "NotFound", "no such function or qualifier");
-        } else if (strcmp(op, "add_statement") == 0) {
-            if (!json_is_object(json_object_get(in, "statement"))) {
-                emu_error(resp, r, 400, "BadRequest", "statement must be an object");
-            } else {
-                json_array_append(statements, json_object_get(in, "statement"));
-                world_new_revision(qual);
-                ok(resp);
-            }
-        } else if (found == (size_t)-1) {
-            emu_error(resp, r, 404, "NotFound", "no statement with that sid");
-        } else {
-            json_array_remove(statements, found);
-            world_new_revision(qual);
-            ok(resp);
-        }
-    } else if (strcmp(op, "delete_function") == 0) {
-        if (drift_function(s, in, key, sizeof key) == NULL) {
-            emu_error(resp, r, 404, "NotFound", "no such function");
-        } else {
-            json_object_del(world_section(s->world, "functions"), key);
-            ok(resp);
-        }
-    } else {
-        emu_error(resp, r, 400, "BadRequest", "unknown drift op \"%s\" (set_integration_uri, "
-                  "patch_integration, delete_integration, add_statement, delete_statement, "
-                  "delete_function)", op);
-    }
-    world_unlock(s->world);
+    if (in != NULL)
+        control_drift(s, r, in, resp);
     json_decref(in);
 }
 

@@ -14,8 +14,9 @@
 #include "route.h"
 #include "world.h"
 
-static const struct route_table *const tables[] = {&apigw_route_table, &lambda_route_table,
-                                                   &sts_route_table};
+static const struct route_table *const tables[] = {
+    &apigw_route_table, &apigw_deploy_route_table, &apigw_auth_route_table,
+    &apigw_test_route_table, &lambda_route_table, &sts_route_table};
 
 /* Unsigned requests name no service; guess it from the path as AWS's endpoints would. */
 static void pick_service(struct emu_req *r)
@@ -55,19 +56,22 @@ static void unknown_operation(const struct emu_req *r, struct emu_resp *resp)
 static void aws_request(struct emu_server *s, struct emu_req *r, struct emu_resp *resp)
 {
     pick_service(r);
-    const struct route_table *t = NULL;
-    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
-        if (strcmp(tables[i]->service, r->service) == 0)
-            t = tables[i];
+    bool known = false;
+    char *params[ROUTE_MAX_PARAMS];
+    int nparams = 0;
+    const struct route *rt = NULL;
+    /* A service's operations may be spread over several tables (API Gateway's are). */
+    for (size_t i = 0; rt == NULL && i < sizeof tables / sizeof tables[0]; i++) {
+        if (strcmp(tables[i]->service, r->service) != 0)
+            continue;
+        known = true;
+        rt = route_find(tables[i], r, params, &nparams);
     }
-    if (t == NULL) {
+    if (!known) {
         emu_error(resp, r, 400, "InvalidSignatureException",
                   "Credential should be scoped to a valid service: '%s'.", r->service);
         return;
     }
-    char *params[ROUTE_MAX_PARAMS];
-    int nparams = 0;
-    const struct route *rt = route_find(t, r, params, &nparams);
     r->operation = rt ? rt->operation : NULL;
     bool unsigned_call = rt != NULL && rt->unsigned_ok &&
                          emu_req_header(r, "Authorization") == NULL;
@@ -85,7 +89,7 @@ static void aws_request(struct emu_server *s, struct emu_req *r, struct emu_resp
         sleep_ms(d.latency_ms);
     switch (d.kind) {
     case FAULT_THROTTLE:
-        faults_throttle_response(r, resp);
+        faults_throttle_response(r, d.retry_after_s, resp);
         resp->fault = "throttle";
         goto done;
     case FAULT_ERROR:

@@ -1,6 +1,8 @@
 /* awsemu/faults.c - fault configuration, token buckets and the fault answers (faults.h).
  * Defaults: throttling on, API Gateway 10 requests/s with a burst of 40 and Lambda 15/s
- * (burst 15) as AWS publishes for their control planes, STS 600/s; no other fault.
+ * (burst 15) as AWS publishes for their control planes, STS 600/s; and API Gateway's
+ * fixed per-account quotas of the operations xacct calls: CreateDeployment 1 request per
+ * 5 s, GetResources 5 per 2 s ("Amazon API Gateway quotas"); no other fault.
  */
 #include "faults.h"
 
@@ -13,6 +15,7 @@
 
 #define MAX_BUCKETS 512
 #define NSERVICES 3
+#define MAX_OP_LIMITS 8
 
 struct rate {
     double rate;
@@ -25,10 +28,17 @@ struct bucket {
     double last;          /* monotonic seconds */
 };
 
+struct op_limit {         /* one operation's own quota, per account (all regions) */
+    char operation[48];
+    struct rate rate;
+};
+
 /* Everything but the lock, so a bad configuration can be rolled back by copy. */
 struct fault_state {
     bool throttle;
     struct rate rates[NSERVICES];
+    struct op_limit op_limits[MAX_OP_LIMITS];
+    size_t nop_limits;
     double error_rate, reset_rate, lose_rate;
     int latency_ms, latency_jitter_ms;
     long fail_next, reset_next, lose_next, throttle_next, conflict_next;
@@ -52,6 +62,11 @@ static void set_defaults(struct fault_state *f)
     f->rates[0] = (struct rate){.rate = 10, .burst = 40};
     f->rates[1] = (struct rate){.rate = 15, .burst = 15};
     f->rates[2] = (struct rate){.rate = 600, .burst = 600};
+    f->op_limits[0] = (struct op_limit){.operation = "CreateDeployment",
+                                        .rate = {.rate = 0.2, .burst = 1}};
+    f->op_limits[1] = (struct op_limit){.operation = "GetResources",
+                                        .rate = {.rate = 2.5, .burst = 5}};
+    f->nop_limits = 2;
     f->error_rate = f->reset_rate = f->lose_rate = 0;
     f->latency_ms = f->latency_jitter_ms = 0;
     f->fail_next = f->reset_next = f->lose_next = f->throttle_next = f->conflict_next = 0;
@@ -129,10 +144,34 @@ static int get_list(const json_t *cfg, const char *key, char *out, size_t outn, 
     return 0;
 }
 
+/* {"CreateDeployment": {"rate": r, "burst": b}}: adds or replaces operations' quotas. */
+static int apply_op_limits(struct fault_state *f, const json_t *cfg, char *err, size_t n)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)cfg, key, v) {
+        double rate = json_number_value(json_object_get(v, "rate"));
+        double burst = json_number_value(json_object_get(v, "burst"));
+        size_t i = 0;
+        while (i < f->nop_limits && strcmp(f->op_limits[i].operation, key) != 0)
+            i++;
+        if (rate <= 0 || burst < 1 || strlen(key) >= sizeof f->op_limits[0].operation ||
+            i == MAX_OP_LIMITS) {
+            snprintf(err, n, "operation_limits.%s needs rate > 0 and burst >= 1", key);
+            return -1;
+        }
+        snprintf(f->op_limits[i].operation, sizeof f->op_limits[i].operation, "%s", key);
+        f->op_limits[i].rate = (struct rate){.rate = rate, .burst = burst};
+        f->nop_limits += i == f->nop_limits;
+        f->nbuckets = 0;
+    }
+    return 0;
+}
+
 static int apply(struct fault_state *f, const json_t *cfg, char *err, size_t n)
 {
     static const char *const known[] = {
-        "reset", "throttle", "rate_limits", "error_rate", "reset_rate", "lost_response_rate",
+        "reset", "throttle", "rate_limits", "operation_limits", "error_rate", "reset_rate", "lost_response_rate",
         "latency_ms", "latency_jitter_ms", "fail_next", "reset_next", "lose_next",
         "throttle_next", "conflict_next", "services", "operations", "seed"};
     const char *key;
@@ -168,6 +207,8 @@ static int apply(struct fault_state *f, const json_t *cfg, char *err, size_t n)
         f->rates[idx] = (struct rate){.rate = rate, .burst = burst};
         f->nbuckets = 0;
     }
+    if (apply_op_limits(f, json_object_get(cfg, "operation_limits"), err, n) != 0)
+        return -1;
     long lat = f->latency_ms, jit = f->latency_jitter_ms;
     json_t *seed = json_object_get(cfg, "seed");
     if (get_prob(cfg, "error_rate", &f->error_rate, err, n) ||
@@ -229,8 +270,13 @@ json_t *faults_describe(struct faults *f)
         json_object_set_new(rl, service_names[i],
                             json_pack("{s:f,s:f}", "rate", st->rates[i].rate, "burst",
                                       st->rates[i].burst));
-    json_t *d = json_pack("{s:b,s:o,s:f,s:f,s:f,s:i,s:i,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "throttle",
-                          st->throttle, "rate_limits", rl, "error_rate", st->error_rate,
+    json_t *ol = json_object();
+    for (size_t i = 0; i < st->nop_limits; i++)
+        json_object_set_new(ol, st->op_limits[i].operation,
+                            json_pack("{s:f,s:f}", "rate", st->op_limits[i].rate.rate, "burst",
+                                      st->op_limits[i].rate.burst));
+    json_t *d = json_pack("{s:b,s:o,s:o,s:f,s:f,s:f,s:i,s:i,s:I,s:I,s:I,s:I,s:I,s:o,s:o}",
+                          "throttle", st->throttle, "rate_limits", rl, "operation_limits", ol, "error_rate", st->error_rate,
                           "reset_rate", st->reset_rate, "lost_response_rate", st->lose_rate,
                           "latency_ms", st->latency_ms, "latency_jitter_ms",
                           st->latency_jitter_ms, "fail_next", (json_int_t)st->fail_next,
@@ -261,10 +307,11 @@ static double mono_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static bool take_token(struct fault_state *f, int svc, const char *account, const char *region)
+/* Takes a token from the bucket named key (refilled at r); false, with the seconds until
+ * one is there in *wait_s, when it is empty. */
+static bool take_token(struct fault_state *f, const char *key, const struct rate *r,
+                       double *wait_s)
 {
-    char key[96];
-    snprintf(key, sizeof key, "%d|%s|%s", svc, account, region);
     double now = mono_now();
     struct bucket *b = NULL;
     for (size_t i = 0; i < f->nbuckets && b == NULL; i++) {
@@ -276,16 +323,36 @@ static bool take_token(struct fault_state *f, int svc, const char *account, cons
             f->nbuckets = 0;   /* forget everyone rather than refuse everyone */
         b = &f->buckets[f->nbuckets++];
         snprintf(b->key, sizeof b->key, "%s", key);
-        b->tokens = f->rates[svc].burst;
+        b->tokens = r->burst;
         b->last = now;
     }
-    b->tokens += (now - b->last) * f->rates[svc].rate;
-    if (b->tokens > f->rates[svc].burst)
-        b->tokens = f->rates[svc].burst;
+    b->tokens += (now - b->last) * r->rate;
+    if (b->tokens > r->burst)
+        b->tokens = r->burst;
     b->last = now;
-    if (b->tokens < 1)
+    if (b->tokens < 1) {
+        *wait_s = (1 - b->tokens) / r->rate;
         return false;
+    }
     b->tokens -= 1;
+    return true;
+}
+
+/* The service's rate, then the operation's own quota (per account, every region). */
+static bool admit(struct fault_state *f, int svc, const char *operation, const char *account,
+                  const char *region, double *wait_s)
+{
+    char key[96];
+    snprintf(key, sizeof key, "%d|%s|%s", svc, account, region);
+    *wait_s = 1;
+    if (!take_token(f, key, &f->rates[svc], wait_s))
+        return false;
+    for (size_t i = 0; operation && i < f->nop_limits; i++) {
+        if (strcmp(f->op_limits[i].operation, operation) != 0)
+            continue;
+        snprintf(key, sizeof key, "op|%s|%s", operation, account);
+        return take_token(f, key, &f->op_limits[i].rate, wait_s);
+    }
     return true;
 }
 
@@ -300,7 +367,8 @@ void faults_decide(struct faults *f, const char *service, const char *operation,
                    bool mutating, const char *account, const char *region,
                    struct fault_decision *out)
 {
-    *out = (struct fault_decision){.kind = FAULT_NONE};
+    *out = (struct fault_decision){.kind = FAULT_NONE, .retry_after_s = 1};
+    double wait_s = 1;
     int svc = -1;
     for (int i = 0; i < NSERVICES; i++) {
         if (strcmp(service, service_names[i]) == 0)
@@ -320,8 +388,9 @@ void faults_decide(struct faults *f, const char *service, const char *operation,
     if (targeted && st->throttle_next > 0) {
         st->throttle_next--;
         out->kind = FAULT_THROTTLE;
-    } else if (st->throttle && !take_token(st, svc, account, region)) {
+    } else if (st->throttle && !admit(st, svc, operation, account, region, &wait_s)) {
         out->kind = FAULT_THROTTLE;
+        out->retry_after_s = wait_s < 1 ? 1 : (int)(wait_s + 0.999);
     } else if (!targeted) {
         /* no other fault */
     } else if (st->reset_next > 0) {
@@ -350,20 +419,22 @@ void faults_decide(struct faults *f, const char *service, const char *operation,
 
 /* ------------------------------------------------------------------ answers */
 
-void faults_throttle_response(const struct emu_req *r, struct emu_resp *resp)
+void faults_throttle_response(const struct emu_req *r, int retry_after_s, struct emu_resp *resp)
 {
+    char after[16];
+    snprintf(after, sizeof after, "%d", retry_after_s > 0 ? retry_after_s : 1);
     if (strcmp(r->service, "sts") == 0) {
         emu_error(resp, r, 400, "Throttling", "Rate exceeded");
     } else if (strcmp(r->service, "lambda") == 0) {
         json_t *b = json_pack("{s:s,s:s,s:s,s:s}", "Reason", "CallerRateLimitExceeded", "Type",
-                              "User", "message", "Rate exceeded", "retryAfterSeconds", "1");
+                              "User", "message", "Rate exceeded", "retryAfterSeconds", after);
         emu_resp_json(resp, 429, b);
         json_decref(b);
         emu_resp_header(resp, "x-amzn-ErrorType", "TooManyRequestsException");
-        emu_resp_header(resp, "Retry-After", "1");
+        emu_resp_header(resp, "Retry-After", after);
     } else {
         emu_error(resp, r, 429, "TooManyRequestsException", "Too Many Requests");
-        emu_resp_header(resp, "Retry-After", "1");
+        emu_resp_header(resp, "Retry-After", after);
     }
 }
 

@@ -4,7 +4,8 @@
  *
  * Configuration is a JSON object (from --faults or POST /_emu/faults; README.md lists
  * the keys). Throttling is a token bucket per (service, account, region) at AWS's
- * published control-plane rates unless configured otherwise. Probabilistic faults use
+ * published control-plane rates unless configured otherwise, plus one per (operation,
+ * account) for the operations with a quota of their own (CreateDeployment, GetResources). Probabilistic faults use
  * a seeded generator so a run can be repeated; *_next counters make a test's faults exact.
  * Thread-safe: one mutex inside.
  */
@@ -32,6 +33,7 @@ enum fault_kind {
 struct fault_decision {
     enum fault_kind kind;
     int latency_ms;
+    int retry_after_s;    /* FAULT_THROTTLE: when a token is there again (Retry-After) */
 };
 
 struct faults *faults_new(void);
@@ -47,7 +49,7 @@ void faults_decide(struct faults *f, const char *service, const char *operation,
                    struct fault_decision *out);
 
 /* The throttling and server error answers each service gives. */
-void faults_throttle_response(const struct emu_req *r, struct emu_resp *resp);
+void faults_throttle_response(const struct emu_req *r, int retry_after_s, struct emu_resp *resp);
 void faults_error_response(const struct emu_req *r, struct emu_resp *resp);
 void faults_conflict_response(const struct emu_req *r, struct emu_resp *resp);
 

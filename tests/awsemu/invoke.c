@@ -1,24 +1,18 @@
-/* awsemu/invoke.c - the tutorial's outcome made checkable: API Gateway invoking a method.
+/* awsemu/invoke.c - the tutorial's outcome made checkable: API Gateway invoking a method
+ * through a stage, GET|POST|... /_emu/execute-api/{api-id}/{stage}/{path}.
  *
- * GET /_emu/execute-api/{api-id}/{stage}/{path} finds the method as the API's edge would
- * (unknown route: 403 "Missing Authentication Token") and answers 200 with the function's
- * identity only when the integration is AWS_PROXY, POST, with an invoke URI in the
- * function's region naming an existing function (and qualifier), and API Gateway may
- * invoke it: the integration's credentials name a role the function's account owns and
- * that trusts apigateway.amazonaws.com, or else the function's resource policy allows
- * apigateway.amazonaws.com for the execute-api source ARN
- * arn:aws:execute-api:{region}:{api account}:{api id}/{stage}/{VERB}/{path}, whose region
- * is the function's when the API and the function are in different regions (the rule of
- * the cross-account tutorial's note that the project follows; equal regions need no rule).
- * Anything else is 500 {"message": "Internal server error"}, as API Gateway answers; the
- * header x-awsemu-reason (emulator only) says which check failed.
- * Stages are not modelled: every stage name reaches the current configuration.
+ * The stage serves its deployment's snapshot, as API Gateway does: an integration or
+ * authorizer changed after the last deployment is not what the caller gets. An unknown
+ * API or stage is 403 Forbidden, an unknown route 403 "Missing Authentication Token";
+ * otherwise gateway.c runs the method's authorizer and integration with Lambda's
+ * permission checks. Refusals carry the emulator-only header x-awsemu-reason saying which
+ * check failed.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "control.h"
-#include "policy.h"
+#include "gateway.h"
 #include "world.h"
 
 static const char *jstr(const json_t *o, const char *k)
@@ -26,80 +20,75 @@ static const char *jstr(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-static void fail(struct emu_resp *resp, const char *reason)
+static void forbidden(struct emu_resp *resp, const char *message, const char *type)
 {
-    emu_resp_text(resp, 500, "application/json", "{\"message\": \"Internal server error\"}");
-    emu_resp_header(resp, "x-amzn-ErrorType", "InternalServerErrorException");
-    emu_resp_header(resp, "x-awsemu-reason", reason);
+    json_t *b = json_pack("{s:s}", "message", message);
+    emu_resp_json(resp, 403, b);
+    json_decref(b);
+    if (type != NULL)
+        emu_resp_header(resp, "x-amzn-ErrorType", type);
 }
 
-static json_t *find_resource(json_t *api, const char *path)
+static json_t *find_resource(const json_t *resources, const char *path)
 {
     const char *id;
     json_t *res;
-    json_object_foreach(json_object_get(api, "resources"), id, res) {
+    json_object_foreach((json_t *)resources, id, res) {
         if (strcmp(jstr(res, "path"), path) == 0)
             return res;
     }
     return NULL;
 }
 
-/* Splits "arn:aws:apigateway:R:lambda:path/2015-03-31/functions/ARN/invocations". */
-static bool parse_invoke_uri(const char *uri, char *region, char *fn_arn, size_t n)
+/* The request's headers and query parameters as JSON objects (gateway.h's form). */
+static json_t *headers_json(const struct emu_req *r)
 {
-    static const char pre[] = "arn:aws:apigateway:";
-    static const char mid[] = ":lambda:path/2015-03-31/functions/";
-    static const char post[] = "/invocations";
-    if (uri == NULL || strncmp(uri, pre, sizeof pre - 1) != 0)
-        return false;
-    const char *r = uri + sizeof pre - 1, *m = strstr(r, mid);
-    size_t ulen = strlen(uri);
-    if (m == NULL || m - r >= 32 || ulen < sizeof post ||
-        strcmp(uri + ulen - (sizeof post - 1), post) != 0)
-        return false;
-    snprintf(region, 32, "%.*s", (int)(m - r), r);
-    const char *a = m + sizeof mid - 1;
-    size_t alen = (size_t)(uri + ulen - (sizeof post - 1) - a);
-    if (alen >= n)
-        return false;
-    snprintf(fn_arn, n, "%.*s", (int)alen, a);
-    return true;
+    json_t *h = json_object();
+    for (size_t i = 0; i < r->nheaders; i++)
+        json_object_set_new(h, r->headers[i].name, json_string(r->headers[i].value));
+    return h;
 }
 
-/* arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER] */
-static bool parse_function_arn(const char *arn, char *region, char *account, char *name,
-                               char *qual)
+static json_t *query_json(const struct emu_req *r)
 {
-    char buf[512], *f[8];
-    int n = 0;
-    snprintf(buf, sizeof buf, "%s", arn);
-    char *p = buf;
-    f[n++] = p;
-    while ((p = strchr(p, ':')) != NULL && n < 8) {
-        *p++ = '\0';
-        f[n++] = p;
+    json_t *q = json_object();
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s", r->query ? r->query : "");
+    char *save = NULL;
+    for (char *kv = strtok_r(buf, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
+        char *eq = strchr(kv, '=');
+        struct xbuf k, v;
+        xbuf_init(&k);
+        xbuf_init(&v);
+        if (emu_url_decode(kv, eq ? (size_t)(eq - kv) : strlen(kv), true, &k) &&
+            emu_url_decode(eq ? eq + 1 : "", eq ? strlen(eq + 1) : 0, true, &v))
+            json_object_set_new(q, xbuf_cstr(&k), json_string(xbuf_cstr(&v)));
+        xbuf_cleanup(&k);
+        xbuf_cleanup(&v);
     }
-    if ((n != 7 && n != 8) || strcmp(f[0], "arn") != 0 || strcmp(f[2], "lambda") != 0 ||
-        strcmp(f[5], "function") != 0)
-        return false;
-    snprintf(region, 32, "%s", f[3]);
-    snprintf(account, 16, "%s", f[4]);
-    snprintf(name, 128, "%s", f[6]);
-    snprintf(qual, 128, "%s", n == 8 ? f[7] : "");
-    return true;
+    return q;
 }
 
-static bool role_may_invoke(struct emu_server *s, const char *role_arn, const json_t *fn)
+static void answer(const struct emu_req *r, const json_t *api, const json_t *snapshot,
+                   const json_t *method, const char *stage, const char *path,
+                   struct emu_server *s, struct emu_resp *resp)
 {
-    json_t *role = world_role(s->world, role_arn), *x;
-    size_t i;
-    if (role == NULL || strcmp(jstr(role, "account"), jstr(fn, "account")) != 0)
-        return false;
-    json_array_foreach(json_object_get(json_object_get(role, "trust"), "services"), i, x) {
-        if (json_is_string(x) && strcmp(json_string_value(x), "apigateway.amazonaws.com") == 0)
-            return true;
-    }
-    return false;
+    json_t *headers = headers_json(r), *query = query_json(r);
+    const struct gw_request q = {.api = api, .method = method,
+                                 .authorizers = json_object_get(snapshot, "authorizers"),
+                                 .stage = stage, .verb = r->method, .path = path,
+                                 .headers = headers, .query = query};
+    struct gw_result out;
+    gw_result_init(&out);
+    gw_invoke(s, &q, &out);
+    emu_resp_json(resp, out.status, out.body);
+    if (out.error_type != NULL)
+        emu_resp_header(resp, "x-amzn-ErrorType", out.error_type);
+    if (out.reason != NULL)
+        emu_resp_header(resp, "x-awsemu-reason", out.reason);
+    gw_result_cleanup(&out);
+    json_decref(headers);
+    json_decref(query);
 }
 
 void invoke_execute_api(struct emu_server *s, struct emu_req *r, const char *path,
@@ -127,79 +116,26 @@ void invoke_execute_api(struct emu_server *s, struct emu_req *r, const char *pat
         rest[strlen(rest) - 1] = '\0';
 
     json_t *api = world_api(s->world, api_id);
-    if (api == NULL || stage[0] == '\0') {
-        emu_resp_text(resp, 403, "application/json", "{\"message\":\"Forbidden\"}");
+    json_t *st = api ? json_object_get(json_object_get(api, "stages"), stage) : NULL;
+    json_t *dep = st ? json_object_get(json_object_get(api, "deployments"),
+                                       jstr(st, "deploymentId") ? jstr(st, "deploymentId") : "")
+                     : NULL;
+    json_t *snapshot = json_object_get(dep, "snapshot");
+    if (snapshot == NULL) {
+        forbidden(resp, "Forbidden", NULL);   /* no such API or stage */
+        emu_resp_header(resp, "x-awsemu-reason", "no such API or stage (deploy it first)");
         goto done;
     }
-    json_t *res = find_resource(api, rest);
+    json_t *res = find_resource(json_object_get(snapshot, "resources"), rest);
     json_t *methods = res ? json_object_get(res, "resourceMethods") : NULL;
     json_t *m = json_object_get(methods, r->method);
     if (m == NULL)
         m = json_object_get(methods, "ANY");
     if (m == NULL) {
-        emu_resp_text(resp, 403, "application/json",
-                      "{\"message\":\"Missing Authentication Token\"}");
-        emu_resp_header(resp, "x-amzn-ErrorType", "MissingAuthenticationTokenException");
+        forbidden(resp, "Missing Authentication Token", "MissingAuthenticationTokenException");
         goto done;
     }
-    json_t *integ = json_object_get(m, "methodIntegration");
-    char uri_region[32], fn_arn[512], fr[32], fa[16], fname[128], fq[128];
-    if (integ == NULL) {
-        fail(resp, "the method has no integration");
-        goto done;
-    }
-    if (jstr(integ, "type") == NULL || strcmp(jstr(integ, "type"), "AWS_PROXY") != 0) {
-        fail(resp, "the integration is not AWS_PROXY");
-        goto done;
-    }
-    if (jstr(integ, "httpMethod") == NULL || strcmp(jstr(integ, "httpMethod"), "POST") != 0) {
-        fail(resp, "a Lambda integration must use POST");
-        goto done;
-    }
-    if (!parse_invoke_uri(jstr(integ, "uri"), uri_region, fn_arn, sizeof fn_arn) ||
-        !parse_function_arn(fn_arn, fr, fa, fname, fq)) {
-        fail(resp, "the integration URI is not a Lambda invocation URI");
-        goto done;
-    }
-    if (strcmp(uri_region, fr) != 0) {
-        fail(resp, "the invocation URI's region is not the function's region");
-        goto done;
-    }
-    json_t *fn = world_function(s->world, fa, fr, fname);
-    json_t *qual = fn ? json_object_get(json_object_get(fn, "quals"),
-                                        strcmp(fq, "$LATEST") == 0 ? "" : fq) : NULL;
-    if (qual == NULL) {
-        fail(resp, "the function (or its qualifier) does not exist");
-        goto done;
-    }
-    char source_arn[1400];
-    snprintf(source_arn, sizeof source_arn, "arn:aws:execute-api:%s:%s:%s/%s/%s%s",
-             fr, jstr(api, "account"), api_id, stage, r->method, rest);
-    const char *creds = jstr(integ, "credentials");
-    if (creds != NULL) {
-        if (!role_may_invoke(s, creds, fn)) {
-            fail(resp, "the integration's credentials role cannot invoke the function");
-            goto done;
-        }
-    } else {
-        const struct policy_request pr = {
-            .service_principal = "apigateway.amazonaws.com",
-            .action = "lambda:InvokeFunction",
-            .resource = fn_arn,
-            .source_arn = source_arn,
-            .source_account = jstr(api, "account"),
-        };
-        if (!policy_allows(json_object_get(qual, "statements"), &pr)) {
-            fail(resp, "the function's policy does not allow apigateway.amazonaws.com for "
-                       "this source ARN");
-            goto done;
-        }
-    }
-    json_t *out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "function_arn", fn_arn, "account",
-                            fa, "region", fr, "function_name", fname, "api_id", api_id,
-                            "stage", stage, "source_arn", source_arn);
-    emu_resp_json(resp, 200, out);
-    json_decref(out);
+    answer(r, api, snapshot, m, stage, rest, s, resp);
 done:
     xbuf_cleanup(&decoded);
 }

@@ -1,5 +1,7 @@
 /* awsemu/lambda.c - the Lambda operations the provider uses: GetFunction, AddPermission
  * (201), GetPolicy and RemovePermission (204), with Qualifier and RevisionId honoured.
+ * AddPermission refuses $LATEST (InvalidParameterValueException) and a policy that would
+ * pass 20 KB (PolicyLengthExceededException), as Lambda does.
  *
  * A function may be named by name, partial ARN (ACCOUNT:function:NAME) or full ARN, each
  * optionally with ":QUALIFIER". An ARN naming another account is refused with
@@ -9,10 +11,14 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "route.h"
 #include "world.h"
+
+/* A function's resource policy may hold 20 KB ("Lambda quotas"). */
+#define POLICY_MAX_BYTES 20480
 
 static const char *jstr(const json_t *o, const char *k)
 {
@@ -277,6 +283,11 @@ static void add_permission(struct emu_server *s, struct emu_req *r, char *const 
                   "again.");
         goto done;
     }
+    if (strcmp(f.qualifier, "$LATEST") == 0) {
+        emu_error(resp, r, 400, "InvalidParameterValueException",
+                  "We currently do not support adding policies for $LATEST.");
+        goto done;
+    }
     if (!revision_matches(r, f.qual, jstr(in, "RevisionId"), resp))
         goto done;
     json_t *statements = json_object_get(f.qual, "statements"), *st;
@@ -301,6 +312,17 @@ static void add_permission(struct emu_server *s, struct emu_req *r, char *const 
     if (json_object_size(cond) > 0)
         json_object_set(st, "Condition", cond);
     json_array_append(statements, st);
+    char *doc = policy_document(statements);
+    size_t size = doc ? strlen(doc) : 0;
+    free(doc);
+    if (size > POLICY_MAX_BYTES) {
+        json_array_remove(statements, json_array_size(statements) - 1);
+        emu_error(resp, r, 400, "PolicyLengthExceededException",
+                  "The final policy size (%zu) is bigger than the limit (%d).", size,
+                  POLICY_MAX_BYTES);
+        json_decref(st);
+        goto done;
+    }
     world_new_revision(f.qual);
     char *text = json_dumps(st, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_t *out = json_pack("{s:s}", "Statement", text ? text : "{}");

@@ -33,6 +33,9 @@ struct route_table {
 };
 
 extern const struct route_table apigw_route_table;
+extern const struct route_table apigw_deploy_route_table;   /* deployments, stages */
+extern const struct route_table apigw_auth_route_table;     /* authorizers, UpdateMethod */
+extern const struct route_table apigw_test_route_table;     /* TestInvoke* */
 extern const struct route_table lambda_route_table;
 extern const struct route_table sts_route_table;
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "apigw.h"
 #include "emu.h"
 
 #define SEED_FAIL(...)                                  \
@@ -205,6 +206,23 @@ static int build_api(const json_t *a, size_t i, json_t *root, char *err, size_t 
         set_str(r, "pathPart", strrchr(path, '/') + 1);
     }
     json_decref(by_path);
+    by_path = NULL;
+    json_t *auths = json_object();
+    json_object_set_new(api, "authorizers", auths);
+    json_array_foreach(json_object_get(a, "authorizers"), j, r) {
+        if (str(r, "id") == NULL || str(r, "name") == NULL)
+            SEED_FAIL("rest_apis[%zu].authorizers[%zu] needs an id and a name", i, j);
+        json_t *copy = json_deep_copy(r);
+        if (json_object_get(copy, "authorizerResultTtlInSeconds") == NULL)
+            json_object_set_new(copy, "authorizerResultTtlInSeconds", json_integer(300));
+        json_object_set_new(auths, str(r, "id"), copy);
+    }
+    /* Seeded stages serve a deployment of the API as seeded. */
+    json_array_foreach(json_object_get(a, "stages"), j, r) {
+        if (str(r, "name") == NULL)
+            SEED_FAIL("rest_apis[%zu].stages[%zu] needs a name", i, j);
+        apigw_deploy(api, str(r, "name"), str(r, "description"), (int64_t)time(NULL));
+    }
     return 0;
 fail:
     json_decref(by_path);

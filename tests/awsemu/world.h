@@ -13,7 +13,12 @@
  *                         external_id, max_session_duration
  *   rest_apis{api id}     id, name, account, region, createdDate, rootResourceId,
  *                         resources{resource id}{id,parentId,pathPart,path,
- *                                                resourceMethods{VERB}{...,methodIntegration}}
+ *                                                resourceMethods{VERB}{...,methodIntegration,
+ *                                                authorizationType, authorizerId}},
+ *                         authorizers{id}{id,name,type,authorizerUri,identitySource,...},
+ *                         deployments{id}{id,description,createdDate,
+ *                                         snapshot{resources,authorizers}},
+ *                         stages{name}{stageName,deploymentId,createdDate,...}
  *   functions{account/region/name}  name, account, region, runtime, ..., versions[],
  *                         aliases{name: version}, quals{"" | version | alias}
  *                                                   {revision_id, statements[]}

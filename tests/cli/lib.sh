@@ -129,14 +129,22 @@ emu() {
     cat "$body"
 }
 
-# emu_invoke API METHOD PATH: API Gateway invoking the method (the emulator's execute-api
-# check); prints the HTTP status, and the emulator's reason for a refusal on stderr.
+# emu_invoke API METHOD PATH [TOKEN]: API Gateway invoking the method through the stage
+# "prod" (the emulator's execute-api check; the stage serves its last deployment), with
+# TOKEN as the Authorization header when given; prints the HTTP status, and the
+# emulator's reason for a refusal on stderr.
 emu_invoke() {
     local headers="$SCRATCH/tmp/invoke-headers" status
-    status="$(curl -sS -o /dev/null -D "$headers" -w '%{http_code}' --noproxy '*' -X "$2" \
+    status="$(curl -sS -o "$SCRATCH/tmp/invoke-body" -D "$headers" -w '%{http_code}' \
+              --noproxy '*' -X "$2" ${4:+-H "Authorization: $4"} \
               "$emu_url/_emu/execute-api/$1/prod$3")" || status=000
     grep -i '^x-awsemu-reason' "$headers" | tr -d '\r' >&2 || true
     echo "$status"
+}
+
+# deploy_out_of_band API: the console's "Deploy API" to stage prod (the emulator's drift op).
+deploy_out_of_band() {
+    emu POST /_emu/drift "$(jq -nc --arg api "$1" '{op: "deploy", api_id: $api, stage: "prod"}')"
 }
 
 # aws_call ACCESS_KEY SECRET REGION SERVICE METHOD PATH JSON: a signed AWS request made

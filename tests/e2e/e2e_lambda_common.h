@@ -204,6 +204,16 @@ static E2E_HELPER void emu_drift(const struct emu *e, const char *json)
     xbuf_cleanup(&out);
 }
 
+/* Deploys api to stage "prod" out of band (the emulator's drift op "deploy", as a person
+ * would in the console): the stage then serves the API as it is now. */
+static E2E_HELPER void emu_deploy(const struct emu *e, const char *api)
+{
+    char json[256];
+    snprintf(json, sizeof json, "{\"op\":\"deploy\",\"api_id\":\"%s\",\"stage\":\"prod\"}",
+             api);
+    emu_drift(e, json);
+}
+
 /* API Gateway invoking GET on a path of an API (stage "prod"): the tutorial's check.
  * Returns the HTTP status; reason gets the emulator's x-awsemu-reason, if any. */
 static E2E_HELPER long emu_invoke_path(const struct emu *e, const char *api, const char *path,
@@ -354,6 +364,44 @@ static E2E_HELPER struct xt_provider *start_provider(const struct emu *e, bool f
                                                     const char *region)
 {
     return start_provider_env(e, function_account, region, NULL);
+}
+
+/* ---- data sources ------------------------------------------------------------------ */
+
+static E2E_HELPER struct value *ds_config(const char *type, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static E2E_HELPER struct value *ds_config(const char *type, const char *fmt, ...)
+{
+    char buf[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return json_value(xt_data_source_type(type), buf);
+}
+
+/* ValidateDataResourceConfig then ReadDataSource, as Terraform reads a data source; the
+ * state (errors fail the test). */
+static E2E_HELPER struct value *tf_read_data(struct xt_provider *p, const char *type,
+                                             const struct value *config)
+{
+    struct xt_result r;
+    xt_result_init(&r);
+    check(&r, xt_validate_data_source(p, type, config, &r), "ValidateDataResourceConfig");
+    check(&r, xt_read_data_source(p, type, config, &r), "ReadDataSource");
+    struct value *v = xt_take_value(&r);
+    xt_result_cleanup(&r);
+    assert_non_null(v);
+    return v;
+}
+
+/* A number attribute, or -1 when null. */
+static E2E_HELPER long long value_attr_int(const struct value *v, const char *name)
+{
+    int64_t n = -1;
+    if (!value_attr_int64(v, name, &n))
+        n = -1;
+    return (long long)n;
 }
 
 /* ---- Terraform's moves ------------------------------------------------------------- */

@@ -150,6 +150,46 @@ static void lambda_integration_moved_from_hashicorp_aws(void **state)
     assert_non_null(strstr(err, "aws_api_gateway_integration"));
 }
 
+/* Response streaming in place: the streaming URI and a 15-minute timeout reach API
+ * Gateway; read back, nothing drifts; back to buffered. */
+static void lambda_integration_streaming_in_place(void **state)
+{
+    struct fixture *f = *state;
+    if (!f)
+        skip();
+    struct value *c = res_config(T_INTEGRATION, "{\"rest_api_id\":\"" API_ID "\","
+                                 "\"resource_path\":\"/\",\"http_method\":\"GET\","
+                                 "\"function_arn\":\"" FN_ARN "\",\"response_transfer_mode\":"
+                                 "\"STREAM\",\"timeout_milliseconds\":900000}");
+    size_t rr = 0;
+    value_free(tf_plan(f->api, T_INTEGRATION, f->state, c, &rr, NULL));
+    assert_int_equal(rr, 0);
+    f->state = tf_converge(f->api, T_INTEGRATION, f->state, c);
+    assert_string_equal(value_attr_string(f->state, "invoke_uri"),
+                        "arn:aws:apigateway:us-west-2:lambda:path/2021-11-15/functions/" FN_ARN
+                        "/response-streaming-invocations");
+    struct xbuf dump;
+    xbuf_init(&dump);
+    assert_int_equal(emu_http(&f->e, "GET", "/_emu/state", NULL, &dump, NULL), 200);
+    json_t *w = json_loads(xbuf_cstr(&dump), 0, NULL);
+    json_t *integ = json_object_get(json_object_get(json_object_get(json_object_get(
+        json_object_get(json_object_get(w, "rest_apis"), API_ID), "resources"), ROOT_ID),
+        "resourceMethods"), "GET");
+    integ = json_object_get(integ, "methodIntegration");
+    assert_string_equal(json_string_value(json_object_get(integ, "responseTransferMode")),
+                        "STREAM");
+    assert_int_equal(json_integer_value(json_object_get(integ, "timeoutInMillis")), 900000);
+    json_decref(w);
+    xbuf_cleanup(&dump);
+    struct value *again = tf_read(f->api, T_INTEGRATION, f->state);
+    assert_true(value_equal(again, f->state));
+    value_free(again);
+    assert_true(tf_plan_is_noop(f->api, T_INTEGRATION, f->state, c));
+    f->state = tf_converge(f->api, T_INTEGRATION, f->state, f->config);
+    assert_string_equal(value_attr_string(f->state, "response_transfer_mode"), "BUFFERED");
+    value_free(c);
+}
+
 static void lambda_integration_upgrade_from_version_0(void **state)
 {
     struct fixture *f = *state;
@@ -180,6 +220,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(lambda_integration_drift_deleted_recreates, setup, teardown),
         cmocka_unit_test_setup_teardown(lambda_integration_import_then_empty_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(lambda_integration_moved_from_hashicorp_aws, setup, teardown),
+        cmocka_unit_test_setup_teardown(lambda_integration_streaming_in_place, setup, teardown),
         cmocka_unit_test_setup_teardown(lambda_integration_upgrade_from_version_0, setup, teardown),
     };
     return cmocka_run_group_tests_name("e2e_lambda_integration_lifecycle", tests, NULL, NULL);

@@ -9,7 +9,7 @@
  */
 #include "tests/e2e/e2e_lambda_common.h"
 
-#define SOURCE "arn:aws:execute-api:us-west-2:111111111111:" API_ID "/*/GET/"
+#define SOURCE "arn:aws:execute-api:us-east-1:111111111111:" API_ID "/*/GET/"
 #define CONFIG                                                                               \
     "{\"function_name\":\"tutorial-hello\",\"statement_id\":\"AllowApiGateway\","          \
     "\"source_arn\":\"" SOURCE "\"}"
@@ -173,6 +173,44 @@ static void lambda_permission_moved_and_upgraded(void **state)
     value_free(up);
 }
 
+/* A function's policy full (20 KB): the error says what happened and what to do, at
+ * source_arn; the whole API in one statement (the integration's api_source_arn) fits. */
+static void lambda_permission_full_policy_is_explained(void **state)
+{
+    struct fixture *f = *state;
+    if (!f)
+        skip();
+    /* Fill the policy with statements of one long method path each, out of band. */
+    char json[2048], path[400];
+    memset(path, 'p', sizeof path - 1);
+    path[sizeof path - 1] = '\0';
+    for (int i = 0; i < 35; i++) {
+        snprintf(json, sizeof json, "{\"op\":\"add_statement\",\"function_arn\":\"" FN_ARN "\","
+                 "\"statement\":{\"Sid\":\"filler-%d\",\"Effect\":\"Allow\",\"Principal\":"
+                 "{\"Service\":\"apigateway.amazonaws.com\"},\"Action\":\"lambda:InvokeFunction\","
+                 "\"Resource\":\"" FN_ARN "\",\"Condition\":{\"ArnLike\":{\"AWS:SourceArn\":"
+                 "\"arn:aws:execute-api:us-east-1:111111111111:" API_ID "/*/GET/%s%d\"}}}}", i, path,
+                 i);
+        emu_drift(&f->e, json);
+    }
+    struct value *c = res_config(T_PERMISSION, "{\"function_name\":\"tutorial-hello\","
+                                 "\"statement_id\":\"OneMore\",\"source_arn\":\"arn:aws:execute-api:"
+                                 "us-east-1:111111111111:" API_ID "/*/GET/%s\"}", path);
+    struct value *planned = tf_plan(f->fn, T_PERMISSION, NULL, c, NULL, NULL);
+    struct xt_result r;
+    xt_result_init(&r);
+    assert_int_equal(xt_apply(f->fn, T_PERMISSION, NULL, planned, c, NULL, &r), 0);
+    const struct xt_diag *full = xt_find_diag(&r, "PolicyLengthExceededException");
+    assert_non_null(full);
+    assert_string_equal(full->summary, "The function's resource policy is full");
+    assert_non_null(strstr(full->detail, "api_source_arn"));
+    assert_non_null(full->path);
+    assert_string_equal(full->path, "source_arn");
+    xt_result_cleanup(&r);
+    value_free(planned);
+    value_free(c);
+}
+
 static void lambda_permission_wrong_provider_is_explained(void **state)
 {
     struct fixture *f = *state;
@@ -202,6 +240,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(lambda_permission_drift_function_deleted, setup, teardown),
         cmocka_unit_test_setup_teardown(lambda_permission_import_both_formats, setup, teardown),
         cmocka_unit_test_setup_teardown(lambda_permission_moved_and_upgraded, setup, teardown),
+        cmocka_unit_test_setup_teardown(lambda_permission_full_policy_is_explained, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(lambda_permission_wrong_provider_is_explained, setup,
                                         teardown),
     };

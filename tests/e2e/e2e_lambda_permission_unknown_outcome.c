@@ -1,7 +1,8 @@
 /* e2e_lambda_permission_unknown_outcome - permission creates whose outcome is unknown
  * lose nothing (e2e_unknown_outcome.h has the scenarios).
  *
- * 100 permissions on one function with generated statement ids, each granting its own
+ * 60 permissions on one function (Lambda's 20 KB policy limit, which the emulator enforces,
+ * holds about 70 such statements) with generated statement ids, each granting its own
  * source ARN, under 25 % and 50 % faults of Lambda's answers with max_retries = 1; and
  * StopProvider during an AddPermission Lambda carries out late. A statement counts once
  * in AWS per Sid; a source granted twice is a duplicate. Also: a statement_id already
@@ -9,7 +10,7 @@
  */
 #include "tests/e2e/e2e_unknown_outcome.h"
 
-#define N 100
+#define N 60
 #define FN_KEY "222222222222/us-west-2/tutorial-hello"
 #define SOURCE_FMT "arn:aws:execute-api:us-west-2:111111111111:" API_ID "/*/GET/p%03d"
 

@@ -142,20 +142,17 @@ static void functions_answer_and_name_the_argument(void **state)
     assert_non_null(strstr(why, "not a full Lambda function ARN"));
     assert_null(call(f->api, "invoke_uri", &arg, why, 2, NULL, NULL));     /* not nullable */
     assert_int_equal(arg, 0);
-    s = call(f->api, "source_arn", &arg, why, 4, "arn:aws:execute-api:us-east-1:111111111111:"
-             API_ID, "any", "/pets/{id}", NULL);
+    s = call(f->api, "source_arn", &arg, why, 3, "arn:aws:execute-api:us-east-1:111111111111:"
+             API_ID, "any", "/pets/{id}");
     assert_string_equal(s, "arn:aws:execute-api:us-east-1:111111111111:" API_ID "/*/*/pets/*");
     free(s);
-    assert_null(call(f->api, "source_arn", &arg, why, 4, "arn:aws:execute-api:us-east-1:"
-                     "111111111111:" API_ID, "FETCH", "/", NULL));
+    assert_null(call(f->api, "source_arn", &arg, why, 3, "arn:aws:execute-api:us-east-1:"
+                     "111111111111:" API_ID, "FETCH", "/"));
     assert_int_equal(arg, 1);
-    assert_null(call(f->api, "source_arn", &arg, why, 4, "arn:aws:execute-api:us-east-1:"
-                     "111111111111:" API_ID, "GET", "pets", NULL));
+    assert_null(call(f->api, "source_arn", &arg, why, 3, "arn:aws:execute-api:us-east-1:"
+                     "111111111111:" API_ID, "GET", "pets"));
     assert_int_equal(arg, 2);
-    assert_null(call(f->api, "source_arn", &arg, why, 4, "arn:aws:execute-api:us-east-1:"
-                     "111111111111:" API_ID, "GET", "/", "hello"));
-    assert_int_equal(arg, 3);
-    assert_null(call(f->api, "source_arn", &arg, why, 4, "a1b2c3d4e5", "GET", "/", NULL));
+    assert_null(call(f->api, "source_arn", &arg, why, 3, "a1b2c3d4e5", "GET", "/"));
     assert_int_equal(arg, 0);
     assert_null(call(f->api, "source_arn", &arg, why, 2, "x", "GET"));     /* too few */
     assert_int_equal(arg, -1);
@@ -201,8 +198,8 @@ static void functions_agree_with_the_integration(void **state)
         struct value *planned = tf_plan(f->api, T_INTEGRATION, NULL, config, NULL, NULL);
         int64_t arg;
         char why[512];
-        char *s = call(f->api, "source_arn", &arg, why, 4, "arn:aws:execute-api:us-east-1:"
-                       "111111111111:" API_ID, methods[i], paths[i], FN_ARN);
+        char *s = call(f->api, "source_arn", &arg, why, 3, "arn:aws:execute-api:us-east-1:"
+                       "111111111111:" API_ID, methods[i], paths[i]);
         assert_non_null(s);
         assert_string_equal(s, value_attr_string(planned, "source_arn"));
         free(s);

@@ -419,8 +419,8 @@ static void health_and_unknown_methods(void **state)
 
 static void unsupported_rpcs_answer_with_diagnostics(void **state)
 {
-    static const char *const names[] = {"ReadDataSource", "ValidateDataResourceConfig",
-                                        "OpenEphemeralResource"};
+    static const char *const names[] = {"OpenEphemeralResource",
+                                        "ValidateEphemeralResourceConfig"};
     char m[128];
     struct xbuf resp;
     xbuf_init(&resp);
@@ -447,6 +447,11 @@ static void unknown_resource_type_is_a_diagnostic(void **state)
     struct xt_result r;
     xt_result_init(&r);
     assert_int_equal(xt_import(*state, "xacct_nothing", "x", &r), 0);
+    assert_non_null(xt_find_diag(&r, "xacct_nothing"));
+    /* Data sources too: an unknown type named, in both data source RPCs. */
+    assert_int_equal(xt_read_data_source(*state, "xacct_nothing", NULL, &r), 0);
+    assert_non_null(xt_find_diag(&r, "xacct_nothing"));
+    assert_int_equal(xt_validate_data_source(*state, "xacct_nothing", NULL, &r), 0);
     assert_non_null(xt_find_diag(&r, "xacct_nothing"));
     xt_result_cleanup(&r);
 }

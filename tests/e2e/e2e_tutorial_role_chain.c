@@ -133,7 +133,7 @@ static void chain_of_two_roles_configures_and_manages_the_function(void **state)
     struct value *pc = res_config(T_PERMISSION,
                                   "{\"function_name\":\"" FN_ARN "\",\"statement_id\":"
                                   "\"ChainedInvoke\",\"source_arn\":\"arn:aws:execute-api:"
-                                  "us-west-2:111111111111:" API_ID "/*/GET/\"}");
+                                  "us-east-1:111111111111:" API_ID "/*/GET/\"}");
     struct value *perm = tf_converge(p, T_PERMISSION, NULL, pc);
     assert_string_equal(value_attr_string(perm, "id"), "ChainedInvoke");
     tf_destroy(p, T_PERMISSION, perm);

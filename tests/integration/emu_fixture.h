@@ -47,6 +47,6 @@ int emu_reset_all(void **state);
 #define INVOKE_URI                                                                         \
     "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/" FN_ARN "/invocations"
 #define PUT_BODY "{\"type\":\"AWS_PROXY\",\"httpMethod\":\"POST\",\"uri\":\"" INVOKE_URI "\"}"
-#define SOURCE_ARN "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e5/*/GET/"
+#define SOURCE_ARN "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/*/GET/"
 
 #endif

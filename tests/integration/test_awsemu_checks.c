@@ -1,6 +1,8 @@
 /* tests/integration/test_awsemu_checks.c - black-box tests of what the AWS emulator
  * checks and serves besides the APIs: signatures, the invoke check (does API Gateway's
- * call reach the function?), the credential endpoints (IMDSv2, container) and TLS.
+ * call reach the function? through the stage "prod", which serves its last deployment),
+ * the credential endpoints (IMDSv2, container) and TLS. Authorizers, test invokes and
+ * stages in detail are test_awsemu_gateway.c's.
  * The fixture (two emulators, reset before each test) is emu_fixture.h's.
  */
 #include <setjmp.h>
@@ -96,6 +98,28 @@ static long invoke(const char *path, char *reason, size_t n)
     return status;
 }
 
+/* CreateDeployment to "prod" (the stage serves the API as it is now); the test lifts
+ * CreateDeployment's quota of one per 5 s. */
+static void deploy(void)
+{
+    set_faults("{\"operation_limits\":{\"CreateDeployment\":{\"rate\":1000,\"burst\":1000}}}");
+    struct tc_reply r;
+    tc_reply_init(&r);
+    apigw(&tut, "POST", API "/deployments", NULL, "{\"stageName\":\"prod\"}", &r);
+    EXPECT(r, 201);
+    tc_reply_cleanup(&r);
+}
+
+static void put_integration(const char *body)
+{
+    struct tc_reply r;
+    tc_reply_init(&r);
+    apigw(&tut, "PUT", INTEG, NULL, body, &r);
+    EXPECT(r, 201);
+    tc_reply_cleanup(&r);
+    deploy();
+}
+
 static void add_apigw_permission(const char *sid, const char *source_arn)
 {
     char body[1024];
@@ -114,14 +138,19 @@ static void invoke_follows_the_tutorial(void **state)
     char why[256];
     const char *url = "/_emu/execute-api/a1b2c3d4e5/prod/";
     assert_int_equal(invoke("/_emu/execute-api/a1b2c3d4e5/prod/nowhere", NULL, 0), 403);
+    assert_int_equal(invoke("/_emu/execute-api/a1b2c3d4e5/nostage/", NULL, 0), 403);
     assert_int_equal(invoke(url, why, sizeof why), 500);   /* no integration yet */
     struct tc_reply r;
     tc_reply_init(&r);
     apigw(&tut, "PUT", INTEG, NULL, PUT_BODY, &r);
     EXPECT(r, 201);
     tc_reply_cleanup(&r);
+    /* The stage serves its deployment: the new integration is not live yet. */
+    assert_int_equal(invoke(url, why, sizeof why), 500);
+    assert_non_null(strstr(why, "No integration"));
+    deploy();
     assert_int_equal(invoke(url, why, sizeof why), 500);   /* no permission yet */
-    assert_non_null(strstr(why, "policy"));
+    assert_non_null(strstr(why, "permissions"));
     add_apigw_permission("wrong-api", "arn:aws:execute-api:us-east-1:111111111111:zzz/*/GET/");
     assert_int_equal(invoke(url, NULL, 0), 500);
     add_apigw_permission("apigw", SOURCE_ARN);
@@ -132,6 +161,8 @@ static void invoke_follows_the_tutorial(void **state)
     assert_string_equal(tc_str(j, "function_arn"), FN_ARN);
     assert_string_equal(tc_str(j, "account"), "222222222222");
     assert_string_equal(tc_str(j, "region"), "us-west-2");
+    assert_string_equal(tc_str(j, "source_arn"),
+                        "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/prod/GET/");
     json_decref(j);
     tc_reply_cleanup(&r);
 }
@@ -152,20 +183,14 @@ static void invoke_refuses_wrong_wiring(void **state)
          "us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:222222222222:"
          "function:nope/invocations\"}"},
     };
-    add_apigw_permission("apigw", "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e5/*");
+    add_apigw_permission("apigw", "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/*");
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct tc_reply r;
-        tc_reply_init(&r);
-        apigw(&tut, "PUT", INTEG, NULL, bad[i].body, &r);
-        EXPECT(r, 201);
-        tc_reply_cleanup(&r);
+        put_integration(bad[i].body);
         if (invoke("/_emu/execute-api/a1b2c3d4e5/prod/", NULL, 0) != 500)
             fail_msg("%s: invoke should fail", bad[i].name);
     }
     struct tc_reply r;
-    tc_reply_init(&r);
-    apigw(&tut, "PUT", INTEG, NULL, PUT_BODY, &r);
-    tc_reply_cleanup(&r);
+    put_integration(PUT_BODY);
     assert_int_equal(invoke("/_emu/execute-api/a1b2c3d4e5/prod/", NULL, 0), 200);
     /* Drift: the statement disappears out of band. */
     tc_reply_init(&r);
@@ -182,16 +207,17 @@ static void invoke_arn_like_wildcards_and_source_account(void **state)
         const char *name, *source_arn, *source_account;
         long want;
     } cases[] = {
-        {"? in the api id", "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e?/*/GET/", NULL,
+        {"? in the api id", "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e?/*/GET/", NULL,
          200},
-        {"* for the account", "arn:aws:execute-api:us-west-2:*:a1b2c3d4e5/*", NULL, 200},
-        {"exact", "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e5/prod/GET/", NULL, 200},
-        {"other stage", "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e5/test/GET/", NULL,
+        {"* for the account", "arn:aws:execute-api:us-east-1:*:a1b2c3d4e5/*", NULL, 200},
+        {"* for the region", "arn:aws:execute-api:*:111111111111:a1b2c3d4e5/*/GET/", NULL, 200},
+        {"exact", "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/prod/GET/", NULL, 200},
+        {"other stage", "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/test/GET/", NULL,
          500},
-        {"other verb", "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e5/*/POST/", NULL,
+        {"other verb", "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/*/POST/", NULL,
          500},
-        /* API and function in different regions: the source ARN carries the function's. */
-        {"API's region", "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/*/GET/",
+        /* API and function in different regions: a method's calls carry the API's region. */
+        {"function's region", "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e5/*/GET/",
          NULL, 500},
         {"* cannot cross ':'", "arn:aws:execute-api:*:a1b2c3d4e5/*/GET/", NULL, 500},
         {"source account matches", SOURCE_ARN, "111111111111", 200},
@@ -200,10 +226,7 @@ static void invoke_arn_like_wildcards_and_source_account(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         emu_reset_all(state);
         struct tc_reply r;
-        tc_reply_init(&r);
-        apigw(&tut, "PUT", INTEG, NULL, PUT_BODY, &r);
-        EXPECT(r, 201);
-        tc_reply_cleanup(&r);
+        put_integration(PUT_BODY);
         char body[1024];
         snprintf(body, sizeof body, "{\"StatementId\":\"s\",\"Action\":\"lambda:InvokeFunction\","
                  "\"Principal\":\"apigateway.amazonaws.com\",\"SourceArn\":\"%s\"%s%s%s}",
@@ -223,20 +246,12 @@ static void invoke_arn_like_wildcards_and_source_account(void **state)
 static void invoke_with_integration_credentials_and_qualifier(void **state)
 {
     struct tc_reply r;
-    tc_reply_init(&r);
-    apigw(&tut, "PUT", INTEG, NULL,
-          "{\"type\":\"AWS_PROXY\",\"httpMethod\":\"POST\",\"uri\":\"" INVOKE_URI "\","
-          "\"credentials\":\"arn:aws:iam::222222222222:role/xacct-apigateway-invoke\"}", &r);
-    EXPECT(r, 201);
-    tc_reply_cleanup(&r);
+    put_integration("{\"type\":\"AWS_PROXY\",\"httpMethod\":\"POST\",\"uri\":\"" INVOKE_URI "\","
+                    "\"credentials\":\"arn:aws:iam::222222222222:role/xacct-apigateway-invoke\"}");
     assert_int_equal(invoke("/_emu/execute-api/a1b2c3d4e5/prod/", NULL, 0), 200);
     /* An alias in the URI needs the alias's own policy. */
-    tc_reply_init(&r);
-    apigw(&tut, "PUT", INTEG, NULL,
-          "{\"type\":\"AWS_PROXY\",\"httpMethod\":\"POST\",\"uri\":\"arn:aws:apigateway:"
-          "us-west-2:lambda:path/2015-03-31/functions/" FN_ARN ":live/invocations\"}", &r);
-    EXPECT(r, 201);
-    tc_reply_cleanup(&r);
+    put_integration("{\"type\":\"AWS_PROXY\",\"httpMethod\":\"POST\",\"uri\":\"arn:aws:apigateway:"
+                    "us-west-2:lambda:path/2015-03-31/functions/" FN_ARN ":live/invocations\"}");
     add_apigw_permission("apigw", SOURCE_ARN);   /* unqualified: does not cover :live */
     assert_int_equal(invoke("/_emu/execute-api/a1b2c3d4e5/prod/", NULL, 0), 500);
     tc_reply_init(&r);

@@ -146,6 +146,7 @@ void xt_print_diags(const struct xt_result *r);
 /* The object types of the provider block and of a resource (NULL if unknown). */
 const struct type *xt_provider_config_type(void);
 const struct type *xt_resource_type(const char *type_name);
+const struct type *xt_data_source_type(const char *type_name);
 
 int xt_get_schema(struct xt_provider *p, struct xt_result *r);     /* r->raw = the response */
 int xt_validate_provider(struct xt_provider *p, const struct value *config, struct xt_result *r);
@@ -167,6 +168,11 @@ int xt_import(struct xt_provider *p, const char *type, const char *id, struct xt
 int xt_upgrade(struct xt_provider *p, const char *type, int64_t version, const char *json,
                struct xt_result *r);
 int xt_stop_provider(struct xt_provider *p, struct xt_result *r);
+/* ValidateDataResourceConfig and ReadDataSource (r->value: the data source's state). */
+int xt_validate_data_source(struct xt_provider *p, const char *type, const struct value *config,
+                            struct xt_result *r);
+int xt_read_data_source(struct xt_provider *p, const char *type, const struct value *config,
+                        struct xt_result *r);
 
 /* ---- newer protocol features (xt_features.c) ------------------------------------------ */
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/codec.h"
+#include "core/data_source.h"
 #include "core/provider.h"
 #include "resources/registry.h"
 #include "tests/support/xt.h"
@@ -144,6 +145,14 @@ const struct type *xt_resource_type(const char *type_name)
     for (size_t i = 0; i < xacct_provider_type.nresources; i++)
         if (!strcmp(xacct_provider_type.resources[i]->name, type_name))
             return schema_implied_type(&xacct_provider_type.resources[i]->schema->block);
+    return NULL;
+}
+
+const struct type *xt_data_source_type(const char *type_name)
+{
+    for (size_t i = 0; i < xacct_provider_type.ndata_sources; i++)
+        if (!strcmp(xacct_provider_type.data_sources[i]->name, type_name))
+            return schema_implied_type(&xacct_provider_type.data_sources[i]->schema->block);
     return NULL;
 }
 
@@ -455,4 +464,49 @@ int xt_stop_provider(struct xt_provider *p, struct xt_result *r)
 {
     Tfplugin6__StopProvider__Request rq = TFPLUGIN6__STOP_PROVIDER__REQUEST__INIT;
     return xt_send(p, "StopProvider", &rq.base, r);
+}
+
+int xt_validate_data_source(struct xt_provider *p, const char *type, const struct value *config,
+                            struct xt_result *r)
+{
+    Tfplugin6__ValidateDataResourceConfig__Request rq =
+        TFPLUGIN6__VALIDATE_DATA_RESOURCE_CONFIG__REQUEST__INIT;
+    Tfplugin6__DynamicValue dconfig;
+    struct xbuf s1;
+    xt_dv_set(&dconfig, config, xt_data_source_type(type), &s1);
+    rq.type_name = (char *)type;
+    rq.config = &dconfig;
+    if (xt_send(p, "ValidateDataResourceConfig", &rq.base, r) == 0) {
+        Tfplugin6__ValidateDataResourceConfig__Response *rs =
+            (void *)UNPACK(tfplugin6__validate_data_resource_config__response__descriptor, r);
+        if (rs) {
+            xt_take_diags(r, rs->diagnostics, rs->n_diagnostics);
+            protobuf_c_message_free_unpacked(&rs->base, NULL);
+        }
+    }
+    xbuf_cleanup(&s1);
+    return r->status;
+}
+
+int xt_read_data_source(struct xt_provider *p, const char *type, const struct value *config,
+                        struct xt_result *r)
+{
+    const struct type *t = xt_data_source_type(type);
+    Tfplugin6__ReadDataSource__Request rq = TFPLUGIN6__READ_DATA_SOURCE__REQUEST__INIT;
+    Tfplugin6__DynamicValue dconfig;
+    struct xbuf s1;
+    xt_dv_set(&dconfig, config, t, &s1);
+    rq.type_name = (char *)type;
+    rq.config = &dconfig;
+    if (xt_send(p, "ReadDataSource", &rq.base, r) == 0) {
+        Tfplugin6__ReadDataSource__Response *rs =
+            (void *)UNPACK(tfplugin6__read_data_source__response__descriptor, r);
+        if (rs) {
+            xt_take_diags(r, rs->diagnostics, rs->n_diagnostics);
+            xt_take_pb_value(r, rs->state, t);
+            protobuf_c_message_free_unpacked(&rs->base, NULL);
+        }
+    }
+    xbuf_cleanup(&s1);
+    return r->status;
 }

@@ -273,6 +273,33 @@ static void arn_invoke_uri_round_trips(void **state)
     xbuf_cleanup(&b);
 }
 
+/* Response streaming: the 2021-11-15 path, built and read back; the API-wide source ARN. */
+static void arn_streaming_uri_and_api_source_arn(void **state)
+{
+    (void)state;
+    static const char fn[] = "arn:aws:lambda:us-west-2:222222222222:function:f:live";
+    struct xbuf b;
+    xbuf_init(&b);
+    assert_int_equal(arn_lambda_streaming_invoke_uri("aws", "us-west-2", fn, &b), XA_OK);
+    assert_string_equal(xbuf_cstr(&b), "arn:aws:apigateway:us-west-2:lambda:path/2021-11-15/"
+                                       "functions/arn:aws:lambda:us-west-2:222222222222:"
+                                       "function:f:live/response-streaming-invocations");
+    struct arn_invoke_uri u;
+    assert_int_equal(arn_invoke_uri_parse(xbuf_cstr(&b), &u, NULL), XA_OK);
+    assert_true(u.streaming);
+    assert_string_equal(u.function_arn, fn);
+    arn_invoke_uri_cleanup(&u);
+    assert_int_equal(arn_lambda_streaming_invoke_uri("aws", "us-west-2", "f", &b), XA_EINVAL);
+    xbuf_clear(&b);
+    assert_int_equal(arn_api_source_arn("aws", "us-east-1", "111111111111", "abc", &b), XA_OK);
+    assert_string_equal(xbuf_cstr(&b), "arn:aws:execute-api:us-east-1:111111111111:abc/*");
+    xbuf_clear(&b);
+    assert_int_equal(arn_api_source_arn("aws", "us-east-1", "", "abc", &b), XA_OK);
+    assert_string_equal(xbuf_cstr(&b), "arn:aws:execute-api:us-east-1:*:abc/*");
+    assert_int_equal(arn_api_source_arn("aws", "us-east-1", NULL, "*", &b), XA_EINVAL);
+    xbuf_cleanup(&b);
+}
+
 static void arn_invoke_uri_parse_rejects_other_uris(void **state)
 {
     (void)state;
@@ -420,8 +447,22 @@ static void arn_execute_api_knows_wildcard_accounts_and_authorizers(void **state
     assert_string_equal(x.account, "*");
     assert_null(x.authorizer_id);
     arn_execute_api_cleanup(&x);
+    /* Lambda compares SourceArn with ArnLike: "*" stands for every region. */
+    assert_int_equal(arn_execute_api_parse("arn:aws:execute-api:*:111111111111:e1e2e3e4e5/*/GET/",
+                                           &x, NULL), XA_OK);
+    assert_string_equal(x.region, "*");
+    assert_string_equal(x.api_id, "e1e2e3e4e5");
+    arn_execute_api_cleanup(&x);
+    assert_int_equal(arn_execute_api_parse("arn:aws:execute-api:*:*:abc/authorizers/xyz9", &x,
+                                           NULL), XA_OK);
+    assert_string_equal(x.authorizer_id, "xyz9");
+    arn_execute_api_cleanup(&x);
     const char *reason = NULL;
     assert_int_equal(arn_execute_api_parse("arn:aws:execute-api:us-west-2:**:abc/*/GET/", &x,
+                                           &reason), XA_EINVAL);
+    assert_int_equal(arn_execute_api_parse("arn:aws:execute-api:*:1:abc/*/GET/", &x, &reason),
+                     XA_EINVAL);
+    assert_int_equal(arn_execute_api_parse("arn:aws:execute-api:**:111111111111:abc/*", &x,
                                            &reason), XA_EINVAL);
     xbuf_cleanup(&b);
 }
@@ -438,14 +479,19 @@ static void arn_same_principal_knows_account_roots(void **state)
     assert_true(arn_same_principal(NULL, NULL));
 }
 
-static void arn_source_arn_region_uses_function_region_when_different(void **state)
+static void arn_source_arn_region_api_for_methods_function_for_authorizers(void **state)
 {
     (void)state;
-    assert_string_equal(arn_source_arn_region("us-east-1", "us-east-1"), "us-east-1");
-    assert_string_equal(arn_source_arn_region("us-east-1", "eu-west-1"), "eu-west-1");
-    assert_string_equal(arn_source_arn_region(NULL, "eu-west-1"), "eu-west-1");
-    assert_string_equal(arn_source_arn_region("us-east-1", NULL), "us-east-1");
-    assert_null(arn_source_arn_region(NULL, NULL));
+    const enum arn_source_kind M = ARN_SOURCE_METHOD, A = ARN_SOURCE_AUTHORIZER;
+    assert_string_equal(arn_source_arn_region(M, "us-east-1", "us-east-1"), "us-east-1");
+    assert_string_equal(arn_source_arn_region(M, "us-east-1", "eu-west-1"), "us-east-1");
+    assert_string_equal(arn_source_arn_region(M, NULL, "eu-west-1"), "eu-west-1");
+    assert_string_equal(arn_source_arn_region(M, "us-east-1", NULL), "us-east-1");
+    assert_null(arn_source_arn_region(M, NULL, NULL));
+    assert_string_equal(arn_source_arn_region(A, "us-east-1", "us-east-1"), "us-east-1");
+    assert_string_equal(arn_source_arn_region(A, "us-east-1", "eu-west-1"), "eu-west-1");
+    assert_string_equal(arn_source_arn_region(A, "us-east-1", NULL), "us-east-1");
+    assert_null(arn_source_arn_region(A, NULL, NULL));
 }
 
 /* ---- allocation failures -------------------------------------------------------------- */
@@ -495,10 +541,11 @@ int main(void)
         cmocka_unit_test(arn_invoke_uri_round_trips),
         cmocka_unit_test(arn_execute_api_knows_wildcard_accounts_and_authorizers),
         cmocka_unit_test(arn_same_principal_knows_account_roots),
+        cmocka_unit_test(arn_streaming_uri_and_api_source_arn),
         cmocka_unit_test(arn_invoke_uri_parse_rejects_other_uris),
         cmocka_unit_test(arn_execute_api_builds_with_wildcards),
         cmocka_unit_test(arn_execute_api_parse_reads_parts),
-        cmocka_unit_test(arn_source_arn_region_uses_function_region_when_different),
+        cmocka_unit_test(arn_source_arn_region_api_for_methods_function_for_authorizers),
         cmocka_unit_test(arn_survives_allocation_failures),
     };
     return cmocka_run_group_tests_name("arn", tests, NULL, NULL);

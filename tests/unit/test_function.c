@@ -50,11 +50,11 @@ static void function_results(void **state)
 {
     struct function_error err;
     function_error_init(&err);
-    struct value *v = call(&xacct_function_source_arn, &err, 4, EXEC, NULL, NULL, NULL);
+    struct value *v = call(&xacct_function_source_arn, &err, 3, EXEC, NULL, NULL);
     assert_string_equal(value_get_string(v), EXEC "/*/*/*");
     value_free(v);
-    v = call(&xacct_function_source_arn, &err, 4, EXEC, "get", "/pets/{id}/x", FN);
-    assert_string_equal(value_get_string(v), "arn:aws:execute-api:us-west-2:111111111111:"
+    v = call(&xacct_function_source_arn, &err, 3, EXEC, "get", "/pets/{id}/x");
+    assert_string_equal(value_get_string(v), "arn:aws:execute-api:us-east-1:111111111111:"
                                              "a1b2c3d4e5/*/GET/pets/*/x");
     value_free(v);
     v = call(&xacct_function_authorizer_source_arn, &err, 3, EXEC, "abc123", FN);
@@ -85,13 +85,12 @@ static void function_errors_name_the_argument(void **state)
         int64_t argument;
         const char *says;
     } cases[] = {
-        {&xacct_function_source_arn, 4, {"nope", NULL, NULL, NULL}, 0, "execution ARN"},
-        {&xacct_function_source_arn, 4, {EXEC "/prod", NULL, NULL, NULL}, 0, "stage"},
-        {&xacct_function_source_arn, 4, {EXEC, "FETCH", NULL, NULL}, 1, "method"},
-        {&xacct_function_source_arn, 4, {EXEC, "GET", "pets", NULL}, 2, "start with"},
-        {&xacct_function_source_arn, 4, {EXEC, "GET", "/", "hello"}, 3, "full Lambda"},
-        {&xacct_function_source_arn, 2, {EXEC, "GET"}, -1, "takes 4 arguments"},
-        {&xacct_function_source_arn, 4, {NULL, "GET", "/", NULL}, 0, "cannot be null"},
+        {&xacct_function_source_arn, 3, {"nope", NULL, NULL}, 0, "execution ARN"},
+        {&xacct_function_source_arn, 3, {EXEC "/prod", NULL, NULL}, 0, "stage"},
+        {&xacct_function_source_arn, 3, {EXEC, "FETCH", NULL}, 1, "method"},
+        {&xacct_function_source_arn, 3, {EXEC, "GET", "pets"}, 2, "start with"},
+        {&xacct_function_source_arn, 2, {EXEC, "GET"}, -1, "takes 3 arguments"},
+        {&xacct_function_source_arn, 3, {NULL, "GET", "/"}, 0, "cannot be null"},
         {&xacct_function_authorizer_source_arn, 3, {EXEC, "a/b", NULL}, 1, "authorizer id"},
         {&xacct_function_invoke_uri, 2, {"222222222222:function:hello", NULL}, 0, "region"},
         {&xacct_function_parse_lambda_arn, 1, {"arn:aws:s3:::bucket"}, 0, "not a Lambda"},
@@ -129,7 +128,7 @@ static void function_survives_allocation_failures(void **state)
         struct function_error err;
         function_error_init(&err);
         alloc_fail_after(n);
-        value_free(call(&xacct_function_source_arn, &err, 4, EXEC, "GET", "/a/{b}", FN));
+        value_free(call(&xacct_function_source_arn, &err, 3, EXEC, "GET", "/a/{b}"));
         value_free(call(&xacct_function_parse_lambda_arn, &err, 1, FN ":3"));
         alloc_fail_reset();
         function_error_cleanup(&err);

@@ -35,7 +35,8 @@ extern const struct function_type xacct_function_invoke_uri;
     "\"function_account_id\":\"222222222222\",\"function_region\":\"us-west-2\","             \
     "\"id\":\"a1b2c3d4e5/r00t000001/GET\",\"invoke_uri\":\"arn:aws:apigateway:us-west-2:lambda:" \
     "path/2015-03-31/functions/" FN_W2 "/invocations\",\"source_arn\":\"arn:aws:execute-api:"  \
-    "us-west-2:111111111111:a1b2c3d4e5/*/GET/\"}"
+    "us-east-1:111111111111:a1b2c3d4e5/*/GET/\",\"api_source_arn\":\"arn:aws:execute-api:"     \
+    "us-east-1:111111111111:a1b2c3d4e5/*\",\"response_transfer_mode\":\"BUFFERED\"}"
 
 static struct xacct_meta meta_e1 = {.region = "us-east-1", .account_id = "111111111111",
                                     .partition = "aws"};
@@ -190,7 +191,7 @@ static void integration_functions_agree_with_the_resource(void **state)
         struct function_error err;
         function_error_init(&err);
         struct value *sa = function_call(&xacct_function_source_arn,
-                                         (const struct value *const *)args, 4, &err);
+                                         (const struct value *const *)args, 3, &err);
         struct value *iu = function_call(&xacct_function_invoke_uri,
                                          (const struct value *const *)&args[3], 2, &err);
         if (!sa || !iu)

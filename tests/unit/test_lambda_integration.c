@@ -104,14 +104,15 @@ static void integration_plan_shows_values_known_at_plan_time(void **state)
     diags_cleanup(&d);
 }
 
-static void integration_plan_source_arn_uses_function_region(void **state)
+/* A method's calls name the API (us-east-1 here), wherever the function lives. */
+static void integration_plan_source_arn_uses_api_region(void **state)
 {
     struct {
         const char *name, *fn, *want;
     } cases[] = {
-        {"cross-region", FN_W2, "arn:aws:execute-api:us-west-2:111111111111:abc123/*/GET/"},
+        {"cross-region", FN_W2, "arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/"},
         {"same region, alias", FN_E1, "arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/"},
-        {"path parameters", FN_W2, "arn:aws:execute-api:us-west-2:111111111111:abc123/*/GET/pets/*/x"},
+        {"path parameters", FN_W2, "arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/pets/*/x"},
     };
     const char *paths[] = {"/", "/", "/pets/{id}/x"};
     for (size_t i = 0; i < 3; i++) {
@@ -186,7 +187,9 @@ static struct value *applied_state(void)
                      "\"function_region\":\"us-west-2\",\"function_account_id\":\"222222222222\","
                      "\"invoke_uri\":\"arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/"
                      "functions/" FN_W2 "/invocations\",\"source_arn\":\"arn:aws:execute-api:"
-                     "us-west-2:111111111111:abc123/*/GET/\"}");
+                     "us-east-1:111111111111:abc123/*/GET/\",\"api_source_arn\":"
+                     "\"arn:aws:execute-api:us-east-1:111111111111:abc123/*\","
+                     "\"response_transfer_mode\":\"BUFFERED\"}");
 }
 
 static void integration_plan_after_apply_is_empty_and_method_case_is_no_change(void **state)
@@ -239,6 +242,67 @@ static void integration_plan_function_change_is_in_place(void **state)
     path_list_cleanup(&rr);
     diags_cleanup(&d);
     value_free(prior);
+}
+
+/* STREAM: the response-streaming URI, and timeouts up to 900000 ms (300000 otherwise);
+ * api_source_arn covers the whole API. */
+static void integration_streaming_and_api_source_arn(void **state)
+{
+    struct value *c = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"GET\","
+                                "\"resource_path\":\"/\",\"function_arn\":\"" FN_W2 "\","
+                                "\"response_transfer_mode\":\"STREAM\","
+                                "\"timeout_milliseconds\":900000}");
+    struct path_list rr;
+    struct diags d;
+    path_list_init(&rr);
+    diags_init(&d);
+    assert_true(validate(c, &d));
+    struct value *p = plan(NULL, c, &rr, &d);
+    assert_false(diags_has_error(&d));
+    assert_string_equal(value_attr_string(p, "invoke_uri"),
+                        "arn:aws:apigateway:us-west-2:lambda:path/2021-11-15/functions/" FN_W2
+                        "/response-streaming-invocations");
+    assert_string_equal(value_attr_string(p, "api_source_arn"),
+                        "arn:aws:execute-api:us-east-1:111111111111:abc123/*");
+    assert_true(value_is_null(value_attr(p, "previous_authorization")));
+    value_free(p);
+    assert_true(value_object_set(c, "response_transfer_mode", value_new_string("BUFFERED")));
+    assert_false(validate(c, &d));
+    assert_string_equal(d.items[0].path.steps[0].name, "timeout_milliseconds");
+    value_free(c);
+    path_list_cleanup(&rr);
+    diags_cleanup(&d);
+}
+
+/* authorizer_id: what the method had is learnt at apply (unknown in the plan), kept while
+ * authorizer_id stays, and gone from the plan when it is removed (it is put back). */
+static void integration_plan_previous_authorization(void **state)
+{
+    struct value *prior = applied_state();
+    struct value *c = from_json("{\"rest_api_id\":\"abc123\",\"http_method\":\"GET\","
+                                "\"resource_path\":\"/\",\"function_arn\":\"" FN_W2 "\","
+                                "\"authorizer_id\":\"auth01\"}");
+    struct path_list rr;
+    struct diags d;
+    path_list_init(&rr);
+    diags_init(&d);
+    struct value *p = plan(prior, c, &rr, &d);
+    assert_int_equal(rr.len, 0);
+    assert_true(is_unknown(p, "previous_authorization"));
+    assert_true(value_object_set(p, "previous_authorization", value_new_string("AWS_IAM")));
+    struct value *again = plan(p, c, &rr, &d);
+    assert_true(value_equal(again, p));
+    value_free(again);
+    struct value *removed = plan(p, prior, &rr, &d);
+    assert_true(value_is_null(value_attr(removed, "previous_authorization")));
+    assert_true(value_is_null(value_attr(removed, "authorizer_id")));
+    assert_false(diags_has_error(&d));
+    value_free(removed);
+    value_free(p);
+    value_free(c);
+    value_free(prior);
+    path_list_cleanup(&rr);
+    diags_cleanup(&d);
 }
 
 static void integration_plan_resource_change_replaces(void **state)
@@ -445,10 +509,12 @@ int main(void)
         cmocka_unit_test(integration_validate_requires_exactly_one_resource),
         cmocka_unit_test(integration_validate_accepts_lowercase_method),
         cmocka_unit_test(integration_plan_shows_values_known_at_plan_time),
-        cmocka_unit_test(integration_plan_source_arn_uses_function_region),
+        cmocka_unit_test(integration_plan_source_arn_uses_api_region),
         cmocka_unit_test(integration_plan_unknown_function_stays_unknown),
         cmocka_unit_test(integration_plan_after_apply_is_empty_and_method_case_is_no_change),
         cmocka_unit_test(integration_plan_function_change_is_in_place),
+        cmocka_unit_test(integration_streaming_and_api_source_arn),
+        cmocka_unit_test(integration_plan_previous_authorization),
         cmocka_unit_test(integration_plan_resource_change_replaces),
         cmocka_unit_test(integration_patch_maps_sets_and_type),
         cmocka_unit_test(integration_compute_wildcards),

@@ -107,9 +107,15 @@ static void permission_validate_catches_afternoon_wasters(void **state)
          true, false, "source_arn"},
         {"other principal", "{\"function_name\":\"f\",\"principal\":\"s3.amazonaws.com\","
                             "\"source_arn\":\"arn:aws:s3:::bucket\"}", false, false, NULL},
-        {"region rule", "{\"function_name\":\"" FN_ARN "\",\"source_arn\":"
-                        "\"arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/\"}", false, true,
-         "source_arn"},
+        /* A method's source ARN names the API's region, whatever the function's. */
+        {"API in another region", "{\"function_name\":\"" FN_ARN "\",\"source_arn\":"
+                                  "\"arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/\"}",
+         false, false, NULL},
+        {"any region", "{\"function_name\":\"" FN_ARN "\",\"source_arn\":"
+                       "\"arn:aws:execute-api:*:111111111111:e1e2e3e4e5/*/GET/\"}", false, false, NULL},
+        {"$LATEST qualifier", "{\"function_name\":\"f\",\"qualifier\":\"$LATEST\"}", true, false,
+         "qualifier"},
+        {"$LATEST in the name", "{\"function_name\":\"f:$LATEST\"}", true, false, "function_name"},
         {"any API account", "{\"function_name\":\"" FN_ARN "\",\"source_arn\":"
                             "\"arn:aws:execute-api:us-west-2:*:abc123/*/GET/\"}", false, false, NULL},
         {"qualifier twice", "{\"function_name\":\"f:1\",\"qualifier\":\"2\"}", true, false, "qualifier"},
@@ -162,6 +168,53 @@ static void permission_plan_refuses_the_api_accounts_provider(void **state)
     value_free(c);
     path_list_cleanup(&rr);
     diags_cleanup(&d);
+}
+
+/* The region rule is decided at plan time, when the function's region is known - also
+ * for a bare name, which lives in the provider's region - and only authorizer ARNs can
+ * be checked: a method's names the API's region, which the permission cannot know. */
+static void permission_plan_warns_when_an_authorizer_arn_cannot_match(void **state)
+{
+    static const struct {
+        const char *name, *function, *source_arn;
+        bool warning;
+    } cases[] = {
+        {"bare name, authorizer in another region", "my-function",
+         "arn:aws:execute-api:us-east-1:111111111111:abc123/authorizers/xyz9", true},
+        {"ARN, authorizer in another region", FN_ARN,
+         "arn:aws:execute-api:us-east-1:111111111111:abc123/authorizers/xyz9", true},
+        {"authorizer in the function's region", "my-function",
+         "arn:aws:execute-api:us-west-2:111111111111:abc123/authorizers/xyz9", false},
+        {"authorizer in any region", "my-function",
+         "arn:aws:execute-api:*:111111111111:abc123/authorizers/xyz9", false},
+        {"method of an API in another region", "my-function",
+         "arn:aws:execute-api:us-east-1:111111111111:abc123/*/GET/", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char json[512];
+        snprintf(json, sizeof json, "{\"function_name\":\"%s\",\"source_arn\":\"%s\"}",
+                 cases[i].function, cases[i].source_arn);
+        struct value *c = from_json(json);
+        struct path_list rr;
+        struct diags d;
+        path_list_init(&rr);
+        diags_init(&d);
+        assert_true(validate(c, &d));
+        assert_int_equal(d.len, 0);   /* validate cannot know a bare name's region */
+        struct value *p = plan_with(&meta_w2, NULL, c, &rr, &d);
+        assert_non_null(p);
+        bool warned = false;
+        for (size_t j = 0; j < d.len; j++)
+            warned |= d.items[j].severity == DIAG_WARNING && d.items[j].has_path &&
+                      strcmp(d.items[j].path.steps[0].name, "source_arn") == 0 &&
+                      strstr(d.items[j].detail, "us-west-2") != NULL;
+        if (warned != cases[i].warning)
+            fail_msg("%s: warning %d, want %d", cases[i].name, warned, cases[i].warning);
+        value_free(p);
+        value_free(c);
+        path_list_cleanup(&rr);
+        diags_cleanup(&d);
+    }
 }
 
 static void permission_plan_equivalent_forms_do_not_replace(void **state)
@@ -402,6 +455,7 @@ int main(void)
         cmocka_unit_test(permission_function_ref_forms),
         cmocka_unit_test(permission_validate_catches_afternoon_wasters),
         cmocka_unit_test(permission_plan_refuses_the_api_accounts_provider),
+        cmocka_unit_test(permission_plan_warns_when_an_authorizer_arn_cannot_match),
         cmocka_unit_test(permission_plan_equivalent_forms_do_not_replace),
         cmocka_unit_test(permission_import_id_formats),
         cmocka_unit_test(permission_read_maps_statement_and_keeps_principal_form),

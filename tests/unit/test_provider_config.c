@@ -22,7 +22,9 @@
 
 #include "aws/client.h"
 #include "core/codec.h"
+#include "core/data_source.h"
 #include "core/model.h"
+#include "core/data_source.h"
 #include "core/provider.h"
 #include "resources/meta.h"
 #include "resources/provider_schema.h"
@@ -41,16 +43,25 @@ static void check_sorted(const struct schema_block *b, const char *where)
 
 static void provider_schemas_are_sorted_tables(void **state)
 {
+    static const struct {
+        const char *name;
+        int64_t version;
+    } resources[] = {{"xacct_lambda_authorizer", 0}, {"xacct_lambda_integration", 1},
+                     {"xacct_lambda_permission", 1}, {"xacct_stage_deployment", 0}};
     check_sorted(&xacct_provider_type.schema->block, "provider");
-    assert_int_equal(xacct_provider_type.nresources, 2);
+    assert_int_equal(xacct_provider_type.nresources, sizeof resources / sizeof resources[0]);
     for (size_t i = 0; i < xacct_provider_type.nresources; i++) {
         const struct resource_type *rt = xacct_provider_type.resources[i];
         check_sorted(&rt->schema->block, rt->name);
-        assert_int_equal(rt->schema->version, 1);
+        assert_string_equal(rt->name, resources[i].name);
+        assert_int_equal(rt->schema->version, resources[i].version);
         assert_non_null(schema_implied_type(&rt->schema->block));
     }
-    assert_string_equal(xacct_provider_type.resources[0]->name, "xacct_lambda_integration");
-    assert_string_equal(xacct_provider_type.resources[1]->name, "xacct_lambda_permission");
+    for (size_t i = 0; i < xacct_provider_type.ndata_sources; i++) {
+        const struct data_source_type *ds = xacct_provider_type.data_sources[i];
+        check_sorted(&ds->schema->block, ds->name);
+        assert_non_null(schema_implied_type(&ds->schema->block));
+    }
 }
 
 static void provider_schema_uses_hashicorp_names_and_hides_secrets(void **state)
@@ -114,6 +125,9 @@ static void provider_tables_are_typed_models(void **state)
     for (size_t i = 0; i < xacct_provider_type.nresources; i++)
         check_fields(&xacct_provider_type.resources[i]->schema->block,
                      xacct_provider_type.resources[i]->name);
+    for (size_t i = 0; i < xacct_provider_type.ndata_sources; i++)
+        check_fields(&xacct_provider_type.data_sources[i]->schema->block,
+                     xacct_provider_type.data_sources[i]->name);
 }
 
 static void *config_model(const struct value *config)

@@ -17,8 +17,8 @@ expect "invoke_uri is the function's buffered URI" test "$(out invoke_uri)" = \
     "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/$fn/invocations"
 expect "invoke_uri(..., true) is the streaming URI" test "$(out streaming_invoke_uri)" = \
     "arn:aws:apigateway:us-west-2:lambda:path/2021-11-15/functions/$fn/response-streaming-invocations"
-expect "source_arn: every stage, GET, path parameters as *, the function's region" \
-    test "$(out source_arn)" = "arn:aws:execute-api:us-west-2:111111111111:a1b2c3d4e5/*/GET/pets/*"
+expect "source_arn: every stage, GET, path parameters as *, the API's region" \
+    test "$(out source_arn)" = "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/*/GET/pets/*"
 expect "source_arn with null method and path: every method and path" \
     test "$(out source_arn_any)" = "arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5/*/*/*"
 expect "authorizer_source_arn" test "$(out authorizer_source_arn)" = \
@@ -42,11 +42,11 @@ console_error() {
     fi
 }
 console_error 'provider::xacct::invoke_uri("hello", false)' "Invalid function argument" function_arn
-console_error 'provider::xacct::source_arn("arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5", "FETCH", "/", null)' \
+console_error 'provider::xacct::source_arn("arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5", "FETCH", "/")' \
     "Invalid function argument" http_method
-console_error 'provider::xacct::source_arn("arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5", "GET", "pets", null)' \
+console_error 'provider::xacct::source_arn("arn:aws:execute-api:us-east-1:111111111111:a1b2c3d4e5", "GET", "pets")' \
     "Invalid function argument" resource_path
-console_error 'provider::xacct::source_arn("a1b2c3d4e5", "GET", "/", null)' \
+console_error 'provider::xacct::source_arn("a1b2c3d4e5", "GET", "/")' \
     "Invalid function argument" execution_arn
 console_error 'provider::xacct::parse_lambda_arn("arn:aws:s3:::bucket")' \
     "Invalid function argument" arn

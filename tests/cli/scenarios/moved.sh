@@ -32,6 +32,7 @@ rm learn.tf
 show_json integration.tfplan integration.json
 source_arn="$(plan_value integration.json "$integration" source_arn)"
 wire_permission_out_of_band "$fn_arn" AllowExecutionFromAPIGateway "$source_arn"
+deploy_out_of_band a1b2c3d4e5 >/dev/null   # the console's "Deploy API", also by hand
 invoke_expect 200 a1b2c3d4e5 GET /hello
 
 fn_region="$(cut -d: -f4 <<<"$fn_arn")"
