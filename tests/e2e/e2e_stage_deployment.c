@@ -121,10 +121,11 @@ static void deploy_with_every_answer_lost(void **state)
                               "\"burst\":1000}}}"))
         skip();
     static const char *const env[] = {"XACCT_CREATE_DEPLOYMENT_INTERVAL_MS=0", NULL};
-    struct xt_provider *api = start_provider_env(&e, false, NULL, env);
+    /* max_retries 2: three attempts, seconds of backoff (the default's nine take up to 91 s). */
+    struct xt_provider *api = start_provider_with(&e, false, NULL, env, NULL, 2);
     emu_drift(&e, "{\"op\":\"patch_method\",\"api_id\":\"" API_ID "\",\"path\":\"/\","
                   "\"method\":{\"methodIntegration\":{\"type\":\"MOCK\"}}}");
-    assert_int_equal(emu_http(&e, "POST", "/_emu/faults", "{\"lose_next\":9,\"operations\":"
+    assert_int_equal(emu_http(&e, "POST", "/_emu/faults", "{\"lose_next\":3,\"operations\":"
                               "[\"CreateDeployment\"]}", NULL, NULL), 200);
     struct value *sc = res_config(T_STAGE, STAGE_CONFIG("prod"));
     struct value *planned = tf_plan(api, T_STAGE, NULL, sc, NULL, NULL);
