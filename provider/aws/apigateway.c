@@ -209,29 +209,65 @@ enum xa_status apigw_get_resource(struct aws_client *c, const char *region,
     return st;
 }
 
-/* Appends the page's items; *next receives `position` (owned) or NULL. */
-static enum xa_status read_page(json_t *o, bool embed, struct apigw_resource_list *out,
-                                char **next)
+enum xa_status apigw_paginate(struct aws_client *c, const char *region, struct rj_request req,
+                              int max_pages, apigw_page_fn on_page, void *ctx,
+                              struct aws_error *err)
 {
-    bool oom = false;
-    json_t *items = json_object_get(o, "item");
-    size_t n = json_is_array(items) ? json_array_size(items) : 0;
-    if (n) {
-        struct apigw_resource *grown = xa_realloc(out->items, (out->count + n) * sizeof *grown);
-        if (!grown)
-            return XA_ENOMEM;
-        out->items = grown;
-        size_t i;
-        json_t *e;
-        json_array_foreach(items, i, e) {
-            if (!json_is_object(e))
-                continue;
-            out->items[out->count] = (struct apigw_resource){0};
-            read_resource(&oom, e, embed, &out->items[out->count]);
-            out->count++;
-        }
+    size_t slot = 0;
+    while (slot < RJ_MAX_PARAMS &&
+           !(req.query[slot].name && strcmp(req.query[slot].name, "position") == 0))
+        slot++;
+    if (slot == RJ_MAX_PARAMS)
+        return rj_fail(err, &apigw, req.op, "the request has no position parameter to page with");
+    char *position = NULL;
+    enum xa_status st = XA_OK;
+    for (int page = 0; st == XA_OK && page < max_pages; page++) {
+        req.query[slot].value = position;
+        json_t *o;
+        st = rj_call(c, region, &apigw, &req, &o, err);
+        if (!o)
+            break;
+        bool oom = false;
+        char *next = rj_str(&oom, o, "position");
+        st = oom ? XA_ENOMEM : on_page(json_object_get(o, "item"), ctx);
+        json_decref(o);
+        /* A server that keeps answering the same position must not loop us forever. */
+        bool more = next && *next && !(position && strcmp(next, position) == 0);
+        xa_free(position);
+        position = next;
+        if (!more)
+            break;
     }
-    *next = rj_str(&oom, o, "position");
+    xa_free(position);
+    return st;
+}
+
+struct resources_page {
+    struct apigw_resource_list *out;
+    bool embed;
+};
+
+static enum xa_status read_resources_page(json_t *items, void *ctx)
+{
+    struct resources_page *pg = ctx;
+    struct apigw_resource_list *out = pg->out;
+    size_t n = json_is_array(items) ? json_array_size(items) : 0;
+    if (n == 0)
+        return XA_OK;
+    struct apigw_resource *grown = xa_realloc(out->items, (out->count + n) * sizeof *grown);
+    if (!grown)
+        return XA_ENOMEM;
+    out->items = grown;
+    bool oom = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(items, i, e) {
+        if (!json_is_object(e))
+            continue;
+        out->items[out->count] = (struct apigw_resource){0};
+        read_resource(&oom, e, pg->embed, &out->items[out->count]);
+        out->count++;
+    }
     return oom ? XA_ENOMEM : XA_OK;
 }
 
@@ -240,32 +276,15 @@ static enum xa_status get_resources(struct aws_client *c, const char *region,
                                     struct apigw_resource_list *out, struct aws_error *err)
 {
     *out = (struct apigw_resource_list){0};
-    char *position = NULL;
-    enum xa_status st = XA_OK;
-    /* A server that keeps answering the same position must not loop us forever. */
-    for (int page = 0; st == XA_OK && page < 1000; page++) {
-        const struct rj_request req = {
-            .op = "GetResources", .method = "GET", .path = "/restapis/{}/resources",
-            .labels = {rest_api_id}, .bad_label = BAD_LABEL,
-            .query = {{"limit", "500"}, {"position", position},
-                      {"embed", embed ? "methods" : NULL}},
-        };
-        json_t *o;
-        st = rj_call(c, region, &apigw, &req, &o, err);
-        char *next = NULL;
-        if (o) {
-            st = read_page(o, embed, out, &next);
-            json_decref(o);
-        }
-        bool same = next && position && strcmp(next, position) == 0;
-        xa_free(position);
-        position = next;
-        if (st != XA_OK || !position || !*position || same)
-            break;
-    }
+    const struct rj_request req = {
+        .op = "GetResources", .method = "GET", .path = "/restapis/{}/resources",
+        .labels = {rest_api_id}, .bad_label = BAD_LABEL,
+        .query = {{"limit", "500"}, {"position", NULL}, {"embed", embed ? "methods" : NULL}},
+    };
+    struct resources_page pg = {.out = out, .embed = embed};
+    enum xa_status st = apigw_paginate(c, region, req, 1000, read_resources_page, &pg, err);
     if (st != XA_OK)
         apigw_resource_list_cleanup(out);
-    xa_free(position);
     return st;
 }
 

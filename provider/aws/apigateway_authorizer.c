@@ -143,26 +143,25 @@ enum xa_status apigw_delete_authorizer(struct aws_client *c, const char *region,
     return rj_call(c, region, &apigw, &req, NULL, err);
 }
 
-/* Appends a page's items; *next receives `position` (owned) or NULL. */
-static enum xa_status read_page(json_t *o, struct apigw_authorizer_list *out, char **next)
+static enum xa_status read_authorizers_page(json_t *items, void *ctx)
 {
-    bool oom = false;
-    json_t *items = json_object_get(o, "item"), *e;
+    struct apigw_authorizer_list *out = ctx;
     size_t n = json_is_array(items) ? json_array_size(items) : 0, i;
-    if (n) {
-        struct apigw_authorizer *grown = xa_realloc(out->items, (out->count + n) * sizeof *grown);
-        if (!grown)
-            return XA_ENOMEM;
-        out->items = grown;
-        json_array_foreach(items, i, e) {
-            if (!json_is_object(e))
-                continue;
-            out->items[out->count] = (struct apigw_authorizer){.ttl_seconds = -1};
-            oom |= !read_authorizer(e, &out->items[out->count]);
-            out->count++;
-        }
+    if (n == 0)
+        return XA_OK;
+    struct apigw_authorizer *grown = xa_realloc(out->items, (out->count + n) * sizeof *grown);
+    if (!grown)
+        return XA_ENOMEM;
+    out->items = grown;
+    bool oom = false;
+    json_t *e;
+    json_array_foreach(items, i, e) {
+        if (!json_is_object(e))
+            continue;
+        out->items[out->count] = (struct apigw_authorizer){.ttl_seconds = -1};
+        oom |= !read_authorizer(e, &out->items[out->count]);
+        out->count++;
     }
-    *next = rj_str(&oom, o, "position");
     return oom ? XA_ENOMEM : XA_OK;
 }
 
@@ -171,30 +170,13 @@ enum xa_status apigw_get_authorizers(struct aws_client *c, const char *region,
                                      struct aws_error *err)
 {
     *out = (struct apigw_authorizer_list){0};
-    char *position = NULL;
-    enum xa_status st = XA_OK;
-    /* A server that keeps answering the same position must not loop us forever. */
-    for (int page = 0; st == XA_OK && page < 100; page++) {
-        const struct rj_request req = {
-            .op = "GetAuthorizers", .method = "GET", .path = "/restapis/{}/authorizers",
-            .labels = {rest_api_id}, .bad_label = BAD_LABEL,
-            .query = {{"limit", "500"}, {"position", position}},
-        };
-        json_t *o;
-        char *next = NULL;
-        st = rj_call(c, region, &apigw, &req, &o, err);
-        if (o) {
-            st = read_page(o, out, &next);
-            json_decref(o);
-        }
-        bool same = next && position && strcmp(next, position) == 0;
-        xa_free(position);
-        position = next;
-        if (st != XA_OK || !position || !*position || same)
-            break;
-    }
+    const struct rj_request req = {
+        .op = "GetAuthorizers", .method = "GET", .path = "/restapis/{}/authorizers",
+        .labels = {rest_api_id}, .bad_label = BAD_LABEL,
+        .query = {{"limit", "500"}, {"position", NULL}},
+    };
+    enum xa_status st = apigw_paginate(c, region, req, 100, read_authorizers_page, out, err);
     if (st != XA_OK)
         apigw_authorizer_list_cleanup(out);
-    xa_free(position);
     return st;
 }

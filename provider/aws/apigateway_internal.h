@@ -25,4 +25,14 @@ enum xa_status apigw_method_call(struct aws_client *c, const char *region,
                                  const struct rj_request *req, struct apigw_method *out,
                                  struct aws_error *err);
 
+/* A page of a paginated GET: its "item" member (NULL when absent). */
+typedef enum xa_status (*apigw_page_fn)(json_t *items, void *ctx);
+/* Sends req once per page, with its query parameter "position" (which req must name, value
+ * NULL) set to the token of the page before, and hands each page's items to on_page; stops
+ * after max_pages, when API Gateway gives no token or the same one again, or at the first
+ * failure, which it returns. */
+enum xa_status apigw_paginate(struct aws_client *c, const char *region, struct rj_request req,
+                              int max_pages, apigw_page_fn on_page, void *ctx,
+                              struct aws_error *err);
+
 #endif

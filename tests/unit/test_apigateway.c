@@ -73,6 +73,30 @@ static void apigw_get_resources_follows_position(void **state)
     apigw_resource_list_cleanup(&l);
 }
 
+/* A server that answers the same position again is not followed round in circles. */
+static void apigw_get_authorizers_stops_at_a_repeated_position(void **state)
+{
+    struct fake_fixture *f = *state;
+    struct fake_response s[] = {
+        {.status = 200, .body = "{\"item\":[{\"id\":\"a1\",\"name\":\"one\",\"type\":\"TOKEN\"}],"
+                                "\"position\":\"p1\"}"},
+        {.status = 200, .body = "{\"item\":[{\"id\":\"a2\",\"name\":\"two\",\"type\":\"REQUEST\"}],"
+                                "\"position\":\"p1\"}"},
+        {.status = 200, .body = "{\"item\":[{\"id\":\"a3\"}]}"},
+    };
+    fake_server_script(f->srv, s, 3);
+    struct apigw_authorizer_list l;
+    assert_int_equal(apigw_get_authorizers(f->c, NULL, "api1", &l, &f->err), XA_OK);
+    assert_int_equal(fake_server_count(f->srv), 2);
+    assert_string_equal(f->srv->reqs[0].path, "/restapis/api1/authorizers");
+    assert_string_equal(f->srv->reqs[0].query, "limit=500");
+    assert_string_equal(f->srv->reqs[1].query, "limit=500&position=p1");
+    assert_int_equal(l.count, 2);
+    assert_string_equal(l.items[1].id, "a2");
+    assert_string_equal(l.items[1].type, "REQUEST");
+    apigw_authorizer_list_cleanup(&l);
+}
+
 static void apigw_get_resource_and_method(void **state)
 {
     struct fake_fixture *f = *state;
@@ -235,6 +259,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(apigw_get_rest_api_reads_fields),
         T(apigw_get_resources_follows_position),
+        T(apigw_get_authorizers_stops_at_a_repeated_position),
         T(apigw_get_resource_and_method),
         T(apigw_put_integration_sends_json),
         T(apigw_update_integration_sends_patch_operations),
