@@ -22,6 +22,8 @@
  * its id, the error, and no record of the triggers, so the next plan deploys again; the
  * next read adopts the stage whatever it serves.
  * ID and import format: REST-API-ID/STAGE-NAME (hashicorp/aws's aws_api_gateway_stage).
+ * Identity: account_id, region, rest_api_id, stage_name (import by identity needs the
+ * last two).
  * After an import the triggers are not known, so the first apply deploys once.
  */
 #include <stdio.h>
@@ -29,6 +31,7 @@
 
 #include "aws/apigateway.h"
 #include "aws/errors.h"
+#include "core/identity.h"
 #include "core/model.h"
 #include "core/resource.h"
 #include "resources/meta.h"
@@ -97,6 +100,27 @@ static const struct schema stage_schema = {
 };
 
 #define NAME(member) MODEL_NAME(&stage_schema.block, struct stage_deployment_model, member)
+
+/* ---- Identity ---------------------------------------------------------------------- */
+
+/* The stage as its import ID names it (REST-API-ID/STAGE-NAME), in the API's account and
+ * region, derived by core from these rows (core/identity.h). */
+static const struct identity_attribute stage_identity_attrs[] = {
+    {.name = "account_id", .value = identity_account,
+     .description = "Account of the REST API: the provider's."},
+    {.name = "region", .field = F(region), .value = identity_region,
+     .description = "Region of the REST API; the provider's by default."},
+    {.name = "rest_api_id", .required_for_import = true, .field = F(rest_api_id),
+     .description = "ID of the REST API."},
+    {.name = "stage_name", .required_for_import = true, .field = F(stage_name),
+     .description = "Name of the stage."},
+};
+
+static const struct identity_schema stage_identity = {
+    .version = 0,
+    .attrs = stage_identity_attrs,
+    .nattrs = sizeof stage_identity_attrs / sizeof stage_identity_attrs[0],
+};
 
 /* ---- Conversions ------------------------------------------------------------------- */
 
@@ -363,4 +387,5 @@ const struct resource_type xacct_stage_deployment_type = {
     .update = stage_update,
     .delete_ = stage_delete,
     .import = stage_import,
+    .identity = &stage_identity,
 };
