@@ -1,7 +1,9 @@
 /* resources/authorizer_internal.h - what the files of xacct_lambda_authorizer share: its
- * typed model, and the conversions of state written elsewhere (authorizer_migrate.c:
- * hashicorp/aws's aws_api_gateway_authorizer for `moved`).
- * Included by lambda_authorizer.c, authorizer_migrate.c and the unit tests only.
+ * typed model, the conversion from AWS's authorizer that read and the list share
+ * (authorizer_list.c), and the conversions of state written elsewhere
+ * (authorizer_migrate.c: hashicorp/aws's aws_api_gateway_authorizer for `moved`).
+ * Included by lambda_authorizer.c, authorizer_list.c, authorizer_migrate.c and the unit
+ * tests only.
  */
 #ifndef XA_RESOURCES_AUTHORIZER_INTERNAL_H
 #define XA_RESOURCES_AUTHORIZER_INTERNAL_H
@@ -11,6 +13,7 @@
 
 #include "core/diag.h"
 #include "core/model.h"
+#include "core/resource.h"
 
 /* One field per attribute of the schema (lambda_authorizer.c), in its order. */
 struct authorizer_model {
@@ -29,6 +32,17 @@ struct authorizer_model {
     struct model_string source_arn;
     struct model_string type;
 };
+
+struct apigw_authorizer;
+struct xacct_meta;
+
+/* The resource type (lambda_authorizer.c), whose table authorizer_list.c needs. */
+extern const struct resource_type xacct_lambda_authorizer_type;
+
+/* m as ReadResource returns it for AWS's authorizer a (region and account from meta when
+ * m has none). false on allocation failure. */
+bool authorizer_state_read(struct authorizer_model *m, const struct apigw_authorizer *a,
+                           const struct xacct_meta *meta);
 
 /* hashicorp/aws's aws_api_gateway_authorizer state (raw JSON) to the model; only Lambda
  * authorizers (TOKEN, REQUEST with a Lambda invocation URI) can move. false + error. */

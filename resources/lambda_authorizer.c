@@ -20,8 +20,10 @@
  * first look; a create whose outcome stays unknown (no answer after the retries, or
  * StopProvider) adopts the authorizer by name, or keeps the object without id so that the
  * next refresh adopts it by name.
- * ID: the authorizer id. Import: REST-API-ID/AUTHORIZER-ID (hashicorp/aws's).
- * MoveResourceState accepts aws_api_gateway_authorizer (authorizer_migrate.c).
+ * ID: the authorizer id. Import: REST-API-ID/AUTHORIZER-ID (hashicorp/aws's). Identity:
+ * account_id, region, rest_api_id, authorizer_id (import by identity needs the last two).
+ * MoveResourceState accepts aws_api_gateway_authorizer (authorizer_migrate.c);
+ * authorizer_list.c lists a REST API's Lambda authorizers.
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +31,7 @@
 #include "aws/apigateway.h"
 #include "aws/arn.h"
 #include "aws/errors.h"
+#include "core/identity.h"
 #include "core/model.h"
 #include "core/resource.h"
 #include "resources/authorizer_internal.h"
@@ -111,6 +114,27 @@ static const struct schema authorizer_schema = {
 
 #define NAME(member) MODEL_NAME(&authorizer_schema.block, struct authorizer_model, member)
 
+/* ---- Identity ---------------------------------------------------------------------- */
+
+/* The authorizer as its import ID names it (REST-API-ID/AUTHORIZER-ID), in the API's
+ * account and region, derived by core from these rows (core/identity.h). */
+static const struct identity_attribute authorizer_identity_attrs[] = {
+    {.name = "account_id", .value = identity_account,
+     .description = "Account of the REST API: the provider's."},
+    {.name = "authorizer_id", .required_for_import = true, .field = F(id),
+     .description = "The authorizer's id."},
+    {.name = "region", .field = F(region), .value = identity_region,
+     .description = "Region of the REST API; the provider's by default."},
+    {.name = "rest_api_id", .required_for_import = true, .field = F(rest_api_id),
+     .description = "ID of the REST API."},
+};
+
+static const struct identity_schema authorizer_identity = {
+    .version = 0,
+    .attrs = authorizer_identity_attrs,
+    .nattrs = sizeof authorizer_identity_attrs / sizeof authorizer_identity_attrs[0],
+};
+
 /* ---- Conversions ------------------------------------------------------------------- */
 
 static const char *api_region(const struct xacct_meta *meta, const struct authorizer_model *m)
@@ -149,8 +173,8 @@ static bool compute(struct authorizer_model *m, const char *partition)
     return ok;
 }
 
-/* The state from AWS's authorizer, in place of the model (create, read, update). */
-static bool state_from_aws(struct authorizer_model *m, const struct apigw_authorizer *a,
+/* The state from AWS's authorizer, in place of the model (create, read, update, list). */
+bool authorizer_state_read(struct authorizer_model *m, const struct apigw_authorizer *a,
                            const struct xacct_meta *meta)
 {
     struct arn_invoke_uri u;
@@ -292,7 +316,7 @@ static void adopt_lost(struct xacct_meta *m, struct authorizer_model *s,
     if (apigw_get_authorizers(m->client, api_region(m, s), s->rest_api_id.value, &now,
                               &err) == XA_OK)
         a = find_name(&now, s->name.value, before);
-    if (a && state_from_aws(s, a, m)) {
+    if (a && authorizer_state_read(s, a, m)) {
         diag_add(d, DIAG_WARNING, NULL, "Authorizer adopted",
                  "CreateAuthorizer's answer was lost; authorizer %s named \"%s\" was found "
                  "and is recorded in the state.", s->id.value, s->name.value);
@@ -348,7 +372,7 @@ static bool create_locked(struct xacct_meta *m, struct authorizer_model *s, stru
     st = apigw_create_authorizer(m->client, region, &req, &out, &err);
     if (st == XA_OK) {
         created = true;
-        if (!state_from_aws(s, &out, m))
+        if (!authorizer_state_read(s, &out, m))
             diag_error(d, "Cannot record the authorizer",
                        "Out of memory after authorizer %s was created.", out.id);
         else
@@ -420,7 +444,7 @@ static bool authorizer_read(void *meta, void *state, struct diags *d)
         goto out;   /* gone: null state, Terraform plans to create it again */
     if (st != XA_OK)
         authorizer_diag(d, "Cannot read the authorizer", &err);
-    else if (!(found = state_from_aws(s, &a, m)))
+    else if (!(found = authorizer_state_read(s, &a, m)))
         diag_error(d, "Cannot read the authorizer", "Out of memory.");
 out:
     apigw_authorizer_cleanup(&a);
@@ -479,7 +503,7 @@ static bool authorizer_update(void *meta, const void *prior_model, const void *c
         goto out;
     }
     updated = true;
-    if (!state_from_aws(s, &out, m))
+    if (!authorizer_state_read(s, &out, m))
         diag_error(d, "Cannot record the authorizer", "Out of memory.");
 out:
     apigw_authorizer_cleanup(&out);
@@ -536,6 +560,7 @@ const struct resource_type xacct_lambda_authorizer_type = {
     .update = authorizer_update,
     .delete_ = authorizer_delete,
     .import = authorizer_import,
+    .identity = &authorizer_identity,
     .move_from = {.provider = "hashicorp/aws", .type = "aws_api_gateway_authorizer"},
     .move = authorizer_move,
 };

@@ -41,6 +41,7 @@ extern const struct resource_type xacct_lambda_integration_type;
 extern const struct resource_type xacct_lambda_permission_type;
 extern const struct resource_type xacct_stage_deployment_type;
 extern const struct data_source_type xacct_invoke_check_type;
+extern const struct list_resource_type xacct_lambda_authorizer_list;
 extern const struct list_resource_type xacct_lambda_integration_list;
 extern const struct list_resource_type xacct_lambda_permission_list;
 extern const struct function_type xacct_function_source_arn;
@@ -206,6 +207,7 @@ static const struct data_source_type *const xacct_data_sources[] = {
 };
 
 static const struct list_resource_type *const xacct_list_resources[] = {
+    &xacct_lambda_authorizer_list,
     &xacct_lambda_integration_list,
     &xacct_lambda_permission_list,
 };

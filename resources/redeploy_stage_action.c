@@ -3,16 +3,17 @@
  * is what callers of the stage reach. Usable with `terraform apply -invoke=...` or from
  * an integration's action_trigger after it changes (Terraform 1.14).
  *
- * Invoke: checks the API (GetRestApi), then creates the deployment and reports its id.
- * CreateDeployment is not in this build's AWS client yet (resources/action_calls.h): the
- * action plans with a warning saying so and fails at invoke with an error naming it,
- * after the check it can make.
+ * Invoke: checks the API (GetRestApi), then creates the deployment (CreateDeployment with
+ * stageName, which creates the stage or moves it to the new deployment) and reports its
+ * id. CreateDeployment goes through resources/deployments.h: paced to API Gateway's fixed
+ * quota (1 per 5 s per account) together with xacct_stage_deployment's, and refused
+ * deployments (a method without an integration) say what to do.
  */
 #include "aws/apigateway.h"
 #include "aws/errors.h"
 #include "core/action.h"
 #include "core/model.h"
-#include "resources/action_calls.h"
+#include "resources/deployments.h"
 #include "resources/meta.h"
 
 /* ---- Schema ------------------------------------------------------------------------ */
@@ -57,7 +58,7 @@ static void redeploy_invoke(void *meta, const void *config, struct action_progre
     struct xacct_meta *m = meta;
     const struct redeploy_model *c = config;
     struct apigw_rest_api api = {0};
-    struct action_deployment_out out = {0};
+    struct apigw_deployment out = {0};
     struct aws_error err;
     aws_error_init(&err);
     const char *region = c->region.value ? c->region.value : m ? m->region : NULL;
@@ -74,29 +75,15 @@ static void redeploy_invoke(void *meta, const void *config, struct action_progre
     }
     action_report(p, "Creating a deployment of %s (%s) on stage %s", c->rest_api_id.value,
                   api.name ? api.name : "unnamed", c->stage_name.value);
-    enum xa_status st = action_call_create_deployment(m->client, region, c->rest_api_id.value,
-                                                      c->stage_name.value, c->description.value,
-                                                      &out, &err);
-    if (st == XA_EUNSUPPORTED)
-        diag_error(d, "xacct_redeploy_stage is not available in this build", "%s.",
-                   action_call_missing(ACTION_CALL_CREATE_DEPLOYMENT));
-    else if (st != XA_OK)
-        meta_aws_diag(d, NULL, "Cannot deploy the stage", &err, NULL);
+    if (deployment_create(m, region, c->rest_api_id.value, c->stage_name.value,
+                          c->description.value, &out, &err) != XA_OK)
+        deployment_diag(d, &err);
     else
-        action_report(p, "Deployment %s is live on stage %s", out.id ? out.id : "(no id)",
-                      c->stage_name.value);
+        action_report(p, "Deployment %s is live on stage %s", out.id, c->stage_name.value);
 out:
     apigw_rest_api_cleanup(&api);
-    action_deployment_out_cleanup(&out);
+    apigw_deployment_cleanup(&out);
     aws_error_cleanup(&err);
-}
-
-static void redeploy_plan(void *meta, const void *config, struct diags *d)
-{
-    const char *missing = action_call_missing(ACTION_CALL_CREATE_DEPLOYMENT);
-    if (missing)
-        diag_add(d, DIAG_WARNING, NULL, "xacct_redeploy_stage will fail when invoked",
-                 "%s. The plan is made; invoking the action ends in an error.", missing);
 }
 
 /* ---- The table --------------------------------------------------------------------- */
@@ -104,6 +91,5 @@ static void redeploy_plan(void *meta, const void *config, struct diags *d)
 const struct action_type xacct_redeploy_stage_action = {
     .name = "xacct_redeploy_stage",
     .schema = &redeploy_schema,
-    .plan = redeploy_plan,
     .invoke = redeploy_invoke,
 };

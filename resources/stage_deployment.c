@@ -14,13 +14,16 @@
  * this resource made before when no stage serves it; Delete -> DeleteStage and
  * DeleteDeployment when this resource created the stage, else the stage is left serving
  * what it serves (documented: destroy removes only what it created).
- * CreateDeployment's quota (1 per 5 s per account, fixed) is paced per provider process
- * (resources/quotas.h); a TooManyRequestsException is retried with Retry-After.
+ * CreateDeployment's quota (1 per 5 s per account, fixed) is paced per provider process,
+ * shared with xacct_redeploy_stage (resources/deployments.h); a TooManyRequestsException
+ * is retried with Retry-After.
  * Lost answers: CreateDeployment is not idempotent. When its outcome is unknown (no answer
  * after the retries, or StopProvider while it was in flight) create returns the object with
  * its id, the error, and no record of the triggers, so the next plan deploys again; the
  * next read adopts the stage whatever it serves.
  * ID and import format: REST-API-ID/STAGE-NAME (hashicorp/aws's aws_api_gateway_stage).
+ * Identity: account_id, region, rest_api_id, stage_name (import by identity needs the
+ * last two).
  * After an import the triggers are not known, so the first apply deploys once.
  */
 #include <stdio.h>
@@ -28,10 +31,11 @@
 
 #include "aws/apigateway.h"
 #include "aws/errors.h"
+#include "core/identity.h"
 #include "core/model.h"
 #include "core/resource.h"
 #include "resources/meta.h"
-#include "resources/quotas.h"
+#include "resources/deployments.h"
 #include "util/alloc.h"
 
 /* One field per attribute of the schema, in its order. */
@@ -97,6 +101,27 @@ static const struct schema stage_schema = {
 
 #define NAME(member) MODEL_NAME(&stage_schema.block, struct stage_deployment_model, member)
 
+/* ---- Identity ---------------------------------------------------------------------- */
+
+/* The stage as its import ID names it (REST-API-ID/STAGE-NAME), in the API's account and
+ * region, derived by core from these rows (core/identity.h). */
+static const struct identity_attribute stage_identity_attrs[] = {
+    {.name = "account_id", .value = identity_account,
+     .description = "Account of the REST API: the provider's."},
+    {.name = "region", .field = F(region), .value = identity_region,
+     .description = "Region of the REST API; the provider's by default."},
+    {.name = "rest_api_id", .required_for_import = true, .field = F(rest_api_id),
+     .description = "ID of the REST API."},
+    {.name = "stage_name", .required_for_import = true, .field = F(stage_name),
+     .description = "Name of the stage."},
+};
+
+static const struct identity_schema stage_identity = {
+    .version = 0,
+    .attrs = stage_identity_attrs,
+    .nattrs = sizeof stage_identity_attrs / sizeof stage_identity_attrs[0],
+};
+
 /* ---- Conversions ------------------------------------------------------------------- */
 
 static const char *api_region(const struct xacct_meta *meta,
@@ -128,36 +153,13 @@ static bool outcome_unknown(enum xa_status st, const struct aws_error *err)
     return (st == XA_EIO || st == XA_ETIMEDOUT || st == XA_ECANCELED) && err->attempts > 0;
 }
 
-static void deploy_diag(struct diags *d, const struct aws_error *err)
-{
-    const char *remedy = NULL;
-    if (aws_error_is(err, "BadRequestException"))
-        remedy = "API Gateway deploys the whole API: every method must have an integration. "
-                 "Give the methods without one an integration (or delete them), then apply "
-                 "again.";
-    else if (aws_error_is(err, "NotFoundException"))
-        remedy = "Check rest_api_id and that this provider is configured for the API's "
-                 "account and region.";
-    else if (aws_error_is(err, "TooManyRequestsException"))
-        remedy = "CreateDeployment allows one request every 5 seconds per account, and this "
-                 "quota cannot be raised. Another process or tool is deploying in this "
-                 "account; apply again.";
-    meta_aws_diag(d, NULL, "Cannot deploy the stage", err, remedy);
-}
-
 /* CreateDeployment to the stage, paced to the quota. XA_OK and s's deployment ids set. */
 static enum xa_status deploy(struct xacct_meta *m, struct stage_deployment_model *s,
                              struct aws_error *err)
 {
-    struct apigw_deployment out = {0};
-    if (!quotas_wait(m, QUOTA_CREATE_DEPLOYMENT)) {
-        aws_error_set_transport(err, XA_ECANCELED, "the provider is stopping");
-        return XA_ECANCELED;
-    }
-    enum xa_status st = apigw_create_deployment(m->client, api_region(m, s), s->rest_api_id.value,
-                                                s->stage_name.value, s->description.value, &out,
-                                                err);
-    quotas_done(m, QUOTA_CREATE_DEPLOYMENT);
+    struct apigw_deployment out;
+    enum xa_status st = deployment_create(m, api_region(m, s), s->rest_api_id.value,
+                                          s->stage_name.value, s->description.value, &out, err);
     if (st == XA_OK && (!model_set_string(&s->deployment_id, out.id) ||
                         !model_set_string(&s->created_deployment_id, out.id)))
         st = XA_ENOMEM;
@@ -225,13 +227,13 @@ static bool stage_create(void *meta, const void *config, void *state, struct dia
         model_map_clear(&s->triggers);
         s->triggers.state = MODEL_NULL;
         model_take_string(&s->description, NULL);
-        deploy_diag(d, &err);
+        deployment_diag(d, &err);
         diag_add(d, DIAG_WARNING, NULL, "The stage may have been deployed",
                  "No answer came back from CreateDeployment. %s/%s is kept in the state; the "
                  "next refresh reads what the stage serves and the next apply deploys again.",
                  s->rest_api_id.value, s->stage_name.value);
     } else if (st != XA_OK) {
-        deploy_diag(d, &err);
+        deployment_diag(d, &err);
     } else {
         created = true;
     }
@@ -314,7 +316,7 @@ static bool stage_update(void *meta, const void *prior_model, const void *config
         goto out;
     enum xa_status st = deploy(m, s, &err);
     if (st != XA_OK) {
-        deploy_diag(d, &err);
+        deployment_diag(d, &err);
         goto out;
     }
     updated = true;
@@ -385,4 +387,5 @@ const struct resource_type xacct_stage_deployment_type = {
     .update = stage_update,
     .delete_ = stage_delete,
     .import = stage_import,
+    .identity = &stage_identity,
 };

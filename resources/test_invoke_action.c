@@ -6,11 +6,10 @@
  *
  * Invoke: finds the API resource (resource_path -> id, cached per API, as the integration
  * does), reads the method (GetMethod) and says what it integrates with, then calls
- * TestInvokeMethod and reports the status and latency. A status outside 200-299 fails
- * the run, unless allow_failure says to report it as a warning.
- * TestInvokeMethod is not in this build's AWS client yet (resources/action_calls.h): the
- * action plans with a warning saying so and fails at invoke with an error naming it,
- * after the checks it can make.
+ * TestInvokeMethod (API Gateway calls the method with the API's current configuration,
+ * not a deployment) and reports the status, latency and the start of the body. A status
+ * outside 200-299 fails the run with the body and API Gateway's execution log, unless
+ * allow_failure says to report it as a warning.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +18,6 @@
 #include "aws/errors.h"
 #include "core/action.h"
 #include "core/model.h"
-#include "resources/action_calls.h"
 #include "resources/caches.h"
 #include "resources/meta.h"
 #include "resources/requests.h"
@@ -123,12 +121,13 @@ static char *find_method(struct xacct_meta *m, const struct test_invoke_model *c
     return rid;
 }
 
-/* The answer's status as the run's outcome. */
-static void judge(const struct test_invoke_model *c, const struct action_test_invoke_out *out,
+/* The answer's status as the run's outcome; its body (the start of it) in both. */
+static void judge(const struct test_invoke_model *c, const struct apigw_test_invoke *out,
                   struct action_progress *p, struct diags *d)
 {
-    action_report(p, "%s %s answered %d in %lld ms", c->http_method.value,
-                  c->resource_path.value, out->status, (long long)out->latency_ms);
+    action_report(p, "%s %s answered %d in %lld ms: %.400s", c->http_method.value,
+                  c->resource_path.value, out->status, (long long)out->latency_ms,
+                  out->body ? out->body : "(no body)");
     if (out->status >= 200 && out->status <= 299)
         return;
     bool allowed = c->allow_failure.state == MODEL_KNOWN && c->allow_failure.value;
@@ -144,7 +143,7 @@ static void test_invoke_invoke(void *meta, const void *config, struct action_pro
 {
     struct xacct_meta *m = meta;
     const struct test_invoke_model *c = config;
-    struct action_test_invoke_out out = {0};
+    struct apigw_test_invoke out = {0};
     struct aws_error err;
     struct aws_kv_ref *headers = NULL;
     size_t nheaders = 0;
@@ -156,35 +155,23 @@ static void test_invoke_invoke(void *meta, const void *config, struct action_pro
         diag_error(d, "Cannot test the method", "Out of memory.");
         goto out;
     }
-    const struct action_test_invoke_req req = {
-        .rest_api_id = c->rest_api_id.value, .resource_id = rid,
-        .http_method = c->http_method.value,
+    const struct apigw_test_invoke_req req = {
+        .rest_api_id = c->rest_api_id.value,
         .path_with_query_string = c->path_with_query_string.value, .body = c->body.value,
         .headers = headers, .nheaders = nheaders,
     };
     action_report(p, "Calling TestInvokeMethod on %s %s", c->http_method.value,
                   c->resource_path.value);
-    enum xa_status st = action_call_test_invoke(m->client, api_region(m, c), &req, &out, &err);
-    if (st == XA_EUNSUPPORTED)
-        diag_error(d, "xacct_test_invoke is not available in this build", "%s.",
-                   action_call_missing(ACTION_CALL_TEST_INVOKE));
-    else if (st != XA_OK)
+    if (apigw_test_invoke_method(m->client, api_region(m, c), &req, rid, c->http_method.value,
+                                 &out, &err) != XA_OK)
         meta_aws_diag(d, NULL, "Cannot test the method", &err, NULL);
     else
         judge(c, &out, p, d);
 out:
-    action_test_invoke_out_cleanup(&out);
+    apigw_test_invoke_cleanup(&out);
     aws_error_cleanup(&err);
     xa_free(headers);
     xa_free(rid);
-}
-
-static void test_invoke_plan(void *meta, const void *config, struct diags *d)
-{
-    const char *missing = action_call_missing(ACTION_CALL_TEST_INVOKE);
-    if (missing)
-        diag_add(d, DIAG_WARNING, NULL, "xacct_test_invoke will fail when invoked",
-                 "%s. The plan is made; invoking the action ends in an error.", missing);
 }
 
 /* ---- The table --------------------------------------------------------------------- */
@@ -192,6 +179,5 @@ static void test_invoke_plan(void *meta, const void *config, struct diags *d)
 const struct action_type xacct_test_invoke_action = {
     .name = "xacct_test_invoke",
     .schema = &test_invoke_schema,
-    .plan = test_invoke_plan,
     .invoke = test_invoke_invoke,
 };

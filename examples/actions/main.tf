@@ -2,8 +2,9 @@
 # and call the method the way the console's Test button does; the run fails unless the
 # method answers 2xx. Both can also be run on their own:
 #   terraform apply -invoke=action.xacct_test_invoke.hello
-# In this build the two actions plan with a warning and fail when invoked, naming the
-# API Gateway call the AWS client does not make yet (TestInvokeMethod, CreateDeployment).
+# xacct_redeploy_stage is API Gateway's CreateDeployment on the stage, xacct_test_invoke its
+# TestInvokeMethod (the method's current configuration; a status outside 200-299 fails the
+# run unless allow_failure = true).
 
 terraform {
   required_providers {

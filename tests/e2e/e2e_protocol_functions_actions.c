@@ -5,11 +5,15 @@
  *     for the call as a whole; a null where a parameter takes none is refused;
  *   - source_arn and invoke_uri give what xacct_lambda_integration plans for the same
  *     wiring, across accounts and regions (one code path);
- *   - actions validate with attribute paths, plan with a warning while their AWS call
- *     is not built, and invoke as a stream: progress messages as the action goes, then
- *     exactly one Completed event, last, whose error names what is missing.
- * Actions run against awsemu (tutorial seed): they read the API before the call they
- * cannot make yet.
+ *   - actions validate with attribute paths and invoke as a stream: progress messages as
+ *     the action goes, then exactly one Completed event, last.
+ * Actions run against awsemu (tutorial seed), for real:
+ *   - xacct_test_invoke calls TestInvokeMethod: without the function's permission the
+ *     method answers 500 and the run fails (a warning with allow_failure); with it the
+ *     method answers 200 with the function's answer, and the run succeeds;
+ *   - xacct_redeploy_stage refuses an API with a method that has no integration (saying
+ *     what to do); once it is integrated, it deploys, the stage "prod" serves the new
+ *     deployment (the emulator's state) and the stage's callers reach the function.
  */
 #include "tests/e2e/e2e_lambda_common.h"
 
@@ -234,58 +238,163 @@ static void actions_validate_with_paths(void **state)
     xt_result_cleanup(&r);
 }
 
-static void test_invoke_streams_progress_then_one_completion(void **state)
+#define INTEGRATION_CONFIG                                                                   \
+    "{\"rest_api_id\":\"" API_ID "\",\"resource_path\":\"/\",\"http_method\":\"GET\","    \
+    "\"function_arn\":\"" FN_ARN "\"}"
+#define INVOKE_CONFIG(extra)                                                                 \
+    "{\"rest_api_id\":\"" API_ID "\",\"resource_path\":\"/\",\"http_method\":\"GET\"" extra "}"
+
+/* The function account's permission for the integration's source ARN (caller destroys). */
+static struct value *permit(struct xt_provider *fn, const struct value *integration,
+                            struct value **config)
 {
-    FIXTURE();
-    struct value *wiring = res_config(T_INTEGRATION, "{\"rest_api_id\":\"" API_ID "\","
-                                      "\"resource_path\":\"/\",\"http_method\":\"GET\","
-                                      "\"function_arn\":\"" FN_ARN "\"}");
-    struct value *integration = tf_converge(f->api, T_INTEGRATION, NULL, wiring);
-    struct value *config = json_value(xt_action_config_type("xacct_test_invoke"),
-                                      "{\"rest_api_id\":\"" API_ID "\",\"resource_path\":\"/\","
-                                      "\"http_method\":\"GET\"}");
-    struct xt_result r;
-    xt_result_init(&r);
-    check(&r, xt_plan_action(f->api, "xacct_test_invoke", config, &r), "PlanAction");
-    assert_int_equal(r.ndiags, 1);
-    assert_int_equal(r.diags[0].severity, 2);        /* a warning: it will fail */
-    struct xt_action_run run;
-    assert_int_equal(xt_invoke_action(f->api, "xacct_test_invoke", config, &run), 0);
-    assert_int_equal(run.completed, 1);
-    assert_true(run.completed_last);
-    assert_true(run.nprogress >= 3);
-    assert_non_null(strstr(run.progress[0], "Finding GET /"));
-    assert_non_null(strstr(run.progress[1], "GET / integrates with AWS_PROXY arn:aws:apigateway:"));
-    assert_non_null(xt_find_diag(&run.r, "TestInvokeMethod"));
-    xt_action_run_cleanup(&run);
-    value_free(config);
-    config = json_value(xt_action_config_type("xacct_test_invoke"),
-                        "{\"rest_api_id\":\"" API_ID "\",\"resource_path\":\"/nowhere\","
-                        "\"http_method\":\"GET\"}");
-    assert_int_equal(xt_invoke_action(f->api, "xacct_test_invoke", config, &run), 0);
-    assert_int_equal(run.completed, 1);
-    assert_non_null(xt_find_diag(&run.r, "has no GET method"));
-    xt_action_run_cleanup(&run);
-    value_free(config);
-    tf_destroy(f->api, T_INTEGRATION, integration);
-    value_free(wiring);
-    xt_result_cleanup(&r);
+    *config = res_config(T_PERMISSION, "{\"function_name\":\"" FN_ARN "\",\"statement_id\":"
+                         "\"AllowApiGatewayInvoke\",\"source_arn\":\"%s\"}",
+                         value_attr_string(integration, "source_arn"));
+    return tf_converge(fn, T_PERMISSION, NULL, *config);
 }
 
-static void redeploy_stage_reads_the_api_then_names_the_missing_call(void **state)
+static void invoke(struct xt_provider *p, const char *type, const char *json,
+                   struct xt_action_run *run)
+{
+    struct value *config = json_value(xt_action_config_type(type), json);
+    assert_int_equal(xt_invoke_action(p, type, config, run), 0);
+    assert_int_equal(run->completed, 1);
+    assert_true(run->completed_last);
+    value_free(config);
+}
+
+/* Each action test starts from the seed, with an empty request log. */
+static void emu_fresh(void)
+{
+    assert_int_equal(emu_http(&emulator, "POST", "/_emu/reset", NULL, NULL, NULL), 200);
+    assert_int_equal(emu_http(&emulator, "DELETE", "/_emu/log", NULL, NULL, NULL), 200);
+}
+
+static const char *last_progress(const struct xt_action_run *run)
+{
+    assert_true(run->nprogress > 0);
+    return run->progress[run->nprogress - 1];
+}
+
+static void test_invoke_calls_the_method(void **state)
 {
     FIXTURE();
-    struct value *config = json_value(xt_action_config_type("xacct_redeploy_stage"),
-                                      "{\"rest_api_id\":\"" API_ID "\",\"stage_name\":\"prod\"}");
+    emu_fresh();
+    struct xt_provider *fn = start_provider_proto(&emulator, true, NULL, NULL, "6");
+    struct value *ic = res_config(T_INTEGRATION, INTEGRATION_CONFIG);
+    struct value *integration = tf_converge(f->api, T_INTEGRATION, NULL, ic);
+    struct xt_result r;
+    xt_result_init(&r);
+    struct value *config = json_value(xt_action_config_type("xacct_test_invoke"),
+                                      INVOKE_CONFIG(""));
+    check(&r, xt_plan_action(f->api, "xacct_test_invoke", config, &r), "PlanAction");
+    assert_int_equal(r.ndiags, 0);
+    value_free(config);
+
+    /* No permission yet: Lambda refuses API Gateway, the method answers 500. */
     struct xt_action_run run;
-    assert_int_equal(xt_invoke_action(f->api, "xacct_redeploy_stage", config, &run), 0);
-    assert_int_equal(run.completed, 1);
-    assert_true(run.completed_last);
+    invoke(f->api, "xacct_test_invoke", INVOKE_CONFIG(""), &run);
+    assert_non_null(strstr(run.progress[0], "Finding GET /"));
+    assert_non_null(strstr(run.progress[1], "GET / integrates with AWS_PROXY arn:aws:apigateway:"));
+    assert_non_null(strstr(last_progress(&run), "GET / answered 500"));
+    const struct xt_diag *failed = xt_find_diag(&run.r, "Test invocation failed");
+    assert_non_null(failed);
+    assert_non_null(strstr(failed->detail, "answered 500: {\"message\":\"Internal server error\"}"));
+    assert_non_null(strstr(failed->detail, "allow_failure"));
+    xt_action_run_cleanup(&run);
+    invoke(f->api, "xacct_test_invoke", INVOKE_CONFIG(",\"allow_failure\":true"), &run);
+    assert_false(xt_has_error(&run.r));      /* a warning instead */
+    assert_int_equal(run.r.ndiags, 1);
+    assert_int_equal(run.r.diags[0].severity, 2);
+    assert_string_equal(run.r.diags[0].summary, "Test invocation failed");
+    xt_action_run_cleanup(&run);
+
+    /* With the permission: 200 and the function's answer, no diagnostic. */
+    struct value *pc, *perm = permit(fn, integration, &pc);
+    invoke(f->api, "xacct_test_invoke", INVOKE_CONFIG(""), &run);
+    assert_int_equal(run.r.ndiags, 0);
+    assert_non_null(strstr(last_progress(&run), "GET / answered 200 in 12 ms: "));
+    assert_non_null(strstr(last_progress(&run), "\"function_arn\":\"" FN_ARN "\""));
+    assert_non_null(strstr(last_progress(&run), "\"stage\":\"test-invoke-stage\""));
+    xt_action_run_cleanup(&run);
+    assert_int_equal(emu_count_ops(&emulator, "TestInvokeMethod"), 3);
+
+    invoke(f->api, "xacct_test_invoke",
+           "{\"rest_api_id\":\"" API_ID "\",\"resource_path\":\"/nowhere\","
+           "\"http_method\":\"GET\"}", &run);
+    assert_non_null(xt_find_diag(&run.r, "has no GET method"));
+    xt_action_run_cleanup(&run);
+    tf_destroy(fn, T_PERMISSION, perm);
+    tf_destroy(f->api, T_INTEGRATION, integration);
+    value_free(pc);
+    value_free(ic);
+    xt_result_cleanup(&r);
+    assert_int_equal(xt_stop(fn, NULL), 0);
+}
+
+/* The deployment stage "prod" serves, from the emulator's state (caller frees). */
+static char *prod_deployment(void)
+{
+    struct xbuf dump;
+    xbuf_init(&dump);
+    assert_int_equal(emu_http(&emulator, "GET", "/_emu/state", NULL, &dump, NULL), 200);
+    json_t *world = json_loads(xbuf_cstr(&dump), 0, NULL);
+    json_t *api = json_object_get(json_object_get(world, "rest_apis"), API_ID);
+    const char *id = json_string_value(
+        json_object_get(json_object_get(json_object_get(api, "stages"), "prod"), "deploymentId"));
+    char *out = id ? strdup(id) : NULL;
+    json_decref(world);
+    xbuf_cleanup(&dump);
+    return out;
+}
+
+static void redeploy_stage_deploys_what_the_stage_serves(void **state)
+{
+    FIXTURE();
+    emu_fresh();
+    static const char redeploy[] = "{\"rest_api_id\":\"" API_ID "\",\"stage_name\":\"prod\","
+                                   "\"description\":\"after the integration\"}";
+    char *seeded = prod_deployment();
+    assert_non_null(seeded);
+    /* The seeded GET / has no integration: API Gateway refuses to deploy the API. */
+    struct xt_action_run run;
+    invoke(f->api, "xacct_redeploy_stage", redeploy, &run);
     assert_non_null(strstr(run.progress[0], "Reading REST API " API_ID));
     assert_non_null(strstr(run.progress[1], "(tutorial-api) on stage prod"));
-    assert_non_null(xt_find_diag(&run.r, "CreateDeployment"));
+    const struct xt_diag *refused = xt_find_diag(&run.r, "Cannot deploy the stage");
+    assert_non_null(refused);
+    assert_non_null(strstr(refused->detail, "every method must have an integration"));
     xt_action_run_cleanup(&run);
-    value_free(config);
+    char *still = prod_deployment();
+    assert_string_equal(still, seeded);
+    free(still);
+
+    /* Integrated and permitted: the stage serves what it served until the redeploy. */
+    struct xt_provider *fn = start_provider_proto(&emulator, true, NULL, NULL, "6");
+    struct value *ic = res_config(T_INTEGRATION, INTEGRATION_CONFIG);
+    struct value *integration = tf_converge(f->api, T_INTEGRATION, NULL, ic);
+    struct value *pc, *perm = permit(fn, integration, &pc);
+    char reason[256];
+    assert_int_equal(emu_invoke(&emulator, "/", reason, sizeof reason), 500);
+    invoke(f->api, "xacct_redeploy_stage", redeploy, &run);
+    assert_false(xt_has_error(&run.r));
+    char *deployed = prod_deployment();
+    assert_non_null(deployed);
+    assert_string_not_equal(deployed, seeded);
+    char live[128];
+    snprintf(live, sizeof live, "Deployment %s is live on stage prod", deployed);
+    assert_string_equal(last_progress(&run), live);
+    xt_action_run_cleanup(&run);
+    assert_int_equal(emu_invoke(&emulator, "/", reason, sizeof reason), 200);
+
+    tf_destroy(fn, T_PERMISSION, perm);
+    tf_destroy(f->api, T_INTEGRATION, integration);
+    free(deployed);
+    free(seeded);
+    value_free(pc);
+    value_free(ic);
+    assert_int_equal(xt_stop(fn, NULL), 0);
 }
 
 #define T6(f) cmocka_unit_test_setup_teardown(f, setup6, teardown)
@@ -301,10 +410,9 @@ int main(void)
         T6(functions_agree_with_the_integration),
         T5(functions_agree_with_the_integration),
         T6(actions_validate_with_paths),        T5(actions_validate_with_paths),
-        T6(test_invoke_streams_progress_then_one_completion),
-        T5(test_invoke_streams_progress_then_one_completion),
-        T6(redeploy_stage_reads_the_api_then_names_the_missing_call),
-        T5(redeploy_stage_reads_the_api_then_names_the_missing_call),
+        T6(test_invoke_calls_the_method),       T5(test_invoke_calls_the_method),
+        T6(redeploy_stage_deploys_what_the_stage_serves),
+        T5(redeploy_stage_deploys_what_the_stage_serves),
     };
     return cmocka_run_group_tests_name("e2e_protocol_functions_actions", tests, group_setup,
                                        group_teardown);

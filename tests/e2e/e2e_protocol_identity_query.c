@@ -7,7 +7,7 @@
  *   - import by identity gives the state and identity an import by ID gives; a missing
  *     required attribute or another account's identity is refused;
  *   - UpgradeResourceIdentity reads version 0 and names a version it does not know;
- *   - ListResource finds the console's wiring (both types, the other-accounts filter,
+ *   - ListResource finds the console's wiring (the three types, the other-accounts filter,
  *     the limit), each result the object an import of its identity reads back;
  *   - GenerateResourceConfig writes no computed-only attribute, and planning the
  *     generated configuration against the object plans no change.
@@ -299,6 +299,29 @@ static void list_permissions_finds_console_wiring(void **state)
     value_free(live);
 }
 
+static void list_authorizers_finds_console_wiring(void **state)
+{
+    FIXTURE();
+    struct xt_list l;
+    const struct type *t = xt_list_config_type("xacct_lambda_authorizer");
+    struct value *all = json_value(t, "{\"rest_api_id\":\"" CONSOLE_API "\"}");
+    struct value *other = json_value(t, "{\"rest_api_id\":\"" CONSOLE_API "\","
+                                        "\"other_accounts_only\":true}");
+    assert_int_equal(xt_list_resources(f->api, "xacct_lambda_authorizer", all, true, 100, &l), 0);
+    assert_int_equal(count_results(&l), 2);     /* TOKEN and REQUEST, not Cognito */
+    assert_string_equal(value_attr_string(l.events[0].identity, "authorizer_id"), "c0auth0001");
+    assert_string_equal(value_attr_string(l.events[1].identity, "account_id"), "111111111111");
+    check_results(f->api, "xacct_lambda_authorizer", &l);
+    xt_list_cleanup(&l);
+    assert_int_equal(xt_list_resources(f->api, "xacct_lambda_authorizer", other, false, 100, &l),
+                     0);
+    assert_int_equal(count_results(&l), 1);
+    assert_null(l.events[0].value);             /* not asked for */
+    xt_list_cleanup(&l);
+    value_free(all);
+    value_free(other);
+}
+
 /* Validation and failures: diagnostics with paths, a stream ended by an error event. */
 static void list_refuses_bad_configuration(void **state)
 {
@@ -337,6 +360,8 @@ int main(void)
         T5(list_integrations_finds_console_wiring),
         T6(list_permissions_finds_console_wiring),
         T5(list_permissions_finds_console_wiring),
+        T6(list_authorizers_finds_console_wiring),
+        T5(list_authorizers_finds_console_wiring),
         T6(list_refuses_bad_configuration),       T5(list_refuses_bad_configuration),
     };
     return cmocka_run_group_tests_name("e2e_protocol_identity_query", tests, group_setup,

@@ -120,9 +120,11 @@ static void schema_v5_is_well_formed(void **state)
     xt_result_cleanup(&r);
 }
 
-/* Both resource types have an identity, with hashicorp/aws's attribute names; each
- * attribute is required xor optional for import and a string (Terraform's load rules). */
-static void identity_schemas_name_both_types(void **state)
+/* Every resource type has an identity (hashicorp/aws's attribute names for the
+ * integration and the permission, the import ID's parts for the authorizer and the stage);
+ * each attribute is required xor optional for import and a string (Terraform's load
+ * rules). */
+static void identity_schemas_name_every_type(void **state)
 {
     struct xbuf resp;
     char m[128];
@@ -135,11 +137,20 @@ static void identity_schemas_name_both_types(void **state)
         (const uint8_t *)resp.data);
     assert_non_null(rs);
     assert_int_equal(rs->n_diagnostics, 0);
-    assert_int_equal(rs->n_identity_schemas, 2);
+    static const struct {
+        const char *type;
+        size_t nattrs;
+    } want[] = {{"xacct_lambda_authorizer", 4}, {"xacct_lambda_integration", 5},
+                {"xacct_lambda_permission", 5}, {"xacct_stage_deployment", 4}};
+    assert_int_equal(rs->n_identity_schemas, 4);
     for (size_t i = 0; i < rs->n_identity_schemas; i++) {
         const Tfplugin6__ResourceIdentitySchema *is = rs->identity_schemas[i]->value;
+        size_t w = 0;
+        while (w < 4 && strcmp(want[w].type, rs->identity_schemas[i]->key) != 0)
+            w++;
+        assert_true(w < 4);
         assert_true(is->version >= 0);
-        assert_int_equal(is->n_identity_attributes, 5);
+        assert_int_equal(is->n_identity_attributes, want[w].nattrs);
         for (size_t k = 0; k < is->n_identity_attributes; k++) {
             const Tfplugin6__ResourceIdentitySchema__IdentityAttribute *a =
                 is->identity_attributes[k];
@@ -465,8 +476,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T6(schema_v6_is_well_formed),
         T5(schema_v5_is_well_formed),
-        T6(identity_schemas_name_both_types),
-        T5(identity_schemas_name_both_types),
+        T6(identity_schemas_name_every_type),
+        T5(identity_schemas_name_every_type),
         T6(provider_config_paths),
         T5(provider_config_paths),
         T5(v5_prepare_echoes_config),
