@@ -6,7 +6,7 @@
  * authorizers taken when it is created; a stage serves its deployment's snapshot, so an
  * integration changed after the last deployment is not what callers of the stage get.
  * CreateDeployment refuses, as AWS does, an API without methods or with a method that has
- * no integration, and a stage name outside [A-Za-z0-9_]; with stageName it creates the
+ * no integration, and a stage name outside [A-Za-z0-9_-]; with stageName it creates the
  * stage or points it at the new deployment. A deployment a stage serves cannot be
  * deleted. The CreateDeployment quota (1 per 5 s per account) is faults.c's.
  */
