@@ -54,11 +54,6 @@ static struct {
     CURLSHcode (*share_cleanup)(CURLSH *);
     struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
     void (*slist_free_all)(struct curl_slist *);
-    CURLU *(*url)(void);
-    void (*url_cleanup)(CURLU *);
-    CURLUcode (*url_set)(CURLU *, CURLUPart, const char *, unsigned int);
-    CURLUcode (*url_get)(CURLU *, CURLUPart, char **, unsigned int);
-    void (*free)(void *);
 } real;
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
@@ -78,9 +73,7 @@ static void load(void)
              LOOK_UP(lib, easy_cleanup) && LOOK_UP(lib, easy_getinfo) &&
              LOOK_UP(lib, easy_strerror) && LOOK_UP(lib, share_init) &&
              LOOK_UP(lib, share_setopt) && LOOK_UP(lib, share_cleanup) &&
-             LOOK_UP(lib, slist_append) && LOOK_UP(lib, slist_free_all) &&
-             LOOK_UP(lib, url) && LOOK_UP(lib, url_cleanup) && LOOK_UP(lib, url_set) &&
-             LOOK_UP(lib, url_get) && LOOK_UP(lib, free);
+             LOOK_UP(lib, slist_append) && LOOK_UP(lib, slist_free_all);
     loaded = loaded && real.global_init(global_flags) == CURLE_OK;
     /* The library stays loaded for the life of the process, as a linked one would. */
 }
@@ -175,12 +168,6 @@ struct curl_slist *curl_slist_append(struct curl_slist *list, const char *s)
     return ready() ? real.slist_append(list, s) : NULL;
 }
 
-/* The URL API (aws/endpoints reads endpoint overrides with it). */
-CURLU *curl_url(void)
-{
-    return ready() ? real.url() : NULL;
-}
-
 const char *curl_easy_strerror(CURLcode code)
 {
     return ready() ? real.easy_strerror(code) : "libcurl.so.4 could not be loaded";
@@ -197,29 +184,6 @@ void curl_easy_cleanup(CURL *e)
 {
     if (e)
         real.easy_cleanup(e);
-}
-
-void curl_url_cleanup(CURLU *u)
-{
-    if (u)
-        real.url_cleanup(u);
-}
-
-CURLUcode curl_url_set(CURLU *u, CURLUPart what, const char *part, unsigned int flags)
-{
-    return real.url_set(u, what, part, flags);
-}
-
-CURLUcode curl_url_get(CURLU *u, CURLUPart what, char **part, unsigned int flags)
-{
-    return real.url_get(u, what, part, flags);
-}
-
-/* Frees what libcurl allocated; NULL (nothing was allocated) is fine before loading. */
-void curl_free(void *p)
-{
-    if (p)
-        real.free(p);
 }
 
 void curl_slist_free_all(struct curl_slist *list)

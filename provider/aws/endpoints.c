@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
+#include <libxml/uri.h>
 
 #include "util/alloc.h"
 
@@ -113,66 +113,65 @@ void aws_endpoint_parts_cleanup(struct aws_endpoint_parts *e)
     aws_endpoint_parts_init(e);
 }
 
-/* The problem with url as an endpoint, or NULL when curl's parse of it is usable. Never
- * repeats any part of the URL: it may hold a password. */
-static const char *url_problem(CURLU *u, const char *url)
+/* The problem with url as an endpoint, or NULL when libxml2's parse of it is usable.
+ * Never repeats any part of the URL: it may hold a password. */
+static const char *url_problem(const xmlURI *u)
 {
-    if (strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0)
-        return "must start with https:// or http://";
-    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+    if (!u)
         return "is not a valid URL (scheme://host[:port][/path])";
-    char *part = NULL;
-    const char *problem = NULL;
-    if (curl_url_get(u, CURLUPART_USER, &part, 0) == CURLUE_OK ||
-        curl_url_get(u, CURLUPART_PASSWORD, &part, 0) == CURLUE_OK ||
-        curl_url_get(u, CURLUPART_OPTIONS, &part, 0) == CURLUE_OK)
-        problem = "contains a user name or password (\"user:password@\"). xacct never sends "
-                  "credentials in a URL, where they would travel as the Host header; remove "
-                  "them (a proxy that needs them belongs in http_proxy or https_proxy)";
-    else if (curl_url_get(u, CURLUPART_QUERY, &part, 0) == CURLUE_OK ||
-             curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK)
-        problem = "has a query or fragment; an endpoint is scheme, host, optional port and "
-                  "path only";
-    curl_free(part);
-    return problem;
+    if (u->user)
+        return "contains a user name or password (\"user:password@\"). xacct never sends "
+               "credentials in a URL, where they would travel as the Host header; remove "
+               "them (a proxy that needs them belongs in http_proxy or https_proxy)";
+    if (u->query || u->query_raw || u->fragment)
+        return "has a query or fragment; an endpoint is scheme, host, optional port and "
+               "path only";
+    if (!u->server || !*u->server)
+        return "has no host name";
+    if (u->port > 65535)
+        return "has a port outside 1-65535";
+    return NULL;
 }
 
+/* libxml2 parses (RFC 3986) rather than libcurl, which is loaded only for the first
+ * request (curl_lazy.c): a provider block with endpoints would otherwise load libcurl and
+ * its thirty libraries at ValidateProviderConfig. The path is kept as written (libxml2
+ * gives it decoded), from the first '/' after the authority. */
 enum xa_status aws_endpoint_split(const char *url, struct aws_endpoint_parts *out,
                                   struct xbuf *why)
 {
     aws_endpoint_parts_cleanup(out);
-    CURLU *u = curl_url();
-    if (!u)
-        return XA_ENOMEM;
+    bool https = strncasecmp(url, "https://", 8) == 0;
+    if (!https && strncasecmp(url, "http://", 7) != 0) {
+        if (why)
+            xbuf_append_str(why, "must start with https:// or http://");
+        return XA_EINVAL;
+    }
+    xmlURI *u = xmlParseURI(url);
+    const char *problem = url_problem(u);
     enum xa_status st = XA_OK;
-    const char *problem = url_problem(u, url);
-    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *hport = NULL;
     if (problem) {
         st = XA_EINVAL;
         if (why)
-            xbuf_appendf(why, "%s", problem);
+            xbuf_append_str(why, problem);
         goto done;
     }
-    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
-    curl_url_get(u, CURLUPART_HOST, &host, 0);
-    curl_url_get(u, CURLUPART_PORT, &port, 0);
-    curl_url_get(u, CURLUPART_PORT, &hport, CURLU_NO_DEFAULT_PORT);
-    curl_url_get(u, CURLUPART_PATH, &path, 0);
-    if (!scheme || !host || !*host || !path) {
-        st = scheme && host && path ? XA_EINVAL : XA_ENOMEM;
-        if (why && st == XA_EINVAL)
-            xbuf_append_str(why, "has no host name");
-        goto done;
-    }
+    /* libxml2 before 2.11 says 0 for "no port", later versions -1. */
+    int port = u->port > 0 ? u->port : https ? 443 : 80;
+    bool port_in_host = port != (https ? 443 : 80);
     struct xbuf b;
     xbuf_init(&b);
-    st = xbuf_appendf(&b, "%s://%s%s%s", scheme, host, port ? ":" : "", port ? port : "");
-    out->origin = st == XA_OK ? xbuf_take(&b) : NULL;
+    if (xbuf_appendf(&b, "%s://%s:%d", https ? "https" : "http", u->server, port) == XA_OK)
+        out->origin = xbuf_take(&b);
     xbuf_clear(&b);
+    st = xbuf_append_str(&b, u->server);
+    if (st == XA_OK && port_in_host)
+        st = xbuf_appendf(&b, ":%d", port);
     if (st == XA_OK)
-        st = xbuf_appendf(&b, "%s%s%s", host, hport ? ":" : "", hport ? hport : "");
-    out->host = st == XA_OK ? xbuf_take(&b) : NULL;
+        out->host = xbuf_take(&b);
     xbuf_cleanup(&b);
+    const char *authority = url + (https ? 8 : 7);
+    const char *path = authority + strcspn(authority, "/");
     size_t plen = strlen(path);
     while (plen && path[plen - 1] == '/')
         plen--;
@@ -182,12 +181,7 @@ enum xa_status aws_endpoint_split(const char *url, struct aws_endpoint_parts *ou
 done:
     if (st != XA_OK)
         aws_endpoint_parts_cleanup(out);
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-    curl_free(hport);
-    curl_free(path);
-    curl_url_cleanup(u);
+    xmlFreeURI(u);
     return st;
 }
 
