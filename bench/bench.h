@@ -20,6 +20,11 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+/* (e) spreads its permissions over functions bench-perm-1..8 of the seed, at most 25 on
+ * each: a function's resource policy may hold 20 KB, about 60 of its statements. */
+#define BENCH_PERM_FUNCTIONS 8
+#define BENCH_PERMS_PER_FUNCTION 25
+
 struct bench_config {
     const char *provider_bin, *awsemu_bin;
     const char *go_bin;             /* the Go reference provider, or NULL: no Go column */
@@ -31,7 +36,7 @@ struct bench_config {
     int rounds;                     /* (b)+(c): interleaved rounds, a fresh process each */
     int calls, concurrency;         /* (b): calls per batch; 4 batches per round */
     int integrations;               /* (d) */
-    int permissions;                /* (e) */
+    int permissions;                /* (e): at most the functions' 8 x 25 */
     int parallelism;                /* Terraform's -parallelism for (d) and (e) */
 };
 

@@ -20,9 +20,10 @@ static void usage(FILE *f)
           "                   [--provider PATH] [--awsemu PATH] [--go PATH]\n"
           "                   [--botocore-python PATH] [--dump-schema FILE]\n"
           "Defaults: 20 launches, 5 rounds of 1000 calls per batch, 16 in flight, 200\n"
-          "integrations, 100 permissions, parallelism 10 (Terraform's). --go: the Go\n"
-          "reference provider (bench/goref) to compare with; --botocore-python: a python3\n"
-          "with botocore, for the throughput comparison (bench/run passes both).\n"
+          "integrations, 100 permissions (at most 200: 25 per function), parallelism 10\n"
+          "(Terraform's). --go: the Go reference provider (bench/goref) to compare with;\n"
+          "--botocore-python: a python3 with botocore, for the throughput comparison\n"
+          "(bench/run passes both).\n"
           "--smoke: tiny figures, to check that it runs. --dump-schema: write xacct's\n"
           "encoded GetProviderSchema answer to FILE and exit (bench/goref's schema).\n"
           "Figures: JSON lines on stdout, tables on stderr.\n",
@@ -109,7 +110,7 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--integrations") == 0) {
             ok = int_arg(v, &c.integrations, 200);
         } else if (strcmp(a, "--permissions") == 0) {
-            ok = int_arg(v, &c.permissions, 1000);
+            ok = int_arg(v, &c.permissions, BENCH_PERM_FUNCTIONS * BENCH_PERMS_PER_FUNCTION);
         } else if (strcmp(a, "--parallelism") == 0) {
             ok = int_arg(v, &c.parallelism, 64);
         } else {

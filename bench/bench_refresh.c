@@ -1,9 +1,13 @@
 /* bench/bench_refresh.c - (e) refresh of `permissions` xacct_lambda_permission resources
- * on one function: they are created first (Lambda's rate limit lifted for the setup), then
- * a fresh provider process (Terraform starts one per run) refreshes them all with
- * Terraform's default parallelism under Lambda's default limit (15/s, burst 15). The
- * figure is the number of GetPolicy calls the emulator saw for the refresh: naively one per
- * permission; the provider shares one function's policy answer between reads.
+ * spread over the fewest functions bench-perm-1..8 (bench/seeds/bench.json) that hold
+ * them at BENCH_PERMS_PER_FUNCTION each: a function's resource policy may hold 20 KB,
+ * about 60 of these statements, so a real configuration with as many permissions spans
+ * several functions.
+ * They are created first (Lambda's rate limit lifted for the setup), then a fresh provider
+ * process (Terraform starts one per run) refreshes them all with Terraform's default
+ * parallelism under Lambda's default limit (15/s, burst 15). The figure is the number of
+ * GetPolicy calls the emulator saw for the refresh: naively one per permission; the
+ * provider shares one function's policy answer between reads, so one per function at best.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,10 +20,16 @@
 #include "tests/demo/tfmoves.h"
 
 #define T_PERMISSION "xacct_lambda_permission"
-#define BENCH_FN "arn:aws:lambda:us-west-2:222222222222:function:bench-fn"
+#define PERM_FN_PREFIX "arn:aws:lambda:us-west-2:222222222222:function:bench-perm-"
+
+static int perm_functions(int permissions)
+{
+    return (permissions + BENCH_PERMS_PER_FUNCTION - 1) / BENCH_PERMS_PER_FUNCTION;
+}
 
 struct perm_run {
     struct xt_provider *p;
+    int functions;
     struct value **states;
     bool refresh;
     atomic_int failed;
@@ -41,10 +51,13 @@ static void perm_one(int i, void *ud)
         value_free(v);
     } else {
         char json[512];
+        /* Round-robin: the reads in flight at once ask about several functions, each twice
+         * or more, as a Terraform walk over such a configuration does. */
         snprintf(json, sizeof json,
-                 "{\"function_name\":\"" BENCH_FN "\",\"statement_id\":\"bench-%03d\","
+                 "{\"function_name\":\"" PERM_FN_PREFIX "%d\",\"statement_id\":\"bench-%03d\","
                  "\"principal\":\"apigateway.amazonaws.com\",\"source_arn\":"
-                 "\"arn:aws:execute-api:us-west-2:111111111111:b0b0b0b0b0/*/GET/p%03d\"}", i, i);
+                 "\"arn:aws:execute-api:us-west-2:111111111111:b0b0b0b0b0/*/GET/p%03d\"}",
+                 1 + i % r->functions, i, i);
         struct tfm_plan plan = {0};
         struct value *config = tfm_json(xt_resource_type(T_PERMISSION), json, &err);
         r->states[i] = config && tfm_plan(r->p, T_PERMISSION, NULL, config, &plan, &err)
@@ -72,7 +85,8 @@ static bool perm_pass(const struct bench_config *c, const struct emuctl *e, bool
     struct xbuf err;
     xbuf_init(&err);
     bench_provider_json(json, sizeof json, true, e->url, NULL);
-    struct perm_run r = {.states = states, .refresh = refresh, .lock = PTHREAD_MUTEX_INITIALIZER};
+    struct perm_run r = {.functions = perm_functions(c->permissions), .states = states,
+                         .refresh = refresh, .lock = PTHREAD_MUTEX_INITIALIZER};
     xbuf_init(&r.first_error);
     r.p = tfm_start(&(struct xt_options){.binary = c->provider_bin, .stderr_path = c->provider_log,
                                          .timeout_ms = 300000},
@@ -120,9 +134,10 @@ bool bench_refresh(const struct bench_config *c)
     ok = ok && perm_pass(c, &e, true, states, &wall);
     struct emuctl_counts gp, all;
     if (ok && emuctl_log_count(&e, "GetPolicy", &gp) && emuctl_log_count(&e, NULL, &all)) {
-        char name[96];
-        snprintf(name, sizeof name, "refresh %d permissions on one function: GetPolicy calls",
-                 c->permissions);
+        char name[128];
+        int functions = perm_functions(c->permissions);
+        snprintf(name, sizeof name, "refresh %d permissions on %d function%s: GetPolicy calls",
+                 c->permissions, functions, functions == 1 ? "" : "s");
         bench_report_value("refresh", name, gp.requests, "calls");
         bench_report_value("refresh", "refresh: AWS requests in all", all.requests,
                            "requests");
