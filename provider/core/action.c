@@ -14,6 +14,7 @@
 #include "core/provider.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 
 struct action_progress {
     const struct action_sink *sink;
@@ -30,6 +31,7 @@ bool action_report(struct action_progress *p, const char *fmt, ...)
     va_start(ap, fmt);
     enum xa_status st = xbuf_vappendf(&b, fmt, ap);
     va_end(ap);
+    utf8_repair(b.data);   /* a "%.400s" of a body may cut a character in two */
     /* A message lost to memory is not a reason to stop the action. */
     if (st == XA_OK && !p->sink->progress(p->sink->ctx, xbuf_cstr(&b)))
         p->gone = true;

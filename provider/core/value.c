@@ -22,6 +22,7 @@
 
 #include "core/value_priv.h"
 #include "util/alloc.h"
+#include "util/utf8.h"
 
 enum vstate { VS_NULL = 0, VS_UNKNOWN, VS_KNOWN };
 
@@ -88,40 +89,9 @@ struct value *value_new_bool(bool b)
  * strings) and state JSON cannot hold it (jansson refuses "\u0000"). */
 static bool utf8_valid(const unsigned char *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t len;
-        unsigned cp;
-        if (c == 0) {
+    for (size_t i = 0, len; i < n; i += len)
+        if (s[i] == 0 || (len = utf8_char_len(s + i, n - i)) == 0)
             return false;
-        } else if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xe0) == 0xc0) {
-            len = 2;
-            cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            len = 3;
-            cp = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (n - i < len)
-            return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += len;
-    }
     return true;
 }
 

@@ -4,6 +4,7 @@
 #include "core/codec.h"
 #include "tfproto/common.h"
 #include "util/alloc.h"
+#include "util/utf8.h"
 
 /* ---- arena --------------------------------------------------------------------------- */
 
@@ -45,8 +46,11 @@ char *tfproto_strdup(struct tfproto_arena *a, const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     char *p = tfproto_alloc(a, n + 1);
-    if (p && n)
+    if (p && n) {
         memcpy(p, s, n);
+        /* Terraform refuses a whole answer over one string that is not UTF-8. */
+        utf8_repair(p);
+    }
     return p;
 }
 

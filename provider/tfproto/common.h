@@ -29,7 +29,8 @@ void tfproto_arena_init(struct tfproto_arena *a);
 void tfproto_arena_cleanup(struct tfproto_arena *a);
 /* Zeroed memory that lives until cleanup; NULL (and a->failed) on failure. */
 void *tfproto_alloc(struct tfproto_arena *a, size_t n);
-char *tfproto_strdup(struct tfproto_arena *a, const char *s);   /* NULL s -> "" */
+/* A copy in a; NULL s -> "". Bytes that are not UTF-8 become '?' (protobuf-go refuses them). */
+char *tfproto_strdup(struct tfproto_arena *a, const char *s);
 
 /* Terraform's decodeDynamicValue: msgpack if non-empty, else JSON if non-empty, else
  * null. `present` false (the field was absent) also means null. NULL + error diagnostic

@@ -408,6 +408,31 @@ static void tfproto_plan_passes_private_through(void **state)
     xbuf_cleanup(&nullv);
 }
 
+/* A diagnostic quoting bytes that are not UTF-8 (here the request's own type name) goes
+ * out as valid UTF-8: protobuf-go would refuse Terraform the whole answer. */
+static void tfproto_diagnostics_are_utf8(void **state)
+{
+    (void)state;
+    Tfplugin5__UpgradeResourceState__Request rq = TFPLUGIN5__UPGRADE_RESOURCE_STATE__REQUEST__INIT;
+    rq.type_name = "xacct_\xc3";
+    struct xbuf req, out;
+    xbuf_init(&req);
+    xbuf_init(&out);
+    assert_int_equal(tfproto_pack(&rq.base, &req), XA_OK);
+    const struct tfproto_method *m = tfproto_lookup("/tfplugin5.Provider/UpgradeResourceState", 40);
+    assert_int_equal(m->fn(prov, (uint8_t *)req.data, req.len, &out), XA_OK);
+    Tfplugin5__UpgradeResourceState__Response *rs = (void *)protobuf_c_message_unpack(
+        &tfplugin5__upgrade_resource_state__response__descriptor, NULL, out.len,
+        (uint8_t *)out.data);
+    assert_non_null(rs);
+    assert_int_equal(rs->n_diagnostics, 1);
+    assert_non_null(strstr(rs->diagnostics[0]->detail, "xacct_?"));
+    assert_null(strchr(rs->diagnostics[0]->detail, '\xc3'));
+    protobuf_c_message_free_unpacked(&rs->base, NULL);
+    xbuf_cleanup(&req);
+    xbuf_cleanup(&out);
+}
+
 static void tfproto_upgrade_rejects_flatmap(void **state)
 {
     (void)state;
@@ -469,6 +494,7 @@ int main(void)
         cmocka_unit_test(tfproto_v5_messages_are_v6_messages_on_the_wire),
         cmocka_unit_test(tfproto_handlers_answer_empty_and_reject_garbage),
         cmocka_unit_test(tfproto_streams_end_with_diagnostics),
+        cmocka_unit_test(tfproto_diagnostics_are_utf8),
         cmocka_unit_test(tfproto_schema_answer_is_complete_and_stable),
         cmocka_unit_test(tfproto_decode_value_follows_terraform),
         cmocka_unit_test(tfproto_plan_passes_private_through),
