@@ -128,6 +128,15 @@ static const char *url_problem(const xmlURI *u)
                "path only";
     if (!u->server || !*u->server)
         return "has no host name";
+    /* libxml2 takes anything between '[' and ']' and decodes %XX in a name; a Host
+     * header takes neither. */
+    const char *host = u->server;
+    size_t n = strlen(host);
+    bool literal = host[0] == '[' && host[n - 1] == ']' && n > 2;
+    if (strspn(host, literal ? "[]0123456789abcdefABCDEF:." : "0123456789abcdefghijklmnopqrstuvwxyz"
+                                                           "ABCDEFGHIJKLMNOPQRSTUVWXYZ.-_") != n ||
+        (literal && strpbrk(host + 1, "[]") != host + n - 1))
+        return "has a host that is neither a DNS name nor an IP address";
     if (u->port > 65535)
         return "has a port outside 1-65535";
     return NULL;
@@ -147,6 +156,12 @@ enum xa_status aws_endpoint_split(const char *url, struct aws_endpoint_parts *ou
             xbuf_append_str(why, "must start with https:// or http://");
         return XA_EINVAL;
     }
+    for (const char *c = url; *c; c++)
+        if ((unsigned char)*c <= 0x20 || *c == 0x7f) {
+            if (why)
+                xbuf_append_str(why, "contains white space or a control character");
+            return XA_EINVAL;
+        }
     xmlURI *u = xmlParseURI(url);
     const char *problem = url_problem(u);
     enum xa_status st = XA_OK;

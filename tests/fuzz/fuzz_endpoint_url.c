@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz_endpoint_url.c - endpoint URLs from endpoints { ... } and
- * AWS_ENDPOINT_URL*, read with libcurl's URL parser.
+ * AWS_ENDPOINT_URL*, read with libxml2's URI parser (RFC 3986) and checked by xacct.
  *
  * A URL that is accepted gives an http(s) origin, a Host header without user info, white
  * space or control characters, and a path prefix without a trailing '/'; resolving it as

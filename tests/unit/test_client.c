@@ -312,7 +312,8 @@ static void endpoints_refuse_what_is_not_an_endpoint(void **state)
         "http://u@localhost:4566", "https://u:p@example.com", "https://:p@example.com",
         "http://localhost:4566/?x=1", "http://localhost:4566/#f", "ftp://x", "http://",
         "http://local host", "http://localhost:99999", "localhost:4566",
-        "http://localhost\r\nX-Evil: 1",
+        "http://localhost\r\nX-Evil: 1", "https://[:\x1a" "1]:8443/prefix/", "http://h%0aX/",
+        "http://[::1]x]/", "http://h/a b",
     };
     struct xbuf b, why;
     xbuf_init(&b);
