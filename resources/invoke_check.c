@@ -22,6 +22,7 @@
 #include "core/data_source.h"
 #include "core/model.h"
 #include "resources/caches.h"
+#include "resources/execution_log.h"
 #include "resources/meta.h"
 #include "resources/requests.h"
 #include "util/alloc.h"
@@ -109,31 +110,12 @@ static const struct schema check_schema = {
 
 /* ---- Conversions ------------------------------------------------------------------- */
 
-/* The lines of an execution log worth reading, without their timestamps. */
+/* The execution log's lines worth reading, as the `log` attribute. */
 static bool short_log(const char *log, struct model_string *out)
 {
-    static const char *const marks[] = {"failed", "error", "Error", "Unauthorized",
-                                        "Authorizer result", "Method completed", NULL};
     struct xbuf b;
     xbuf_init(&b);
-    const char *last = NULL;
-    for (const char *line = log; line && *line;) {
-        size_t n = strcspn(line, "\n");
-        const char *text = strstr(line, " : ");
-        text = text && text < line + n ? text + 3 : line;
-        bool keep = false;
-        for (size_t i = 0; marks[i] && !keep; i++) {
-            const char *hit = strstr(text, marks[i]);
-            keep = hit && hit < line + n;
-        }
-        if (keep && b.len < 2000)
-            xbuf_appendf(&b, "%s%.*s", b.len ? "\n" : "", (int)(line + n - text), text);
-        last = text;
-        line += n + (line[n] == '\n');
-    }
-    if (!b.len && last)
-        xbuf_append_str(&b, last);
-    bool ok = model_set_string(out, b.len ? xbuf_cstr(&b) : "");
+    bool ok = execution_log_summary(log, &b) == XA_OK && model_set_string(out, xbuf_cstr(&b));
     xbuf_cleanup(&b);
     return ok;
 }

@@ -19,6 +19,7 @@
 #include "core/action.h"
 #include "core/model.h"
 #include "resources/caches.h"
+#include "resources/execution_log.h"
 #include "resources/meta.h"
 #include "resources/requests.h"
 #include "util/alloc.h"
@@ -131,11 +132,17 @@ static void judge(const struct test_invoke_model *c, const struct apigw_test_inv
     if (out->status >= 200 && out->status <= 299)
         return;
     bool allowed = c->allow_failure.state == MODEL_KNOWN && c->allow_failure.value;
+    struct xbuf log;
+    xbuf_init(&log);
+    /* Out of memory only loses the log's lines, not the failure. */
+    execution_log_summary(out->log, &log);
     diag_add(d, allowed ? DIAG_WARNING : DIAG_ERROR, NULL, "Test invocation failed",
-             "%s %s of REST API %s answered %d: %.400s%s", c->http_method.value,
+             "%s %s of REST API %s answered %d: %.400s%s%s%s", c->http_method.value,
              c->resource_path.value, c->rest_api_id.value, out->status,
-             out->body ? out->body : "(no body)",
-             allowed ? "" : " Set allow_failure = true to report this as a warning.");
+             out->body ? out->body : "(no body)", log.len ? "\nAPI Gateway's log:\n" : "",
+             xbuf_cstr(&log),
+             allowed ? "" : "\nSet allow_failure = true to report this as a warning.");
+    xbuf_cleanup(&log);
 }
 
 static void test_invoke_invoke(void *meta, const void *config, struct action_progress *p,

@@ -302,6 +302,8 @@ static void test_invoke_calls_the_method(void **state)
     assert_non_null(failed);
     assert_non_null(strstr(failed->detail, "answered 500: {\"message\":\"Internal server error\"}"));
     assert_non_null(strstr(failed->detail, "allow_failure"));
+    assert_non_null(strstr(failed->detail, "API Gateway's log:"));
+    assert_non_null(strstr(failed->detail, "Invalid permissions on Lambda function"));
     xt_action_run_cleanup(&run);
     invoke(f->api, "xacct_test_invoke", INVOKE_CONFIG(",\"allow_failure\":true"), &run);
     assert_false(xt_has_error(&run.r));      /* a warning instead */
