@@ -9,6 +9,17 @@ list "xacct_lambda_integration" "console" {
   }
 }
 
+# Its Lambda authorizers whose function is in another account.
+list "xacct_lambda_authorizer" "console" {
+  provider         = xacct.api
+  include_resource = true
+
+  config {
+    rest_api_id         = "q1w2e3r4t5"
+    other_accounts_only = true
+  }
+}
+
 # The statements of console-hello's policy that let API Gateway in.
 list "xacct_lambda_permission" "console" {
   provider = xacct.function

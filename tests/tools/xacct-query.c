@@ -78,9 +78,19 @@ static void import_id(struct xbuf *out, const char *type, const struct value *id
                      value_attr_string(id, "resource_id"), value_attr_string(id, "http_method"));
         return;
     }
-    const char *q = value_attr_string(id, "qualifier");
-    xbuf_appendf(out, "%s%s%s/%s", value_attr_string(id, "function_name"), q ? ":" : "",
-                 q ? q : "", value_attr_string(id, "statement_id"));
+    if (!strcmp(type, "xacct_lambda_authorizer")) {
+        xbuf_appendf(out, "%s/%s", value_attr_string(id, "rest_api_id"),
+                     value_attr_string(id, "authorizer_id"));
+        return;
+    }
+    if (!strcmp(type, "xacct_lambda_permission")) {
+        const char *q = value_attr_string(id, "qualifier");
+        xbuf_appendf(out, "%s%s%s/%s", value_attr_string(id, "function_name"), q ? ":" : "",
+                     q ? q : "", value_attr_string(id, "statement_id"));
+        return;
+    }
+    fprintf(stderr, "xacct-query: no import ID format for %s\n", type);
+    exit(1);
 }
 
 /* The import block and the resource block of one result. */

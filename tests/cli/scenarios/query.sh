@@ -23,16 +23,18 @@ query() {
 }
 query "$api" xacct.api xacct_lambda_integration \
     '{"rest_api_id":"q1w2e3r4t5","other_accounts_only":true}' console
+query "$api" xacct.api xacct_lambda_authorizer \
+    '{"rest_api_id":"q1w2e3r4t5","other_accounts_only":true}' console
 query "$fn" xacct.function xacct_lambda_permission '{"function_name":"console-hello"}' console
 query "$fn" xacct.function xacct_lambda_permission \
     '{"function_name":"console-hello","qualifier":"live"}' console_live
 cp generated.tf "$SCRATCH/logs/generated.tf"
-expect "xacct-query wrote 7 import blocks (3 integrations, 4 permissions)" \
-    test "$(grep -c '^import {' generated.tf)" = 7
+expect "xacct-query wrote 8 import blocks (3 integrations, 1 authorizer, 4 permissions)" \
+    test "$(grep -c '^import {' generated.tf)" = 8
 # computed_in_resources: the computed-only attributes set in resource blocks.
 computed_in_resources() {
     awk '/^resource /{r=1} /^}/{r=0}
-         r && /^  (id|invoke_uri|source_arn|api_account_id|function_account_id|function_region) =/' \
+         r && /^  (id|invoke_uri|authorizer_uri|source_arn|api_account_id|function_account_id|function_region) =/' \
         generated.tf | grep -v '^  source_arn = .*' || true
 }
 expect "the resource blocks set no computed-only attribute (id, invoke_uri, ...)" \
@@ -41,10 +43,10 @@ expect "an integration is named by resource_path and function_arn, not resource_
     grep -q '^  resource_path = "/orders/{id}"' generated.tf
 step 0 init -input=false -no-color
 step 0 plan -input=false -no-color -out=tfplan
-expect "the plan says: 7 to import, 0 to add, 0 to change, 0 to destroy" \
-    grep -q "Plan: 7 to import, 0 to add, 0 to change, 0 to destroy" "$cli_out"
+expect "the plan says: 8 to import, 0 to add, 0 to change, 0 to destroy" \
+    grep -q "Plan: 8 to import, 0 to add, 0 to change, 0 to destroy" "$cli_out"
 step 0 apply -input=false -no-color tfplan
-expect "apply imported all seven" grep -q "Resources: 7 imported, 0 added, 0 changed, 0 destroyed" \
+expect "apply imported all eight" grep -q "Resources: 8 imported, 0 added, 0 changed, 0 destroyed" \
     "$cli_out"
 step 0 plan -detailed-exitcode -input=false -no-color
 invoke_expect 200 q1w2e3r4t5 GET /
