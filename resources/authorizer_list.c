@@ -13,23 +13,17 @@
 #include <string.h>
 
 #include "aws/apigateway.h"
-#include "aws/arn.h"
 #include "aws/errors.h"
 #include "core/list_resource.h"
 #include "core/model.h"
+#include "resources/api_list.h"
 #include "resources/authorizer_internal.h"
 #include "resources/meta.h"
 #include "util/buf.h"
 
 /* ---- Schema ------------------------------------------------------------------------ */
 
-struct authorizer_list_model {
-    struct model_bool other_accounts_only;
-    struct model_string region;
-    struct model_string rest_api_id;
-};
-
-#define F(member) MODEL_FIELD(struct authorizer_list_model, member)
+#define F(member) MODEL_FIELD(struct api_list_model, member)
 
 static const struct schema_attribute authorizer_list_attrs[] = {
     {.name = "other_accounts_only", .type = &type_bool, .flags = ATTR_OPTIONAL,
@@ -49,29 +43,15 @@ static const struct schema authorizer_list_schema = {
         .nattrs = sizeof authorizer_list_attrs / sizeof authorizer_list_attrs[0],
         .description = "Finds the Lambda authorizers (TOKEN and REQUEST) of a REST API, "
                        "whoever made them. Use the API account's provider.",
-        .model_size = sizeof(struct authorizer_list_model),
+        .model_size = sizeof(struct api_list_model),
     },
 };
 
 /* ---- Listing ------------------------------------------------------------------------ */
 
-/* A TOKEN or REQUEST authorizer calling a Lambda function, in another account than
- * `account` when other_only. */
-static bool wanted(const struct apigw_authorizer *a, bool other_only, const char *account)
-{
-    struct arn_invoke_uri u;
-    arn_invoke_uri_init(&u);
-    bool lambda = a->type && (strcmp(a->type, "TOKEN") == 0 || strcmp(a->type, "REQUEST") == 0) &&
-                  arn_invoke_uri_parse(a->authorizer_uri, &u, NULL) == XA_OK;
-    const char *fn_account = lambda ? u.function.account : NULL;
-    bool ok = lambda && (!other_only || (fn_account && strcmp(fn_account, account) != 0));
-    arn_invoke_uri_cleanup(&u);
-    return ok;
-}
-
 /* One authorizer to the emitter; false when no more are wanted. */
 static bool emit_authorizer(struct list_emitter *e, struct xacct_meta *m,
-                            const struct authorizer_list_model *c,
+                            const struct api_list_model *c,
                             const struct apigw_authorizer *a, struct diags *d)
 {
     const struct schema_block *b = &xacct_lambda_authorizer_type.schema->block;
@@ -96,32 +76,25 @@ static void authorizer_list(void *meta, const void *config, struct list_emitter 
                             struct diags *d)
 {
     struct xacct_meta *m = meta;
-    const struct authorizer_list_model *c = config;
-    bool other_only = c->other_accounts_only.state == MODEL_KNOWN && c->other_accounts_only.value;
+    const struct api_list_model *c = config;
     struct apigw_authorizer_list l = {0};
     struct aws_error err;
     aws_error_init(&err);
-    if (!meta_client(m, "list the authorizers", d))
+    const char *region = api_list_region(m, c, "list the authorizers", d);
+    if (!region)
         goto out;
-    if (other_only && (!m->account_id || !m->account_id[0])) {
-        diag_error(d, "Cannot tell the accounts apart",
-                   "other_accounts_only needs the API account's id, and this provider "
-                   "configuration does not know it (skip_requesting_account_id?).");
-        goto out;
-    }
-    const char *region = c->region.value ? c->region.value : m->region;
     if (apigw_get_authorizers(m->client, region, c->rest_api_id.value, &l, &err) != XA_OK) {
-        meta_aws_diag(d, NULL, "Cannot list the REST API's authorizers", &err,
-                      aws_error_is(&err, "NotFoundException")
-                          ? "Check rest_api_id and region, and that this is the API account's "
-                            "provider."
-                          : NULL);
+        api_list_diag(d, "Cannot list the REST API's authorizers", &err);
         goto out;
     }
     bool more = true;
-    for (size_t k = 0; more && k < l.count; k++)
-        if (wanted(&l.items[k], other_only, m->account_id))
-            more = emit_authorizer(e, m, c, &l.items[k], d);
+    for (size_t k = 0; more && k < l.count; k++) {
+        const struct apigw_authorizer *a = &l.items[k];
+        /* A Cognito authorizer calls no function. */
+        bool lambda = a->type && (strcmp(a->type, "TOKEN") == 0 || strcmp(a->type, "REQUEST") == 0);
+        if (lambda && api_list_wanted(m, c, a->authorizer_uri))
+            more = emit_authorizer(e, m, c, a, d);
+    }
 out:
     apigw_authorizer_list_cleanup(&l);
     aws_error_cleanup(&err);

@@ -13,23 +13,17 @@
 #include <string.h>
 
 #include "aws/apigateway.h"
-#include "aws/arn.h"
 #include "aws/errors.h"
 #include "core/list_resource.h"
 #include "core/model.h"
+#include "resources/api_list.h"
 #include "resources/integration_internal.h"
 #include "resources/meta.h"
 #include "util/buf.h"
 
 /* ---- Schema ------------------------------------------------------------------------ */
 
-struct integration_list_model {
-    struct model_bool other_accounts_only;
-    struct model_string region;
-    struct model_string rest_api_id;
-};
-
-#define F(member) MODEL_FIELD(struct integration_list_model, member)
+#define F(member) MODEL_FIELD(struct api_list_model, member)
 
 static const struct schema_attribute integration_list_attrs[] = {
     {.name = "other_accounts_only", .type = &type_bool, .flags = ATTR_OPTIONAL,
@@ -49,29 +43,15 @@ static const struct schema integration_list_schema = {
         .nattrs = sizeof integration_list_attrs / sizeof integration_list_attrs[0],
         .description = "Finds the Lambda proxy integrations of a REST API's methods, whoever "
                        "made them. Use the API account's provider.",
-        .model_size = sizeof(struct integration_list_model),
+        .model_size = sizeof(struct api_list_model),
     },
 };
 
 /* ---- Listing ------------------------------------------------------------------------ */
 
-/* A Lambda proxy integration, whose function is in another account than `account` when
- * other_only: the function's account, else NULL. */
-static bool wanted(const struct apigw_integration *in, bool other_only, const char *account)
-{
-    struct arn_invoke_uri u;
-    arn_invoke_uri_init(&u);
-    bool lambda = in->type && strcmp(in->type, "AWS_PROXY") == 0 &&
-                  arn_invoke_uri_parse(in->uri, &u, NULL) == XA_OK;
-    const char *fn_account = lambda ? u.function.account : NULL;
-    bool ok = lambda && (!other_only || (fn_account && strcmp(fn_account, account) != 0));
-    arn_invoke_uri_cleanup(&u);
-    return ok;
-}
-
 /* One method's integration to the emitter; false when no more are wanted. */
 static bool emit_method(struct list_emitter *e, struct xacct_meta *m,
-                        const struct integration_list_model *c, const struct apigw_resource *r,
+                        const struct api_list_model *c, const struct apigw_resource *r,
                         size_t i, struct diags *d)
 {
     const struct schema_block *b = &xacct_lambda_integration_type.schema->block;
@@ -96,34 +76,25 @@ static void integration_list(void *meta, const void *config, struct list_emitter
                              struct diags *d)
 {
     struct xacct_meta *m = meta;
-    const struct integration_list_model *c = config;
-    bool other_only = c->other_accounts_only.state == MODEL_KNOWN && c->other_accounts_only.value;
+    const struct api_list_model *c = config;
     struct apigw_resource_list l = {0};
     struct aws_error err;
     aws_error_init(&err);
-    if (!meta_client(m, "list the integrations", d))
+    const char *region = api_list_region(m, c, "list the integrations", d);
+    if (!region)
         goto out;
-    if (other_only && (!m->account_id || !m->account_id[0])) {
-        diag_error(d, "Cannot tell the accounts apart",
-                   "other_accounts_only needs the API account's id, and this provider "
-                   "configuration does not know it (skip_requesting_account_id?).");
-        goto out;
-    }
-    const char *region = c->region.value ? c->region.value : m->region;
     if (apigw_get_resources_with_methods(m->client, region, c->rest_api_id.value, &l, &err) !=
         XA_OK) {
-        meta_aws_diag(d, NULL, "Cannot list the REST API's methods", &err,
-                      aws_error_is(&err, "NotFoundException")
-                          ? "Check rest_api_id and region, and that this is the API account's "
-                            "provider."
-                          : NULL);
+        api_list_diag(d, "Cannot list the REST API's methods", &err);
         goto out;
     }
     bool more = true;
     for (size_t k = 0; more && k < l.count; k++)
-        for (size_t i = 0; more && l.items[k].integrations && i < l.items[k].nmethods; i++)
-            if (wanted(&l.items[k].integrations[i], other_only, m->account_id))
+        for (size_t i = 0; more && l.items[k].integrations && i < l.items[k].nmethods; i++) {
+            const struct apigw_integration *in = &l.items[k].integrations[i];
+            if (in->type && strcmp(in->type, "AWS_PROXY") == 0 && api_list_wanted(m, c, in->uri))
                 more = emit_method(e, m, c, &l.items[k], i, d);
+        }
 out:
     apigw_resource_list_cleanup(&l);
     aws_error_cleanup(&err);
